@@ -1,0 +1,54 @@
+package io.mailpipe.local;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.stream.Stream;
+
+import org.jboss.logging.Logger;
+
+import org.apache.camel.quarkus.main.CamelMainApplication;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+/**
+ * Entry point of the local stack ({@code mvn -Plocal quarkus:run}): starts a real Kafka broker and a capturing SMTP
+ * server, points Mailpipe at them and runs it in the {@code dev} profile. Never part of a production build.
+ */
+@QuarkusMain
+public final class LocalStackMain {
+
+    private static final Logger LOG = Logger.getLogger("local-stack");
+    /** Held so the levels stay set: the broker starts before Quarkus configures logging. */
+    private static final List<java.util.logging.Logger> QUIET = Stream.of("kafka", "org.apache.kafka", "state.change.logger")
+            .map(java.util.logging.Logger::getLogger).toList();
+
+    LocalStackMain() {
+    }
+
+    public static void main(String... args) throws Exception {
+        QUIET.forEach(logger -> logger.setLevel(Level.WARNING));
+        int kafkaPort = intFromEnv("MAILPIPE_LOCAL_KAFKA_PORT", 9092);
+        int smtpPort = intFromEnv("MAILPIPE_LOCAL_SMTP_PORT", 2525);
+        Path mailDir = Path.of(System.getenv().getOrDefault("MAILPIPE_LOCAL_MAIL_DIR", "target/local-mail"));
+
+        try (LocalKafka kafka = LocalKafka.start(kafkaPort);
+                MailCapture capture = MailCapture.start(smtpPort, mailDir)) {
+            System.setProperty("quarkus.profile", System.getProperty("quarkus.profile", "dev"));
+            System.setProperty("kafka.bootstrap.servers", kafka.bootstrapServers());
+            System.setProperty("mailpipe.smtp.host", "127.0.0.1");
+            System.setProperty("mailpipe.smtp.port", Integer.toString(smtpPort));
+            System.setProperty("mailpipe.smtp.security", "none");
+            System.setProperty(MailCapture.DIR_PROPERTY, mailDir.toAbsolutePath().toString());
+            LOG.infof("Local stack: Kafka on %s, capturing SMTP server on 127.0.0.1:%d writing .eml files to %s",
+                    kafka.bootstrapServers(), smtpPort, mailDir.toAbsolutePath());
+            Quarkus.run(CamelMainApplication.class, args);
+        }
+    }
+
+    private static int intFromEnv(String name, int fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
+    }
+}

@@ -1,0 +1,27 @@
+package io.mailpipe.event;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.mail.internet.InternetAddress;
+
+/** A validated email request (event contract v1); every field has been checked by {@link EventParser}. */
+public record EmailEvent(
+        String id,
+        String template,
+        Optional<Locale> locale,
+        Optional<InternetAddress> from,
+        List<InternetAddress> replyTo,
+        List<InternetAddress> to,
+        List<InternetAddress> cc,
+        List<InternetAddress> bcc,
+        Optional<String> subject,
+        Map<String, Object> data,
+        Map<String, String> tags) {
+
+    public int recipientCount() {
+        return to.size() + cc.size() + bcc.size();
+    }
+}

@@ -1,0 +1,28 @@
+package io.mailpipe.event;
+
+/** Why an event was refused; the code is a stable, machine-readable name carried on dead letters. */
+public enum EventError {
+    INVALID_ENCODING("invalid-encoding"),
+    TOO_LARGE("too-large"),
+    MALFORMED_JSON("malformed-json"),
+    NOT_AN_OBJECT("not-an-object"),
+    UNKNOWN_FIELD("unknown-field"),
+    MISSING_FIELD("missing-field"),
+    INVALID_FIELD("invalid-field"),
+    INVALID_ADDRESS("invalid-address"),
+    NO_RECIPIENTS("no-recipients"),
+    TOO_MANY_RECIPIENTS("too-many-recipients"),
+    NO_SENDER("no-sender"),
+    UNKNOWN_TEMPLATE("unknown-template"),
+    TEMPLATE_ERROR("template-error");
+
+    private final String code;
+
+    EventError(String code) {
+        this.code = code;
+    }
+
+    public String code() {
+        return code;
+    }
+}

@@ -1,0 +1,215 @@
+package io.mailpipe.event;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.mail.internet.InternetAddress;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import io.mailpipe.config.MailpipeConfig;
+
+/** Turns the raw bytes of a JSON event into an {@link EmailEvent}, or refuses them with a precise {@link EventError}. */
+@ApplicationScoped
+public class EventParser {
+
+    static final Set<String> FIELDS = Set.of(
+            "id", "template", "locale", "from", "replyTo", "to", "cc", "bcc", "subject", "data", "tags");
+    private static final Pattern TEMPLATE_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+    private static final Pattern LOCALE_TAG = Pattern.compile("[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*");
+    private static final int MAX_ID_LENGTH = 200;
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final ObjectMapper mapper = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+    private final AddressParser addresses = new AddressParser();
+    private final MailpipeConfig.Limits limits;
+
+    public EventParser(MailpipeConfig config) {
+        this.limits = config.limits();
+    }
+
+    public EmailEvent parse(byte[] payload) {
+        return parse(payload, null);
+    }
+
+    /** @param templateOverride the template a route chose, replacing the event's own; {@code null} for none */
+    public EmailEvent parse(byte[] payload, String templateOverride) {
+        if (payload.length > limits.maxEventBytes()) {
+            throw new InvalidEventException(EventError.TOO_LARGE, null,
+                    "event is " + payload.length + " bytes, the limit is " + limits.maxEventBytes());
+        }
+        JsonNode root = readTree(decodeUtf8(payload));
+        if (!root.isObject()) {
+            throw new InvalidEventException(EventError.NOT_AN_OBJECT, null, "event must be a JSON object");
+        }
+        rejectUnknownFields(root);
+
+        String id = requiredText(root, "id");
+        if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
+            throw invalid("id", "must be 1 to " + MAX_ID_LENGTH + " characters");
+        }
+        rejectControlCharacters("id", id);
+        String template = templateOverride != null ? templateOverride : requiredText(root, "template");
+        if (!TEMPLATE_NAME.matcher(template).matches()) {
+            throw invalid("template", "must match " + TEMPLATE_NAME.pattern());
+        }
+        List<InternetAddress> to = addresses.list(root.get("to"), "to");
+        List<InternetAddress> cc = addresses.list(root.get("cc"), "cc");
+        List<InternetAddress> bcc = addresses.list(root.get("bcc"), "bcc");
+        EmailEvent event = new EmailEvent(id, template,
+                locale(root),
+                Optional.ofNullable(root.get("from")).map(node -> addresses.single(node, "from")),
+                addresses.list(root.get("replyTo"), "replyTo"),
+                to, cc, bcc,
+                optionalText(root, "subject"),
+                data(root),
+                tags(root));
+        checkRecipientCount(event);
+        return event;
+    }
+
+    private static String decodeUtf8(byte[] payload) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(payload))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidEventException(EventError.INVALID_ENCODING, null, "event is not valid UTF-8");
+        }
+    }
+
+    private JsonNode readTree(String json) {
+        try {
+            JsonNode root = mapper.readTree(json);
+            if (root == null || root.isMissingNode()) {
+                throw new InvalidEventException(EventError.MALFORMED_JSON, null, "event is empty");
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            throw new InvalidEventException(EventError.MALFORMED_JSON, null, "event is not valid JSON: "
+                    + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr());
+        }
+    }
+
+    private static void rejectUnknownFields(JsonNode root) {
+        for (Iterator<String> names = root.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                throw new InvalidEventException(EventError.UNKNOWN_FIELD, name,
+                        "unknown field '" + name + "' (known fields: " + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    private static String requiredText(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            throw new InvalidEventException(EventError.MISSING_FIELD, field, "field '" + field + "' is required");
+        }
+        if (!node.isTextual()) {
+            throw invalid(field, "must be a string");
+        }
+        return node.textValue();
+    }
+
+    private static Optional<String> optionalText(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isTextual()) {
+            throw invalid(field, "must be a string");
+        }
+        rejectControlCharacters(field, node.textValue());
+        return Optional.of(node.textValue());
+    }
+
+    private static Optional<Locale> locale(JsonNode root) {
+        return optionalText(root, "locale").map(tag -> {
+            if (!LOCALE_TAG.matcher(tag).matches()) {
+                throw invalid("locale", "must be a BCP 47 language tag such as de-CH");
+            }
+            return Locale.forLanguageTag(tag);
+        });
+    }
+
+    private Map<String, Object> data(JsonNode root) {
+        JsonNode node = root.get("data");
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw invalid("data", "must be a JSON object");
+        }
+        return mapper.convertValue(node, MAP);
+    }
+
+    private static Map<String, String> tags(JsonNode root) {
+        JsonNode node = root.get("tags");
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw invalid("tags", "must be a JSON object of strings");
+        }
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            if (!entry.getValue().isTextual()) {
+                throw invalid("tags." + entry.getKey(), "must be a string");
+            }
+            tags.put(entry.getKey(), entry.getValue().textValue());
+        }
+        return tags;
+    }
+
+    private void checkRecipientCount(EmailEvent event) {
+        if (event.recipientCount() == 0) {
+            throw new InvalidEventException(EventError.NO_RECIPIENTS, "to", "at least one recipient is required in to, cc or bcc");
+        }
+        if (event.recipientCount() > limits.maxRecipients()) {
+            throw new InvalidEventException(EventError.TOO_MANY_RECIPIENTS, "to",
+                    event.recipientCount() + " recipients, the limit is " + limits.maxRecipients());
+        }
+    }
+
+    static void rejectControlCharacters(String field, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw invalid(field, "must not contain control characters such as CR or LF");
+            }
+        }
+    }
+
+    static InvalidEventException invalid(String field, String reason) {
+        return new InvalidEventException(EventError.INVALID_FIELD, field, "field '" + field + "' " + reason);
+    }
+
+}

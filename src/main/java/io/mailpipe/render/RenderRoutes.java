@@ -1,0 +1,44 @@
+package io.mailpipe.render;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+
+import io.mailpipe.MailpipeConstants;
+import io.mailpipe.event.EmailEvent;
+
+/** Renders the validated event into a complete MIME message before anything is sent. */
+@ApplicationScoped
+public class RenderRoutes extends RouteBuilder {
+
+    private final MessageRenderer renderer;
+    private final MimeComposer composer;
+
+    public RenderRoutes(MessageRenderer renderer, MimeComposer composer) {
+        this.renderer = renderer;
+        this.composer = composer;
+    }
+
+    @Override
+    public void configure() {
+        from(MailpipeConstants.RENDER).routeId("render-mime")
+                .errorHandler(noErrorHandler())
+                .process(this::render).id("render-template")
+                .process(this::compose).id("render-compose")
+                .to(MailpipeConstants.DELIVER).id("render-to-deliver");
+    }
+
+    private void render(Exchange exchange) {
+        exchange.getMessage().setBody(renderer.render(event(exchange)));
+    }
+
+    private void compose(Exchange exchange) throws Exception {
+        RenderedEmail email = exchange.getMessage().getBody(RenderedEmail.class);
+        exchange.getMessage().setBody(composer.compose(event(exchange), email));
+    }
+
+    private static EmailEvent event(Exchange exchange) {
+        return exchange.getProperty(MailpipeConstants.EVENT, EmailEvent.class);
+    }
+}

@@ -1,0 +1,111 @@
+package io.mailpipe.render;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.mailpipe.config.MailpipeConfig;
+import io.quarkus.qute.Engine;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateException;
+import io.quarkus.qute.Variant;
+import io.quarkus.runtime.Startup;
+
+/**
+ * All email templates, parsed once at start-up: the built-in ones under {@code templates/} on the class path,
+ * overridden by name by those in {@code mailpipe.templates-dir}. A broken file stops start-up.
+ */
+@Startup
+@ApplicationScoped
+public class TemplateCatalog {
+
+    static final String CLASS_PATH_FOLDER = "templates";
+    private static final Pattern FILE = Pattern.compile(
+            "(?<name>[a-z0-9][a-z0-9._-]*)/(?<part>subject|body)(\\.(?<locale>[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*))?\\.(?<ext>txt|html)");
+
+    private final Engine engine;
+    private final Map<String, TemplateSet> templates;
+
+    public TemplateCatalog(Engine engine, MailpipeConfig config) {
+        this.engine = engine;
+        Map<String, TemplateSet> all = new TreeMap<>(parse(TemplateFiles.fromClassPath(CLASS_PATH_FOLDER), "built-in"));
+        config.templatesDir().ifPresent(dir -> all.putAll(parse(TemplateFiles.fromDirectory(dir), dir.toString())));
+        this.templates = Map.copyOf(all);
+    }
+
+    public Optional<TemplateSet> find(String name) {
+        return Optional.ofNullable(templates.get(name));
+    }
+
+    public Set<String> names() {
+        return new TreeSet<>(templates.keySet());
+    }
+
+    /** Where each template comes from: {@code built-in} or the external folder. */
+    public Map<String, String> origins() {
+        Map<String, String> origins = new TreeMap<>();
+        templates.forEach((name, set) -> origins.put(name, set.origin()));
+        return origins;
+    }
+
+    private Map<String, TemplateSet> parse(Map<String, String> files, String origin) {
+        Map<String, Map<String, Template>> subjects = new HashMap<>();
+        Map<String, Map<String, Template>> html = new HashMap<>();
+        Map<String, Map<String, Template>> text = new HashMap<>();
+        files.forEach((path, content) -> {
+            Matcher m = FILE.matcher(path);
+            if (!m.matches()) {
+                throw new IllegalStateException("Template file " + origin + ":" + path
+                        + " is not named <template>/(subject|body)[.<locale>].(txt|html)");
+            }
+            String name = m.group("name");
+            String locale = m.group("locale") == null ? "" : Locale.forLanguageTag(m.group("locale")).toLanguageTag();
+            boolean isHtml = m.group("ext").equals("html");
+            if (m.group("part").equals("subject") && isHtml) {
+                throw new IllegalStateException("Template file " + origin + ":" + path + ": a subject is plain text (subject.txt)");
+            }
+            Template template = parseOne(origin + ":" + path, content, isHtml);
+            Map<String, Map<String, Template>> target = m.group("part").equals("subject") ? subjects : isHtml ? html : text;
+            target.computeIfAbsent(name, k -> new HashMap<>()).put(locale, template);
+        });
+        Map<String, TemplateSet> sets = new HashMap<>();
+        for (String name : union(subjects.keySet(), html.keySet(), text.keySet())) {
+            Map<String, Template> subject = subjects.getOrDefault(name, Map.of());
+            Map<String, Template> htmlBody = html.getOrDefault(name, Map.of());
+            Map<String, Template> textBody = text.getOrDefault(name, Map.of());
+            if (!subject.containsKey("")) {
+                throw new IllegalStateException("Template " + origin + ":" + name + " has no subject.txt");
+            }
+            if (!htmlBody.containsKey("") && !textBody.containsKey("")) {
+                throw new IllegalStateException("Template " + origin + ":" + name + " has neither body.html nor body.txt");
+            }
+            sets.put(name, new TemplateSet(name, origin, subject, htmlBody, textBody));
+        }
+        return sets;
+    }
+
+    private Template parseOne(String id, String content, boolean html) {
+        try {
+            return engine.parse(content, new Variant(null, html ? Variant.TEXT_HTML : Variant.TEXT_PLAIN, "UTF-8"), id);
+        } catch (TemplateException e) {
+            throw new IllegalStateException("Template file " + id + " is broken: " + e.getMessage(), e);
+        }
+    }
+
+    @SafeVarargs
+    private static Set<String> union(Set<String>... sets) {
+        Set<String> all = new TreeSet<>();
+        for (Set<String> s : sets) {
+            all.addAll(s);
+        }
+        return all;
+    }
+}

@@ -1,0 +1,68 @@
+package io.mailpipe.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mailpipe.testing.Events;
+import io.mailpipe.testing.KafkaBrokerResource;
+import io.mailpipe.testing.SmtpServerResource;
+import io.mailpipe.testing.TestSmtpServer;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+@WithTestResource(value = SmtpServerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+class InboxSourceTest {
+
+    private static final Duration DELIVERY = Duration.ofSeconds(30);
+
+    @ConfigProperty(name = "mailpipe.inbox-dir")
+    Path inbox;
+
+    TestSmtpServer smtp;
+
+    @Test
+    void fileDroppedInInboxIsDeliveredAndMovedToDone() throws Exception {
+        String recipient = Events.uniqueRecipient();
+        String name = "order-" + System.nanoTime() + ".json";
+        dropAtomically(name, Events.orderConfirmation(Events.uniqueId("file"), recipient));
+
+        TestSmtpServer.Received mail = await().atMost(DELIVERY).until(() -> smtp.firstFor(recipient), o -> o.isPresent()).get();
+        assertThat(mail.mime().getSubject()).isEqualTo("Your order 42 is confirmed");
+        await().atMost(DELIVERY).until(() -> Files.exists(inbox.resolve(".done").resolve(name)));
+        assertThat(inbox.resolve(name)).doesNotExist();
+    }
+
+    @Test
+    void invalidFileMovesToFailedWithErrorSidecar() throws Exception {
+        String name = "bad-" + System.nanoTime() + ".json";
+        dropAtomically(name, "{\"id\": \"x\", \"template\": \"order-confirmation\", \"to\": \"not an address\"}");
+
+        Path sidecar = inbox.resolve(".failed").resolve(name + ".error.json");
+        await().atMost(DELIVERY).until(() -> Files.exists(sidecar) && Files.exists(inbox.resolve(".failed").resolve(name)));
+        JsonNode error = new ObjectMapper().readTree(sidecar.toFile());
+        assertThat(error.at("/error/code").asText()).isEqualTo("invalid-address");
+        assertThat(error.at("/error/field").asText()).isEqualTo("to");
+        assertThat(error.at("/file").asText()).isEqualTo(name);
+        assertThat(inbox.resolve(".done").resolve(name)).doesNotExist();
+    }
+
+    private void dropAtomically(String name, String content) throws Exception {
+        Files.createDirectories(inbox);
+        Path temp = inbox.resolve(name + ".tmp");
+        Files.writeString(temp, content);
+        Files.move(temp, inbox.resolve(name));
+    }
+}

@@ -1,0 +1,27 @@
+package io.mailpipe.testing;
+
+import java.util.UUID;
+
+/** Builds test events; every call gets its own id and recipient so tests never see each other's mail. */
+public final class Events {
+
+    private Events() {
+    }
+
+    public static String uniqueRecipient() {
+        return "r-" + UUID.randomUUID() + "@example.com";
+    }
+
+    public static String uniqueId(String prefix) {
+        return prefix + "-" + UUID.randomUUID();
+    }
+
+    /** A valid order-confirmation event for the built-in template. */
+    public static String orderConfirmation(String id, String recipient) {
+        return """
+                {"id": "%s", "template": "order-confirmation", "to": ["Ada Lovelace <%s>"],
+                 "data": {"name": "Ada", "order": {"number": "42", "total": "CHF 12.50",
+                   "items": [{"name": "Notebook", "quantity": 2, "price": "CHF 6.25"}]}}}
+                """.formatted(id, recipient);
+    }
+}
