@@ -15,14 +15,35 @@ public final class MailpipeConstants {
     /** Exchange property: the validated {@link io.mailpipe.event.EmailEvent}. */
     public static final String EVENT = "mailpipe-event";
 
+    /** Exchange property: the {@link io.mailpipe.failure.RetryState} of an event coming back from the retry topic. */
+    public static final String RETRY = "mailpipe-retry";
+    /** Exchange property: the Message-ID of the composed message. */
+    public static final String MESSAGE_ID = "mailpipe-message-id";
+    /** Exchange property: the {@link io.mailpipe.failure.ChannelRecord}s to publish before the exchange completes. */
+    public static final String RECORDS = "mailpipe-records";
+
     /** Dead-letter record header: the failure class ({@code invalid}, {@code permanent}, ...). */
     public static final String FAILURE_CLASS = "mailpipe-failure-class";
     /** Dead-letter record header: the stable error code of an invalid event. */
     public static final String ERROR_CODE = "mailpipe-error-code";
     /** Dead-letter record header: the SMTP reply code. */
     public static final String SMTP_CODE = "mailpipe-smtp-code";
-    /** Dead-letter record header: the event id, when the event could be read. */
+    /** Dead-letter record header: the enhanced status code (RFC 3463), when the server gave one. */
+    public static final String SMTP_ENHANCED_CODE = "mailpipe-smtp-enhanced-code";
+    /** Record header: the event id, when the event could be read. */
     public static final String EVENT_ID = "mailpipe-event-id";
+    /** Record header: the template the event was rendered with. */
+    public static final String TEMPLATE_HEADER = "mailpipe-template";
+    /** Outcome record header: delivered, deferred, bounced, suppressed, invalid or expired. */
+    public static final String OUTCOME = "mailpipe-outcome";
+    /** Retry record header: the instant before which the record is not retried. */
+    public static final String NOT_BEFORE = "mailpipe-not-before";
+    /** Retry record header: how many times the event has failed so far. */
+    public static final String ATTEMPTS = "mailpipe-attempts";
+    /** Retry record header: when the event first failed; it expires {@code mailpipe.retry.max-age} after that. */
+    public static final String FIRST_FAILED_AT = "mailpipe-first-failed-at";
+    /** Retry record header: an earlier attempt got no reply after the final dot, so it may have been delivered. */
+    public static final String POSSIBLE_DUPLICATE = "mailpipe-possible-duplicate";
 
     /** Entry point of the pipeline: validate, render, deliver. */
     public static final String SEND = "direct:mailpipe-send";
@@ -30,10 +51,8 @@ public final class MailpipeConstants {
     public static final String RENDER = "direct:mailpipe-render";
     /** Hand a MIME message to the SMTP server. */
     public static final String DELIVER = "direct:mailpipe-deliver";
-    /** Write the exchange's invalid event to the invalid dead-letter topic. */
-    public static final String DEAD_LETTER_INVALID = "direct:mailpipe-dead-letter-invalid";
-    /** Write the exchange's rejected event to the permanent dead-letter topic. */
-    public static final String DEAD_LETTER_PERMANENT = "direct:mailpipe-dead-letter-permanent";
+    /** Write the records in the exchange's {@code mailpipe-records} property to their topics, waiting for acks. */
+    public static final String PUBLISH = "direct:mailpipe-publish";
 
     private MailpipeConstants() {
     }

@@ -14,7 +14,8 @@ import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 final class LocalKafka implements AutoCloseable {
 
     private static final List<String> TOPICS = List.of(
-            "email.requests", "email.dlq.invalid", "email.dlq.permanent");
+            "email.requests", "email.retry", "email.events", "email.dlq.invalid", "email.dlq.permanent",
+            "email.dlq.policy", "email.dlq.expired");
 
     private final EmbeddedKafkaBroker broker;
 

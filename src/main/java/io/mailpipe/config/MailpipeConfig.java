@@ -2,6 +2,7 @@ package io.mailpipe.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -37,6 +38,87 @@ public interface MailpipeConfig {
     /** Size and count limits for incoming events. */
     Limits limits();
 
+    /** In-process handling of a send. */
+    Delivery delivery();
+
+    /** Retries through the retry topic. */
+    Retry retry();
+
+    /** The circuit breaker that pauses sending while the SMTP server is unreachable or refuses our credentials. */
+    Circuit circuit();
+
+    /** Classification of SMTP failures. */
+    Failure failure();
+
+    /** The record of what was delivered, which keeps a redelivered or replayed event from being sent twice. */
+    Idempotency idempotency();
+
+    /** Idempotency ledger settings. */
+    interface Idempotency {
+
+        /** How many recent (event id, recipient) pairs are held in memory; older ones are only in the topic. */
+        @WithDefault("200000")
+        int cacheSize();
+
+        /** How long the ledger topic keeps an entry. */
+        @WithDefault("7d")
+        Duration retention();
+    }
+
+    /** How a send is retried before it leaves the process. */
+    interface Delivery {
+
+        /** Quick retries of a message-level 4xx inside the process, before the retry topic. */
+        @WithDefault("2")
+        int inProcessRetries();
+
+        /** Back-off before the first quick retry; doubles each time, with jitter. */
+        @WithDefault("500ms")
+        Duration inProcessBackoff();
+
+        /**
+         * How long a consumer waits, at an open circuit or for a retry not yet due, before handing its message back to
+         * be polled again; well below Kafka's max.poll.interval.ms.
+         */
+        @WithDefault("30s")
+        Duration maxWait();
+    }
+
+    /** Retry topic schedule. */
+    interface Retry {
+
+        /** Delay before the first retry from the retry topic; doubles with each attempt. */
+        @WithDefault("30s")
+        Duration initialDelay();
+
+        /** Longest delay between two retries. */
+        @WithDefault("30m")
+        Duration maxDelay();
+
+        /** Age (since the first failure) after which a message is given up and sent to the expired channel. */
+        @WithDefault("24h")
+        Duration maxAge();
+    }
+
+    /** Circuit breaker timing. */
+    interface Circuit {
+
+        /** How long the circuit stays open after the first server-wide failure; doubles while failures go on. */
+        @WithDefault("2s")
+        Duration openDelay();
+
+        /** Longest time the circuit stays open before a half-open probe. */
+        @WithDefault("60s")
+        Duration maxOpenDelay();
+    }
+
+    /** Reply-code classification. */
+    interface Failure {
+
+        /** Entries {@code "<code> <enhanced-code>=<class>"} that override the default table, e.g. {@code 5.2.2=recipient}. */
+        Optional<List<String>> overrides();
+    }
+
     /** Limits that protect the pipeline from oversized events. */
     interface Limits {
 
@@ -60,9 +142,33 @@ public interface MailpipeConfig {
         @WithDefault("email.dlq.invalid")
         String dlqInvalid();
 
-        /** Dead-letter topic for messages the SMTP server rejected permanently. */
+        /** Dead-letter topic for hard bounces and permanently refused content (5xx other than policy). */
         @WithDefault("email.dlq.permanent")
         String dlqPermanent();
+
+        /** Dead-letter topic for policy, spam and reputation rejects (5.7.x). */
+        @WithDefault("email.dlq.policy")
+        String dlqPolicy();
+
+        /** Dead-letter topic for messages still undelivered after {@code mailpipe.retry.max-age}. */
+        @WithDefault("email.dlq.expired")
+        String dlqExpired();
+
+        /** Topic of messages waiting to be retried, each with a not-before time. */
+        @WithDefault("email.retry")
+        String retry();
+
+        /** Outcome records, one per event and recipient: delivered, deferred, bounced, suppressed, invalid, expired. */
+        @WithDefault("email.events")
+        String events();
+
+        /** Compacted topic of suppressed recipients (hard bounces), keyed by address. */
+        @WithDefault("email.suppressions")
+        String suppressions();
+
+        /** Compacted topic recording each (event id, recipient) the SMTP server accepted: the idempotency ledger. */
+        @WithDefault("email.delivered")
+        String delivered();
     }
 
     /** SMTP connection settings. */

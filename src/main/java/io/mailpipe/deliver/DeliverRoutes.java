@@ -7,14 +7,16 @@ import org.apache.camel.builder.RouteBuilder;
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
 
-/** Hands the composed MIME message to the SMTP server through camel-mail. */
+/** Hands the composed MIME message to the SMTP server through camel-mail and records every recipient's outcome. */
 @ApplicationScoped
 public class DeliverRoutes extends RouteBuilder {
 
     private final MailpipeConfig config;
+    private final DeliveryStep step;
 
-    public DeliverRoutes(MailpipeConfig config) {
+    public DeliverRoutes(MailpipeConfig config, DeliveryStep step) {
         this.config = config;
+        this.step = step;
     }
 
     @Override
@@ -23,12 +25,21 @@ public class DeliverRoutes extends RouteBuilder {
                 .errorHandler(noErrorHandler())
                 // camel-mail lets headers such as To, Subject or mail.smtp.* override the message and the session.
                 .removeHeaders("*").id("deliver-strip-headers")
-                .to(smtpUri()).id("deliver-smtp-send");
+                .process(step::admit).id("deliver-admit")
+                .filter(exchangeProperty(DeliveryStep.SEND_NEEDED))
+                    .doTry()
+                        .to(smtpUri()).id("deliver-smtp-send")
+                        .process(step::succeeded).id("deliver-succeeded")
+                    .doCatch(DeliveryFailedException.class)
+                        .process(step::failed).id("deliver-failed")
+                    .end()
+                .end()
+                .to(MailpipeConstants.PUBLISH).id("deliver-publish-outcomes")
+                .process(step::rethrowUnavailable).id("deliver-hand-back-if-unavailable");
     }
 
     String smtpUri() {
-        String uri = config.smtp().security().protocol() + "://{{mailpipe.smtp.host}}:{{mailpipe.smtp.port}}"
-                + "?session=#" + SmtpSessionFactory.SESSION_BEAN;
-        return config.smtp().username().isPresent() ? uri + "&authenticator=#" + SmtpCredentials.BEAN : uri;
+        return config.smtp().security().protocol() + "://{{mailpipe.smtp.host}}:{{mailpipe.smtp.port}}"
+                + "?javaMailSender=#" + SmtpSender.BEAN;
     }
 }

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.mail.internet.InternetAddress;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -48,8 +49,13 @@ public class EventParser {
     private final AddressParser addresses = new AddressParser();
     private final MailpipeConfig.Limits limits;
 
+    @Inject
     public EventParser(MailpipeConfig config) {
-        this.limits = config.limits();
+        this(config.limits());
+    }
+
+    EventParser(MailpipeConfig.Limits limits) {
+        this.limits = limits;
     }
 
     public EmailEvent parse(byte[] payload) {

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.deliver.SmtpUnavailableException;
 import io.mailpipe.event.EventSource;
 import io.mailpipe.event.InvalidEventException;
 
@@ -52,8 +53,7 @@ public class InboxFailures {
             error.put("code", invalid.error().code());
             error.put("field", invalid.field());
         } else {
-            error.put("class", SmtpReply.isPermanent(failure) ? "permanent" : "transient");
-            SmtpReply.of(failure).ifPresent(reply -> error.put("smtpCode", reply.code()));
+            error.put("class", failure instanceof SmtpUnavailableException ? "smtp-unavailable" : "internal");
         }
         error.put("message", String.valueOf(failure.getMessage()));
         Map<String, Object> sidecar = new LinkedHashMap<>();

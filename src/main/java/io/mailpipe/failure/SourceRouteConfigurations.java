@@ -8,6 +8,7 @@ import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.model.RouteConfigurationDefinition;
 
 import io.mailpipe.MailpipeConstants;
+import io.mailpipe.deliver.SmtpUnavailableException;
 import io.mailpipe.event.InvalidEventException;
 
 /**
@@ -21,29 +22,35 @@ public class SourceRouteConfigurations extends RouteConfigurationBuilder {
     public static final String FILE = "mailpipe-file-source";
 
     private final InboxFailures inboxFailures;
+    private final FailureRecords records;
 
-    public SourceRouteConfigurations(InboxFailures inboxFailures) {
+    public SourceRouteConfigurations(InboxFailures inboxFailures, FailureRecords records) {
         this.inboxFailures = inboxFailures;
+        this.records = records;
     }
 
     @Override
     public void configuration() {
-        // Kafka: a handled exchange lets the consumer commit its offset, which happens only once the dead letter is
-        // acknowledged; an unhandled one makes the consumer seek back and try the record again (breakOnFirstError).
+        // Kafka: a handled exchange lets the consumer commit its offset, which happens only once its records are
+        // acknowledged; an unhandled one makes the consumer seek back and poll the record again (breakOnFirstError).
         RouteConfigurationDefinition kafka = routeConfiguration(KAFKA);
         kafka.onException(InvalidEventException.class).handled(true)
-                .to(MailpipeConstants.DEAD_LETTER_INVALID);
-        kafka.onException(Exception.class).onWhen(SourceRouteConfigurations::isPermanentReject).handled(true)
-                .to(MailpipeConstants.DEAD_LETTER_PERMANENT);
+                .process(this::queueInvalidRecords)
+                .to(MailpipeConstants.PUBLISH);
+        kafka.onException(SmtpUnavailableException.class, RetryNotDueException.class)
+                .handled(false).logExhausted(false).logStackTrace(false);
         kafka.onException(Exception.class)
                 .maximumRedeliveries(3).redeliveryDelay(1000).useExponentialBackOff().backOffMultiplier(2)
                 .retryAttemptedLogLevel(LoggingLevel.WARN);
 
-        // Files: the file endpoint moves a failed file to .failed; the sidecar next to it says why.
+        // Files: the file endpoint moves a failed file to .failed; the sidecar next to it says why. While the SMTP
+        // server is unavailable the file waits; once an event is valid its delivery outcome goes to Kafka like any other.
         RouteConfigurationDefinition file = routeConfiguration(FILE);
         file.onException(InvalidEventException.class).handled(false).logExhausted(false)
                 .process(inboxFailures::explain);
-        file.onException(Exception.class).onWhen(SourceRouteConfigurations::isPermanentReject).handled(false).logExhausted(false)
+        file.onException(SmtpUnavailableException.class)
+                .maximumRedeliveries(-1).redeliveryDelay(1000).logRetryAttempted(false).logExhausted(false)
+                .handled(false)
                 .process(inboxFailures::explain);
         file.onException(Exception.class)
                 .maximumRedeliveries(5).redeliveryDelay(1000).useExponentialBackOff().backOffMultiplier(2)
@@ -52,9 +59,7 @@ public class SourceRouteConfigurations extends RouteConfigurationBuilder {
                 .process(inboxFailures::explain);
     }
 
-    private static boolean isPermanentReject(Exchange exchange) {
-        Throwable failure = exchange.getException() != null ? exchange.getException()
-                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        return SmtpReply.isPermanent(failure);
+    private void queueInvalidRecords(Exchange exchange) {
+        PublishRoutes.add(exchange, records.invalid(exchange));
     }
 }

@@ -35,9 +35,9 @@ public class MimeComposer {
         this.config = config;
     }
 
-    public MimeMessage compose(EmailEvent event, RenderedEmail email) throws MessagingException {
+    public ComposedMessage compose(EmailEvent event, RenderedEmail email) throws MessagingException {
         InternetAddress from = event.from().orElseGet(this::defaultSender);
-        MimeMessage message = new FixedIdMimeMessage(COMPOSING, messageId(event.id(), from));
+        ComposedMessage message = new ComposedMessage(COMPOSING, messageId(event.id(), from));
         message.setFrom(from);
         setRecipients(message, RecipientType.TO, event.to());
         setRecipients(message, RecipientType.CC, event.cc());
@@ -94,20 +94,5 @@ public class MimeComposer {
         MimeBodyPart part = new MimeBodyPart();
         part.setText(text, StandardCharsets.UTF_8.name(), subtype);
         return part;
-    }
-
-    /** Keeps the deterministic Message-ID through {@code saveChanges()}, which would otherwise invent a new one. */
-    private static final class FixedIdMimeMessage extends MimeMessage {
-        private final String messageId;
-
-        FixedIdMimeMessage(Session session, String messageId) {
-            super(session);
-            this.messageId = messageId;
-        }
-
-        @Override
-        protected void updateMessageID() throws MessagingException {
-            setHeader("Message-ID", messageId);
-        }
     }
 }

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,7 +14,7 @@ import io.mailpipe.config.MailpipeConfig;
 
 class EventParserTest {
 
-    private final EventParser parser = new EventParser(new TestConfig(2));
+    private final EventParser parser = new EventParser(limits(10_000, 2));
 
     @Test
     void validEventIsParsedWithAllAddressForms() {
@@ -78,12 +76,7 @@ class EventParserTest {
 
     @Test
     void oversizedEventIsRefusedBeforeParsing() {
-        EventParser small = new EventParser(new TestConfig(2) {
-            @Override
-            public Limits limits() {
-                return limits(10, 2);
-            }
-        });
+        EventParser small = new EventParser(limits(10, 2));
         assertThatThrownBy(() -> small.parse("{\"id\": \"0123456789\"}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.error()).isEqualTo(EventError.TOO_LARGE));
     }
@@ -92,63 +85,17 @@ class EventParserTest {
         return parser.parse(json.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Configuration with default values, for pure unit tests. */
-    static class TestConfig implements MailpipeConfig {
-        private final int maxRecipients;
+    private static MailpipeConfig.Limits limits(int bytes, int recipients) {
+        return new MailpipeConfig.Limits() {
+            @Override
+            public int maxEventBytes() {
+                return bytes;
+            }
 
-        TestConfig(int maxRecipients) {
-            this.maxRecipients = maxRecipients;
-        }
-
-        static Limits limits(int bytes, int recipients) {
-            return new Limits() {
-                @Override
-                public int maxEventBytes() {
-                    return bytes;
-                }
-
-                @Override
-                public int maxRecipients() {
-                    return recipients;
-                }
-            };
-        }
-
-        @Override
-        public Limits limits() {
-            return limits(10_000, maxRecipients);
-        }
-
-        @Override
-        public Optional<String> from() {
-            return Optional.of("Test <test@example.com>");
-        }
-
-        @Override
-        public Path inboxDir() {
-            return Path.of("inbox");
-        }
-
-        @Override
-        public Path routesDir() {
-            return Path.of("routes");
-        }
-
-        @Override
-        public Optional<Path> templatesDir() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Topic topic() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Smtp smtp() {
-            throw new UnsupportedOperationException();
-        }
+            @Override
+            public int maxRecipients() {
+                return recipients;
+            }
+        };
     }
-
-
 }

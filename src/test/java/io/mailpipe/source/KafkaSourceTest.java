@@ -52,8 +52,7 @@ class KafkaSourceTest {
 
     @AfterEach
     void disconnect() {
-        smtp.release();
-        smtp.rejectRecipients(null, 0);
+        smtp.clearFaults();
         kafka.close();
     }
 
@@ -143,22 +142,5 @@ class KafkaSourceTest {
         MimeMultipart alternative = (MimeMultipart) mail.mime().getContent();
         assertThat((String) alternative.getBodyPart(0).getContent())
                 .contains("Track your parcel (https://track.example/7)");
-    }
-
-    @Test
-    void permanentRejectGoesToPermanentDeadLetter() throws Exception {
-        smtp.rejectRecipients("gone-", 550);
-        String id = Events.uniqueId("rejected");
-        kafka.send(REQUESTS, id, Events.orderConfirmation(id, "gone-" + Events.uniqueRecipient()));
-
-        ConsumerRecord<String, String> dead = await().atMost(DELIVERY)
-                .until(() -> kafka.readAll("email.dlq.permanent").stream().filter(r -> id.equals(r.key())).findFirst(),
-                        o -> o.isPresent())
-                .get();
-        JsonNode envelope = json.readTree(dead.value());
-        assertThat(envelope.at("/failure/code").asInt()).isEqualTo(550);
-        assertThat(envelope.at("/failure/class").asText()).isEqualTo("permanent");
-        assertThat(envelope.at("/event/id").asText()).isEqualTo(id);
-        assertThat(new String(dead.headers().lastHeader("mailpipe-smtp-code").value(), StandardCharsets.UTF_8)).isEqualTo("550");
     }
 }

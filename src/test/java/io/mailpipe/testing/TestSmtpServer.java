@@ -4,7 +4,12 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -41,21 +46,22 @@ public final class TestSmtpServer {
 
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger dataStarted = new AtomicInteger();
+    private final Map<String, Deque<String>> recipientReplies = new ConcurrentHashMap<>();
+    private final Map<String, Deque<String>> dataReplies = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Duration>> dataDelays = new ConcurrentHashMap<>();
     private volatile CountDownLatch hold;
-    private volatile String rejectPrefix;
-    private volatile int rejectCode;
-    private final SMTPServer server;
+    private volatile String senderReply;
+    private volatile SMTPServer server;
+    private int port;
 
-    public TestSmtpServer() {
-        server = SMTPServer.port(0)
+    public void start() {
+        server = SMTPServer.port(port)
                 .bindAddress(InetAddress.getLoopbackAddress())
                 .hostName("localhost")
                 .messageHandlerFactory(this::newHandler)
                 .build();
-    }
-
-    public void start() {
         server.start();
+        port = server.getPortAllocated();
     }
 
     public void stop() {
@@ -63,7 +69,49 @@ public final class TestSmtpServer {
     }
 
     public int port() {
-        return server.getPortAllocated();
+        return port;
+    }
+
+    /** The next RCPT TO of an address starting with {@code prefix} gets these replies in turn, then 250. */
+    public void replyToRecipient(String prefix, String... replies) {
+        recipientReplies.put(prefix, new ConcurrentLinkedDeque<>(List.of(replies)));
+    }
+
+    /** The final dot of messages to an address starting with {@code prefix} gets these replies in turn, then 250. */
+    public void replyToData(String prefix, String... replies) {
+        dataReplies.put(prefix, new ConcurrentLinkedDeque<>(List.of(replies)));
+    }
+
+    /** The final dot of messages to an address starting with {@code prefix} is answered only after these delays. */
+    public void delayData(String prefix, Duration... delays) {
+        dataDelays.put(prefix, new ConcurrentLinkedDeque<>(List.of(delays)));
+    }
+
+    /** Every MAIL FROM gets this reply (e.g. {@code "421 4.7.0 try later"}) until called with {@code null}. */
+    public void replyToSender(String reply) {
+        senderReply = reply;
+    }
+
+    /** Forgets every scripted reply and delay. */
+    public void clearFaults() {
+        recipientReplies.clear();
+        dataReplies.clear();
+        dataDelays.clear();
+        senderReply = null;
+        release();
+    }
+
+    private static <T> T next(Map<String, Deque<T>> script, List<String> addresses) {
+        for (Map.Entry<String, Deque<T>> entry : script.entrySet()) {
+            if (addresses.stream().anyMatch(a -> a.startsWith(entry.getKey()))) {
+                return entry.getValue().poll();
+            }
+        }
+        return null;
+    }
+
+    private static RejectException reject(String reply) {
+        return new RejectException(Integer.parseInt(reply.substring(0, 3)), reply.substring(4));
     }
 
     public List<Received> received() {
@@ -96,10 +144,19 @@ public final class TestSmtpServer {
         return dataStarted.get();
     }
 
-    /** Recipients starting with {@code prefix} get {@code code} at RCPT TO. */
-    public void rejectRecipients(String prefix, int code) {
-        this.rejectCode = code;
-        this.rejectPrefix = prefix;
+
+    private static void await(CountDownLatch latch) {
+        await(latch, Duration.ofSeconds(60));
+    }
+
+    private static void await(CountDownLatch latch, Duration timeout) {
+        if (latch != null) {
+            try {
+                latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private MessageHandler newHandler(MessageContext context) {
@@ -108,30 +165,35 @@ public final class TestSmtpServer {
             private final List<String> to = new ArrayList<>();
 
             @Override
-            public void from(String address) {
+            public void from(String address) throws RejectException {
+                String reply = senderReply;
+                if (reply != null) {
+                    throw reject(reply);
+                }
                 from = address;
             }
 
             @Override
             public void recipient(String address) throws RejectException {
-                String prefix = rejectPrefix;
-                if (prefix != null && address.startsWith(prefix)) {
-                    throw new RejectException(rejectCode, "5.1.1 <" + address + ">: Recipient address rejected: test");
+                String reply = next(recipientReplies, List.of(address));
+                if (reply != null) {
+                    throw reject(reply);
                 }
                 to.add(address);
             }
 
             @Override
-            public String data(InputStream data) throws IOException {
+            public String data(InputStream data) throws IOException, RejectException {
                 dataStarted.incrementAndGet();
                 byte[] bytes = data.readAllBytes();
-                CountDownLatch latch = hold;
-                if (latch != null) {
-                    try {
-                        latch.await(60, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+                await(hold);
+                Duration delay = next(dataDelays, to);
+                if (delay != null) {
+                    await(new CountDownLatch(1), delay);
+                }
+                String reply = next(dataReplies, to);
+                if (reply != null) {
+                    throw reject(reply);
                 }
                 received.add(new Received(from, List.copyOf(to), bytes));
                 return null;

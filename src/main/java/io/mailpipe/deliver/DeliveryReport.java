@@ -1,0 +1,14 @@
+package io.mailpipe.deliver;
+
+import java.util.List;
+
+import io.mailpipe.failure.SmtpFailure;
+
+/** What one send achieved: the recipients the server accepted and the classified failures of the others. */
+public record DeliveryReport(List<String> accepted, List<SmtpFailure> failures) {
+
+    public DeliveryReport {
+        accepted = List.copyOf(accepted);
+        failures = List.copyOf(failures);
+    }
+}

@@ -1,0 +1,119 @@
+package io.mailpipe.deliver;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
+
+import org.apache.camel.Exchange;
+
+import io.mailpipe.MailpipeConstants;
+import io.mailpipe.event.EmailEvent;
+import io.mailpipe.failure.FailureClass;
+import io.mailpipe.failure.FailureRecords;
+import io.mailpipe.failure.PublishRoutes;
+import io.mailpipe.failure.SmtpFailure;
+import io.mailpipe.failure.SuppressionList;
+import io.mailpipe.render.ComposedMessage;
+
+/**
+ * What happens around the SMTP send: who still needs the message (not suppressed, not already delivered), waiting for
+ * the circuit, and afterwards the ledger, the suppression list and the records of every recipient's outcome.
+ */
+@ApplicationScoped
+public class DeliveryStep {
+
+    /** Exchange property: true when at least one recipient still needs the message. */
+    public static final String SEND_NEEDED = "mailpipe-send-needed";
+    /** Exchange property: the server-wide failure to rethrow once the other outcomes are published. */
+    public static final String UNAVAILABLE = "mailpipe-unavailable";
+
+    private final DeliveryLedger ledger;
+    private final SuppressionList suppressions;
+    private final SmtpCircuit circuit;
+    private final FailureRecords records;
+
+    public DeliveryStep(DeliveryLedger ledger, SuppressionList suppressions, SmtpCircuit circuit, FailureRecords records) {
+        this.ledger = ledger;
+        this.suppressions = suppressions;
+        this.circuit = circuit;
+        this.records = records;
+    }
+
+    /** Narrows the envelope to the recipients that still need the message, then waits until the server may be used. */
+    public void admit(Exchange exchange) throws MessagingException, SmtpUnavailableException {
+        ComposedMessage message = exchange.getMessage().getBody(ComposedMessage.class);
+        EmailEvent event = exchange.getProperty(MailpipeConstants.EVENT, EmailEvent.class);
+        exchange.setProperty(MailpipeConstants.MESSAGE_ID, message.getMessageID());
+        List<InternetAddress> pending = new ArrayList<>();
+        List<String> suppressed = new ArrayList<>();
+        for (InternetAddress recipient : message.envelope()) {
+            if (ledger.delivered(event.id(), recipient.getAddress())) {
+                continue;
+            }
+            if (suppressions.suppressed(recipient.getAddress())) {
+                suppressed.add(recipient.getAddress());
+            } else {
+                pending.add(recipient);
+            }
+        }
+        PublishRoutes.add(exchange, records.suppressed(exchange, suppressed));
+        message.narrowEnvelope(pending);
+        exchange.setProperty(SEND_NEEDED, !pending.isEmpty());
+        if (!pending.isEmpty()) {
+            circuit.awaitPermission();
+        }
+    }
+
+    public void succeeded(Exchange exchange) throws MessagingException {
+        ComposedMessage message = exchange.getMessage().getBody(ComposedMessage.class);
+        List<String> recipients = message.envelope().stream().map(InternetAddress::getAddress).toList();
+        circuit.recordSuccess();
+        accepted(exchange, recipients);
+    }
+
+    public void failed(Exchange exchange) {
+        DeliveryFailedException failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, DeliveryFailedException.class);
+        DeliveryReport report = failure.report();
+        accepted(exchange, report.accepted());
+        EmailEvent event = exchange.getProperty(MailpipeConstants.EVENT, EmailEvent.class);
+        SmtpFailure serverWide = null;
+        for (SmtpFailure f : report.failures()) {
+            if (f.serverWide()) {
+                serverWide = f;
+                continue;
+            }
+            if (f.failureClass() == FailureClass.RECIPIENT) {
+                f.recipients().forEach(r -> suppressions.suppress(r, f, event.id()));
+            }
+            PublishRoutes.add(exchange, records.failed(exchange, f));
+        }
+        if (serverWide == null) {
+            circuit.recordSuccess();
+        } else {
+            circuit.recordFailure(serverWide);
+            exchange.setProperty(UNAVAILABLE, new SmtpUnavailableException("SMTP server unavailable: "
+                    + serverWide.failureClass().label() + " " + serverWide.code() + " " + serverWide.reply()));
+        }
+    }
+
+    /** After the other outcomes are published, a server-wide failure hands the message back to its source. */
+    public void rethrowUnavailable(Exchange exchange) throws SmtpUnavailableException {
+        SmtpUnavailableException unavailable = exchange.getProperty(UNAVAILABLE, SmtpUnavailableException.class);
+        if (unavailable != null) {
+            exchange.removeProperty(UNAVAILABLE);
+            throw unavailable;
+        }
+    }
+
+    private void accepted(Exchange exchange, List<String> recipients) {
+        if (recipients.isEmpty()) {
+            return;
+        }
+        EmailEvent event = exchange.getProperty(MailpipeConstants.EVENT, EmailEvent.class);
+        ledger.record(event.id(), recipients, exchange.getProperty(MailpipeConstants.MESSAGE_ID, String.class));
+        PublishRoutes.add(exchange, records.delivered(exchange, recipients));
+    }
+}

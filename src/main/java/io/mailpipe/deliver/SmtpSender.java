@@ -1,0 +1,311 @@
+package io.mailpipe.deliver;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import jakarta.mail.Address;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+
+import org.apache.camel.component.mail.JavaMailSender;
+import org.apache.camel.component.mail.MailAuthenticator;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+
+import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.failure.FailureClass;
+import io.mailpipe.failure.FailureClassifier;
+import io.mailpipe.failure.SmtpCommand;
+import io.mailpipe.failure.SmtpFailure;
+import io.mailpipe.render.ComposedMessage;
+
+/**
+ * camel-mail's sender replaced: sends to the message's envelope, keeps track of which recipient got what reply,
+ * retries a message-level 4xx a few times in-process, and reports every failure classified.
+ */
+@ApplicationScoped
+@Named(SmtpSender.BEAN)
+public class SmtpSender implements JavaMailSender {
+
+    public static final String BEAN = "mailpipeSmtpSender";
+
+    private final Session session;
+    private final MailpipeConfig.Smtp smtp;
+    private final MailpipeConfig.Delivery delivery;
+    private final FailureClassifier classifier;
+
+    public SmtpSender(@Named(SmtpSessionFactory.SESSION_BEAN) Session session, MailpipeConfig config, FailureClassifier classifier) {
+        this.session = session;
+        this.smtp = config.smtp();
+        this.delivery = config.delivery();
+        this.classifier = classifier;
+    }
+
+    @Override
+    public void send(MimeMessage message) throws MessagingException {
+        List<InternetAddress> pending = envelope(message);
+        List<String> accepted = new ArrayList<>();
+        for (int attempt = 0;; attempt++) {
+            Attempt result = attempt(message, pending);
+            accepted.addAll(result.accepted());
+            boolean retryHere = attempt < delivery.inProcessRetries() && !result.failures().isEmpty()
+                    && result.failures().stream().allMatch(f -> f.failureClass() == FailureClass.TRANSIENT && f.code() >= 400);
+            if (!retryHere) {
+                if (!result.failures().isEmpty()) {
+                    throw new DeliveryFailedException(new DeliveryReport(accepted, result.failures()), result.cause());
+                }
+                return;
+            }
+            pending = pending.stream().filter(a -> !accepted.contains(a.getAddress())).toList();
+            pause(attempt);
+        }
+    }
+
+    private record Attempt(List<String> accepted, List<SmtpFailure> failures, Exception cause) {
+    }
+
+    private Attempt attempt(MimeMessage message, List<InternetAddress> envelope) {
+        List<String> recipients = envelope.stream().map(InternetAddress::getAddress).toList();
+        if (message instanceof ComposedMessage composed) {
+            composed.forgetWrite();
+        }
+        SMTPTransport transport = null;
+        SmtpCommand stage = SmtpCommand.CONNECT;
+        try {
+            transport = (SMTPTransport) session.getTransport(smtp.security().protocol());
+            transport.connect(smtp.host(), smtp.port(), smtp.username().orElse(null), smtp.password().orElse(null));
+            stage = SmtpCommand.MAIL;
+            transport.sendMessage(message, envelope.toArray(Address[]::new));
+            return new Attempt(recipients, List.of(), null);
+        } catch (AuthenticationFailedException e) {
+            return new Attempt(List.of(), List.of(failure(replyCode(e.getMessage()), e.getMessage(), SmtpCommand.AUTH, false, recipients)), e);
+        } catch (MessagingException e) {
+            return failedAttempt(e, message, transport, stage, recipients);
+        } finally {
+            close(transport);
+        }
+    }
+
+    private Attempt failedAttempt(MessagingException e, MimeMessage message, SMTPTransport transport, SmtpCommand stage,
+            List<String> recipients) {
+        Map<String, SmtpFailure> byRecipient = new LinkedHashMap<>();
+        for (Exception next = e; next instanceof MessagingException m; next = m.getNextException()) {
+            if (next instanceof SMTPAddressFailedException address) {
+                String rcpt = address.getAddress().getAddress();
+                byRecipient.put(rcpt, failure(address.getReturnCode(), address.getMessage(), SmtpCommand.RCPT, false, List.of(rcpt)));
+            }
+            if (m.getNextException() == m) {
+                break;
+            }
+        }
+        List<String> accepted = e instanceof SendFailedException sent && sent.getValidSentAddresses() != null
+                ? addresses(sent.getValidSentAddresses()) : List.of();
+        List<String> others = recipients.stream().filter(r -> !accepted.contains(r) && !byRecipient.containsKey(r)).toList();
+        List<SmtpFailure> failures = new ArrayList<>(byRecipient.values());
+        if (!others.isEmpty()) {
+            failures.add(messageFailure(e, transport, stage, others, message instanceof ComposedMessage c && c.written()));
+        }
+        return new Attempt(accepted, failures, e);
+    }
+
+    /** A failure of the whole message: at MAIL FROM, DATA, the final dot, or of the connection itself. */
+    private SmtpFailure messageFailure(MessagingException e, SMTPTransport transport, SmtpCommand stage, List<String> recipients,
+            boolean bodyWritten) {
+        if (e instanceof SMTPSendFailedException sent && sent.getReturnCode() > 0) {
+            return failure(sent.getReturnCode(), sent.getMessage(), command(sent.getCommand(), stage), false, recipients);
+        }
+        if (e instanceof org.eclipse.angus.mail.smtp.SMTPSenderFailedException sender) {
+            return failure(sender.getReturnCode(), sender.getMessage(), SmtpCommand.MAIL, false, recipients);
+        }
+        int code = replyCode(e.getMessage());
+        if (code > 0) {
+            return failure(code, e.getMessage(), stage, false, recipients);
+        }
+        // No reply at all. Once the whole body was written, the missing answer is the one to the final dot, and the
+        // server may well have queued the message.
+        if (bodyWritten) {
+            return failure(0, describe(e), SmtpCommand.END_OF_DATA, true, recipients);
+        }
+        boolean inData = transport != null && transport.getLastReturnCode() == 354;
+        return failure(0, describe(e), inData ? SmtpCommand.DATA : stage, false, recipients);
+    }
+
+    private SmtpFailure failure(int code, String reply, SmtpCommand command, boolean ioAfterData, List<String> recipients) {
+        String text = reply == null ? "" : reply.strip();
+        String enhanced = FailureClassifier.enhancedCode(text).orElse(null);
+        FailureClass failureClass = classifier.classify(code, enhanced, text, command, ioAfterData);
+        return new SmtpFailure(failureClass, code, enhanced, text, command, recipients);
+    }
+
+    private static SmtpCommand command(String smtpCommand, SmtpCommand fallback) {
+        if (smtpCommand == null) {
+            return fallback;
+        }
+        String c = smtpCommand.strip().toUpperCase();
+        if (c.equals(".")) {
+            return SmtpCommand.END_OF_DATA;
+        }
+        if (c.startsWith("DATA")) {
+            return SmtpCommand.DATA;
+        }
+        if (c.startsWith("MAIL")) {
+            return SmtpCommand.MAIL;
+        }
+        return c.startsWith("RCPT") ? SmtpCommand.RCPT : fallback;
+    }
+
+    private static int replyCode(String message) {
+        String text = message == null ? "" : message.strip();
+        if (text.length() >= 3 && text.substring(0, 3).chars().allMatch(Character::isDigit)) {
+            return Integer.parseInt(text.substring(0, 3));
+        }
+        return 0;
+    }
+
+    private static String describe(Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + root;
+    }
+
+    private static List<String> addresses(Address[] addresses) {
+        List<String> result = new ArrayList<>();
+        for (Address a : addresses) {
+            result.add(((InternetAddress) a).getAddress());
+        }
+        return result;
+    }
+
+    private static List<InternetAddress> envelope(MimeMessage message) throws MessagingException {
+        if (message instanceof ComposedMessage composed) {
+            return composed.envelope();
+        }
+        Address[] all = message.getAllRecipients();
+        return all == null ? List.of() : java.util.Arrays.stream(all).map(InternetAddress.class::cast).toList();
+    }
+
+    /** Exponential back-off with jitter, so senders that failed together do not retry together. */
+    private void pause(int attempt) {
+        long base = delivery.inProcessBackoff().toMillis() << attempt;
+        long jittered = base / 2 + ThreadLocalRandom.current().nextLong(base + 1);
+        try {
+            Thread.sleep(jittered);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void close(SMTPTransport transport) {
+        if (transport != null) {
+            try {
+                transport.close();
+            } catch (MessagingException ignored) {
+                // The message's fate is already known; a failing QUIT changes nothing.
+            }
+        }
+    }
+
+    // camel-mail configures its own senders through these; this one is configured from mailpipe.smtp.* instead.
+
+    @Override
+    public Properties getJavaMailProperties() {
+        return session.getProperties();
+    }
+
+    @Override
+    public void setJavaMailProperties(Properties javaMailProperties) {
+        throw unsupported();
+    }
+
+    @Override
+    public void addAdditionalJavaMailProperty(String key, String value) {
+        throw unsupported();
+    }
+
+    @Override
+    public void setHost(String host) {
+        throw unsupported();
+    }
+
+    @Override
+    public String getHost() {
+        return smtp.host();
+    }
+
+    @Override
+    public void setPort(int port) {
+        throw unsupported();
+    }
+
+    @Override
+    public int getPort() {
+        return smtp.port();
+    }
+
+    @Override
+    public void setUsername(String username) {
+        throw unsupported();
+    }
+
+    @Override
+    public String getUsername() {
+        return smtp.username().orElse(null);
+    }
+
+    @Override
+    public void setPassword(String password) {
+        throw unsupported();
+    }
+
+    @Override
+    public String getPassword() {
+        return smtp.password().orElse(null);
+    }
+
+    @Override
+    public void setProtocol(String protocol) {
+        throw unsupported();
+    }
+
+    @Override
+    public String getProtocol() {
+        return smtp.security().protocol();
+    }
+
+    @Override
+    public void setSession(Session session) {
+        throw unsupported();
+    }
+
+    @Override
+    public Session getSession() {
+        return session;
+    }
+
+    @Override
+    public void setAuthenticator(MailAuthenticator authenticator) {
+        throw unsupported();
+    }
+
+    @Override
+    public MailAuthenticator getAuthenticator() {
+        return null;
+    }
+
+    private static UnsupportedOperationException unsupported() {
+        return new UnsupportedOperationException("The Mailpipe SMTP sender is configured from mailpipe.smtp.*");
+    }
+}

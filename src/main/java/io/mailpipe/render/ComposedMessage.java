@@ -1,0 +1,68 @@
+package io.mailpipe.render;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.List;
+
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+
+/**
+ * A composed email with a Message-ID fixed by its event id, and an SMTP envelope that may be narrower than its
+ * headers: recipients already delivered or suppressed stay visible in To/Cc but get no RCPT TO.
+ */
+public class ComposedMessage extends MimeMessage {
+
+    private final String messageId;
+    private List<InternetAddress> envelope;
+    private volatile boolean written;
+
+    ComposedMessage(Session session, String messageId) {
+        super(session);
+        this.messageId = messageId;
+    }
+
+    /** Keeps the deterministic Message-ID through {@code saveChanges()}, which would otherwise invent a new one. */
+    @Override
+    protected void updateMessageID() throws MessagingException {
+        setHeader("Message-ID", messageId);
+    }
+
+    /** Writes the message; afterwards {@link #written()} tells that every byte reached the transport. */
+    @Override
+    public void writeTo(OutputStream out, String[] ignoreHeaders) throws IOException, MessagingException {
+        written = false;
+        super.writeTo(out, ignoreHeaders);
+        written = true;
+    }
+
+    /**
+     * Whether the last write completed. A send that fails after it failed waiting for the reply to the final dot: the
+     * server may have queued the message.
+     */
+    public boolean written() {
+        return written;
+    }
+
+    /** Called before each attempt, so an earlier attempt's complete write is not taken for this one's. */
+    public void forgetWrite() {
+        written = false;
+    }
+
+    /** The recipients this message is to be sent to: every header recipient unless narrowed. */
+    public List<InternetAddress> envelope() throws MessagingException {
+        if (envelope != null) {
+            return envelope;
+        }
+        Address[] all = getAllRecipients();
+        return all == null ? List.of() : Arrays.stream(all).map(InternetAddress.class::cast).toList();
+    }
+
+    public void narrowEnvelope(List<InternetAddress> recipients) {
+        this.envelope = List.copyOf(recipients);
+    }
+}

@@ -1,0 +1,271 @@
+package io.mailpipe.deliver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mailpipe.testing.Events;
+import io.mailpipe.testing.KafkaBrokerResource;
+import io.mailpipe.testing.KafkaTestClient;
+import io.mailpipe.testing.SmtpServerResource;
+import io.mailpipe.testing.TestSmtpServer;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Every row of the reply-code table, against a real SMTP server that answers what each test tells it. */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+@WithTestResource(value = SmtpServerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+class DeliveryTest {
+
+    private static final String REQUESTS = "email.requests";
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    TestSmtpServer smtp;
+    KafkaTestClient kafka;
+    final ObjectMapper json = new ObjectMapper();
+
+    @BeforeEach
+    void connect() {
+        kafka = new KafkaTestClient(bootstrap);
+    }
+
+    @AfterEach
+    void reset() {
+        smtp.clearFaults();
+        kafka.close();
+    }
+
+    @Test
+    void hardBounceGoesToPermanentDeadLetterAndRecipientIsSuppressed() throws Exception {
+        String gone = Events.uniqueRecipient("gone-");
+        smtp.replyToRecipient(gone, "550 5.1.1 <" + gone + ">: Recipient address rejected: User unknown");
+        String id = send(gone);
+
+        JsonNode envelope = deadLetter("email.dlq.permanent", id);
+        assertThat(envelope.at("/failure/class").asText()).isEqualTo("recipient");
+        assertThat(envelope.at("/failure/code").asInt()).isEqualTo(550);
+        assertThat(envelope.at("/failure/enhancedCode").asText()).isEqualTo("5.1.1");
+        assertThat(envelope.at("/failure/command").asText()).isEqualTo("rcpt");
+        assertThat(envelope.at("/event/id").asText()).isEqualTo(id);
+        assertThat(outcome(id, gone).get("outcome").asText()).isEqualTo("bounced");
+
+        String again = send(gone);
+        assertThat(outcome(again, gone).get("outcome").asText()).isEqualTo("suppressed");
+        assertThat(smtp.receivedFor(gone)).isEmpty();
+    }
+
+    @Test
+    void policyRejectGoesToPolicyDeadLetterAndIsNotSuppressed() throws Exception {
+        String blocked = Events.uniqueRecipient("spam-");
+        smtp.replyToData(blocked, "554 5.7.1 Message rejected as spam");
+        String id = send(blocked);
+
+        JsonNode envelope = deadLetter("email.dlq.policy", id);
+        assertThat(envelope.at("/failure/class").asText()).isEqualTo("policy");
+        assertThat(envelope.at("/failure/code").asInt()).isEqualTo(554);
+        assertThat(envelope.at("/failure/command").asText()).isEqualTo("end-of-data");
+
+        String later = send(blocked);
+        await().atMost(PATIENCE).until(() -> smtp.firstFor(blocked).isPresent());
+        assertThat(outcome(later, blocked).get("outcome").asText()).isEqualTo("delivered");
+    }
+
+    @Test
+    void oversizedMessageGoesToPermanentDeadLetterAsContent() throws Exception {
+        String rcpt = Events.uniqueRecipient("big-");
+        smtp.replyToData(rcpt, "552 5.3.4 Message size exceeds fixed limit");
+        String id = send(rcpt);
+        assertThat(deadLetter("email.dlq.permanent", id).at("/failure/class").asText()).isEqualTo("content");
+    }
+
+    @Test
+    void syntaxErrorReplyGoesToPermanentDeadLetterAsProtocol() throws Exception {
+        String rcpt = Events.uniqueRecipient("syntax-");
+        smtp.replyToRecipient(rcpt, "501 5.5.4 Syntax error in parameters");
+        String id = send(rcpt);
+        assertThat(deadLetter("email.dlq.permanent", id).at("/failure/class").asText()).isEqualTo("protocol");
+    }
+
+    @Test
+    void partialFailureDeliversToAcceptedRecipientsAndDeadLettersOnlyTheRejectedOne() throws Exception {
+        String good = Events.uniqueRecipient();
+        String gone = Events.uniqueRecipient("gone-");
+        smtp.replyToRecipient(gone, "550 5.1.1 User unknown");
+        String id = send(good, gone);
+
+        await().atMost(PATIENCE).until(() -> smtp.firstFor(good).isPresent());
+        JsonNode envelope = deadLetter("email.dlq.permanent", id);
+        assertThat(envelope.at("/failure/recipients").toString()).isEqualTo("[\"" + gone + "\"]");
+        assertThat(envelope.at("/event/to").toString()).contains(gone).doesNotContain(good);
+        assertThat(smtp.receivedFor(good).get(0).envelopeTo()).containsExactly(good);
+        assertThat(outcome(id, good).get("outcome").asText()).isEqualTo("delivered");
+    }
+
+    @Test
+    void mailboxBusyTwiceThenAcceptedIsDeliveredExactlyOnce() throws Exception {
+        String busy = Events.uniqueRecipient("busy-");
+        smtp.replyToRecipient(busy, "450 4.2.1 Mailbox busy", "450 4.2.1 Mailbox busy");
+        String id = send(busy);
+
+        await().atMost(PATIENCE).until(() -> smtp.firstFor(busy).isPresent());
+        assertThat(outcome(id, busy).get("outcome").asText()).isEqualTo("delivered");
+        assertThat(smtp.receivedFor(busy)).hasSize(1);
+        assertThat(recordsFor("email.retry", id)).isEmpty();
+    }
+
+    @Test
+    void persistentFourXxGoesThroughRetryTopicAndIsDeliveredOnce() throws Exception {
+        String full = Events.uniqueRecipient("full-");
+        smtp.replyToRecipient(full, "452 4.2.2 Mailbox full", "452 4.2.2 Mailbox full", "452 4.2.2 Mailbox full",
+                "452 4.2.2 Mailbox full");
+        String id = send(full);
+
+        await().atMost(PATIENCE).until(() -> smtp.firstFor(full).isPresent());
+        ConsumerRecord<String, String> retry = recordsFor("email.retry", id).get(0);
+        assertThat(header(retry, "mailpipe-failure-class")).isEqualTo("transient");
+        assertThat(header(retry, "mailpipe-smtp-code")).isEqualTo("452");
+        assertThat(outcomes(id, full)).extracting(n -> n.get("outcome").asText()).containsSubsequence("deferred", "delivered");
+        assertThat(smtp.receivedFor(full)).hasSize(1);
+    }
+
+    @Test
+    void retryOlderThanMaxAgeGoesToExpiredDeadLetter() throws Exception {
+        String full = Events.uniqueRecipient("stale-");
+        smtp.replyToRecipient(full, "452 4.2.2 Mailbox full", "452 4.2.2 Mailbox full", "452 4.2.2 Mailbox full");
+        String id = Events.uniqueId("stale");
+        kafka.send("email.retry", id, Events.orderConfirmation(id, full).getBytes(StandardCharsets.UTF_8), Map.of(
+                "mailpipe-not-before", Instant.now().toString(),
+                "mailpipe-attempts", "7",
+                "mailpipe-first-failed-at", Instant.now().minus(Duration.ofHours(25)).toString(),
+                "mailpipe-possible-duplicate", "false"));
+
+        JsonNode envelope = deadLetter("email.dlq.expired", id);
+        assertThat(envelope.at("/failure/class").asText()).isEqualTo("expired");
+        assertThat(envelope.at("/failure/attempts").asInt()).isEqualTo(8);
+        assertThat(outcome(id, full).get("outcome").asText()).isEqualTo("expired");
+    }
+
+    @Test
+    void replySlowerThanReadTimeoutIsRetriedWithTheSameMessageIdMarkedPossibleDuplicate() throws Exception {
+        String slow = Events.uniqueRecipient("slow-");
+        smtp.delayData(slow, Duration.ofSeconds(5));
+        String id = send(slow);
+
+        await().atMost(PATIENCE).until(() -> smtp.receivedFor(slow).size() == 2);
+        List<TestSmtpServer.Received> copies = smtp.receivedFor(slow);
+        assertThat(copies.get(0).mime().getMessageID()).isEqualTo(copies.get(1).mime().getMessageID());
+        JsonNode delivered = await().atMost(PATIENCE).until(() -> outcomes(id, slow).stream()
+                .filter(n -> n.get("outcome").asText().equals("delivered")).findFirst(), o -> o.isPresent()).get();
+        assertThat(delivered.get("possibleDuplicate").asBoolean()).isTrue();
+        assertThat(header(recordsFor("email.retry", id).get(0), "mailpipe-failure-class")).isEqualTo("unknown-outcome");
+    }
+
+    @Test
+    void sameEventTwiceIsSentOnce() throws Exception {
+        String rcpt = Events.uniqueRecipient();
+        String id = Events.uniqueId("twice");
+        kafka.send(REQUESTS, id, Events.orderConfirmation(id, rcpt));
+        await().atMost(PATIENCE).until(() -> smtp.firstFor(rcpt).isPresent());
+        kafka.send(REQUESTS, id, Events.orderConfirmation(id, rcpt));
+        String marker = send(Events.uniqueRecipient());
+
+        await().atMost(PATIENCE).until(() -> !outcomes(marker, null).isEmpty());
+        assertThat(smtp.receivedFor(rcpt)).hasSize(1);
+    }
+
+    @Test
+    void throttlingPausesSendingAndNothingIsDeadLettered() throws Exception {
+        smtp.replyToSender("421 4.7.0 Too many connections, slow down");
+        String rcpt = Events.uniqueRecipient();
+        String id = send(rcpt);
+
+        await().pollDelay(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> true);
+        assertThat(smtp.firstFor(rcpt)).isEmpty();
+        smtp.replyToSender(null);
+
+        await().atMost(PATIENCE).until(() -> smtp.firstFor(rcpt).isPresent());
+        assertThat(outcome(id, rcpt).get("outcome").asText()).isEqualTo("delivered");
+        assertThat(recordsFor("email.retry", id)).isEmpty();
+        assertThat(recordsFor("email.dlq.permanent", id)).isEmpty();
+    }
+
+    @Test
+    void outageOfThirtySecondsDuringAStreamDeliversEveryEventOnceAndDeadLettersNone() throws Exception {
+        List<String> recipients = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            if (i == 50) {
+                smtp.stop();
+            }
+            String rcpt = Events.uniqueRecipient("stream-");
+            recipients.add(rcpt);
+            ids.add(send(rcpt));
+        }
+        await().pollDelay(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(31)).until(() -> true);
+        smtp.start();
+
+        await().atMost(Duration.ofSeconds(120)).until(() -> recipients.stream().allMatch(r -> smtp.firstFor(r).isPresent()));
+        assertThat(recipients).allMatch(r -> smtp.receivedFor(r).size() == 1);
+        List<String> idSet = List.copyOf(ids);
+        for (String topic : List.of("email.retry", "email.dlq.permanent", "email.dlq.policy", "email.dlq.expired")) {
+            assertThat(kafka.readAll(topic)).noneMatch(r -> idSet.contains(r.key()));
+        }
+    }
+
+    private String send(String... recipients) {
+        String id = Events.uniqueId("delivery");
+        kafka.send(REQUESTS, id, Events.orderConfirmation(id, recipients));
+        return id;
+    }
+
+    private JsonNode deadLetter(String topic, String id) throws Exception {
+        ConsumerRecord<String, String> record = await().atMost(PATIENCE)
+                .until(() -> recordsFor(topic, id), records -> !records.isEmpty()).get(0);
+        return json.readTree(record.value());
+    }
+
+    private List<ConsumerRecord<String, String>> recordsFor(String topic, String id) {
+        return kafka.readAll(topic).stream().filter(r -> id.equals(r.key())).toList();
+    }
+
+    /** The outcome records of an event, optionally only those of one recipient, oldest first. */
+    private List<JsonNode> outcomes(String id, String recipient) {
+        Predicate<JsonNode> forRecipient = n -> recipient == null || recipient.equals(n.get("recipient").asText());
+        return recordsFor("email.events", id).stream().map(r -> {
+            try {
+                return json.readTree(r.value());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).filter(forRecipient).toList();
+    }
+
+    private JsonNode outcome(String id, String recipient) {
+        return await().atMost(PATIENCE).until(() -> outcomes(id, recipient), l -> !l.isEmpty()).get(0);
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}
