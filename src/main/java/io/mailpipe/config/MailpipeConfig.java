@@ -192,6 +192,9 @@ public interface MailpipeConfig {
         /** Password for SMTP AUTH; read from the environment or a Secret, never logged. */
         Optional<String> password();
 
+        /** PEM file of extra certificates to trust (a private relay's CA), on top of the JVM's trusted ones. */
+        Optional<Path> trustCert();
+
         /** Whether AUTH may be sent over a connection without TLS. */
         @WithDefault("false")
         boolean allowPlaintextAuth();

@@ -98,8 +98,8 @@ public class SmtpCircuit {
         state = State.OPEN;
         openUntil = Instant.now().plus(delay);
         if (failure.failureClass() == FailureClass.AUTH) {
-            LOG.errorf("SMTP credentials refused (%d %s): sending paused, messages kept; fix MAILPIPE_SMTP_USERNAME/PASSWORD",
-                    failure.code(), failure.reply());
+            LOG.errorf("SMTP credentials refused (%s): sending paused, messages kept; fix MAILPIPE_SMTP_USERNAME/PASSWORD",
+                    failure.reply());
         } else if (wasClosed) {
             LOG.warnf("SMTP circuit open for %s: %s", delay, describe(failure));
         }

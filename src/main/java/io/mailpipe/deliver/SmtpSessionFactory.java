@@ -48,6 +48,9 @@ public class SmtpSessionFactory {
             }
             case NONE -> props.setProperty(prefix + "starttls.enable", "false");
         }
+        if (smtp.security() != SmtpSecurity.NONE) {
+            smtp.trustCert().ifPresent(pem -> props.put(prefix + "ssl.socketFactory", TrustedCertificates.socketFactory(pem)));
+        }
         return props;
     }
 

@@ -75,6 +75,11 @@ class SmtpSessionFactoryTest {
             }
 
             @Override
+            public Optional<java.nio.file.Path> trustCert() {
+                return Optional.empty();
+            }
+
+            @Override
             public boolean allowPlaintextAuth() {
                 return plaintextAuth;
             }

@@ -18,6 +18,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.net.ssl.SSLContext;
+
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
@@ -25,6 +27,8 @@ import jakarta.mail.internet.MimeMessage;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory;
+import org.subethamail.smtp.auth.LoginFailedException;
 import org.subethamail.smtp.server.SMTPServer;
 
 /**
@@ -52,16 +56,44 @@ public final class TestSmtpServer {
     private volatile CountDownLatch hold;
     private volatile String senderReply;
     private volatile SMTPServer server;
+    private volatile String acceptedPassword;
+    private final SSLContext tls;
     private int port;
 
+    /** A plain server: no TLS, no AUTH. */
+    public TestSmtpServer() {
+        this(null, null);
+    }
+
+    /** A server that requires STARTTLS with this context and, when {@code password} is set, AUTH before MAIL. */
+    public TestSmtpServer(SSLContext tls, String password) {
+        this.tls = tls;
+        this.acceptedPassword = password;
+    }
+
     public void start() {
-        server = SMTPServer.port(port)
+        SMTPServer.Builder builder = SMTPServer.port(port)
                 .bindAddress(InetAddress.getLoopbackAddress())
                 .hostName("localhost")
-                .messageHandlerFactory(this::newHandler)
-                .build();
+                .messageHandlerFactory(this::newHandler);
+        if (tls != null) {
+            builder.enableTLS().requireTLS().startTlsSocketFactory(tls);
+        }
+        if (acceptedPassword != null) {
+            builder.requireAuth().authenticationHandlerFactory(new EasyAuthenticationHandlerFactory((user, password, context) -> {
+                if (!password.equals(acceptedPassword)) {
+                    throw new LoginFailedException("535 5.7.8 Authentication credentials invalid");
+                }
+            }));
+        }
+        server = builder.build();
         server.start();
         port = server.getPortAllocated();
+    }
+
+    /** From now on AUTH succeeds only with this password (credentials rotated on the server side). */
+    public void acceptPassword(String password) {
+        acceptedPassword = password;
     }
 
     public void stop() {

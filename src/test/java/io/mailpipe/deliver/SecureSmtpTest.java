@@ -1,0 +1,62 @@
+package io.mailpipe.deliver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import io.mailpipe.failure.FailureClass;
+import io.mailpipe.testing.Events;
+import io.mailpipe.testing.KafkaBrokerResource;
+import io.mailpipe.testing.KafkaTestClient;
+import io.mailpipe.testing.SecureSmtpServerResource;
+import io.mailpipe.testing.TestSmtpServer;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** STARTTLS to a server trusted through mailpipe.smtp.trust-cert, with AUTH, and what happens when AUTH is refused. */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+@WithTestResource(value = SecureSmtpServerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+class SecureSmtpTest {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Inject
+    SmtpCircuit circuit;
+
+    TestSmtpServer smtp;
+
+    @Test
+    void refusedCredentialsPauseSendingDeadLetterNothingAndSendingResumesAfterTheFix() {
+        smtp.acceptPassword("rotated-on-the-server");
+        String rcpt = Events.uniqueRecipient();
+        String id = Events.uniqueId("auth");
+        try (KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
+            kafka.send("email.requests", id, Events.orderConfirmation(id, rcpt));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> circuit.state() != SmtpCircuit.State.CLOSED);
+            assertThat(circuit.lastFailure()).hasValueSatisfying(f -> {
+                assertThat(f.failureClass()).isEqualTo(FailureClass.AUTH);
+                assertThat(f.code()).isEqualTo(535);
+            });
+            await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+            assertThat(smtp.firstFor(rcpt)).isEmpty();
+            for (String topic : new String[] { "email.retry", "email.dlq.permanent", "email.dlq.policy", "email.dlq.expired" }) {
+                assertThat(kafka.readAll(topic)).noneMatch(r -> id.equals(r.key()));
+            }
+
+            smtp.acceptPassword(SecureSmtpServerResource.PASSWORD);
+            await().atMost(Duration.ofSeconds(30)).until(() -> smtp.firstFor(rcpt).isPresent());
+            assertThat(circuit.state()).isEqualTo(SmtpCircuit.State.CLOSED);
+            assertThat(smtp.receivedFor(rcpt)).hasSize(1);
+        }
+    }
+}
