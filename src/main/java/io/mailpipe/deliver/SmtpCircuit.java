@@ -10,6 +10,7 @@ import org.apache.camel.CamelContext;
 import org.jboss.logging.Logger;
 
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.state.Waiting;
 import io.mailpipe.failure.FailureClass;
 import io.mailpipe.failure.SmtpFailure;
 
@@ -22,7 +23,6 @@ import io.mailpipe.failure.SmtpFailure;
 public class SmtpCircuit {
 
     private static final Logger LOG = Logger.getLogger("deliver-smtp");
-    private static final Duration TICK = Duration.ofMillis(100);
 
     /** Where the circuit stands, for readiness and metrics. */
     public enum State {
@@ -53,7 +53,7 @@ public class SmtpCircuit {
     public void awaitPermission() throws SmtpUnavailableException {
         long deadline = System.nanoTime() + maxWait.toNanos();
         while (!tryAcquire()) {
-            if (System.nanoTime() > deadline || camel.isStopping() || !sleep()) {
+            if (System.nanoTime() > deadline || camel.isStopping() || !Waiting.tick()) {
                 throw new SmtpUnavailableException("SMTP circuit is " + state() + " after " + describe(lastFailure()));
             }
         }
@@ -122,16 +122,5 @@ public class SmtpCircuit {
     private static String describe(SmtpFailure failure) {
         return failure.failureClass().label() + " at " + failure.command().label()
                 + (failure.code() > 0 ? " (" + failure.code() + ")" : "") + ": " + failure.reply();
-    }
-
-    /** @return false when interrupted */
-    static boolean sleep() {
-        try {
-            Thread.sleep(TICK.toMillis());
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

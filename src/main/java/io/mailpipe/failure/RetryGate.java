@@ -11,6 +11,7 @@ import org.apache.camel.Message;
 
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.state.Waiting;
 
 /**
  * Holds a retry record until its not-before time. It waits on the retry consumer's own thread (never the main topic's)
@@ -19,7 +20,6 @@ import io.mailpipe.config.MailpipeConfig;
 @ApplicationScoped
 public class RetryGate {
 
-    private static final Duration TICK = Duration.ofMillis(100);
 
     private final Duration maxWait;
     private final CamelContext camel;
@@ -34,7 +34,7 @@ public class RetryGate {
         Instant notBefore = Instant.parse(message.getHeader(MailpipeConstants.NOT_BEFORE, String.class));
         Instant giveBack = Instant.now().plus(maxWait);
         while (Instant.now().isBefore(notBefore)) {
-            if (Instant.now().isAfter(giveBack) || camel.isStopping() || !sleep()) {
+            if (Instant.now().isAfter(giveBack) || camel.isStopping() || !Waiting.tick()) {
                 throw new RetryNotDueException("retry not due before " + notBefore);
             }
         }
@@ -42,15 +42,5 @@ public class RetryGate {
                 Integer.parseInt(message.getHeader(MailpipeConstants.ATTEMPTS, String.class)),
                 Instant.parse(message.getHeader(MailpipeConstants.FIRST_FAILED_AT, String.class)),
                 Boolean.parseBoolean(message.getHeader(MailpipeConstants.POSSIBLE_DUPLICATE, String.class))));
-    }
-
-    private static boolean sleep() {
-        try {
-            Thread.sleep(TICK.toMillis());
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }
