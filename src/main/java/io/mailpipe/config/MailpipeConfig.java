@@ -38,6 +38,26 @@ public interface MailpipeConfig {
     /** Size and count limits for incoming events. */
     Limits limits();
 
+    /** Reuse of SMTP connections, the way Postfix caches them. */
+    interface Pool {
+
+        /** Most connections open to the server at once; senders beyond it wait for one. */
+        @WithDefault("4")
+        int maxSize();
+
+        /** A connection older than this is closed instead of reused (Postfix's connection reuse time limit). */
+        @WithDefault("300s")
+        Duration maxReuseTime();
+
+        /** Most messages sent over one connection; many providers close connections after about a hundred. */
+        @WithDefault("100")
+        int maxMessages();
+
+        /** An idle connection older than this is closed instead of reused. */
+        @WithDefault("30s")
+        Duration idleTimeout();
+    }
+
     /** In-process handling of a send. */
     Delivery delivery();
 
@@ -194,6 +214,9 @@ public interface MailpipeConfig {
 
         /** PEM file of extra certificates to trust (a private relay's CA), on top of the JVM's trusted ones. */
         Optional<Path> trustCert();
+
+        /** Persistent connections to the server. */
+        Pool pool();
 
         /** Whether AUTH may be sent over a connection without TLS. */
         @WithDefault("false")

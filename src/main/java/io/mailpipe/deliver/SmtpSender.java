@@ -31,8 +31,8 @@ import io.mailpipe.failure.SmtpFailure;
 import io.mailpipe.render.ComposedMessage;
 
 /**
- * camel-mail's sender replaced: sends to the message's envelope, keeps track of which recipient got what reply,
- * retries a message-level 4xx a few times in-process, and reports every failure classified.
+ * camel-mail's sender replaced: sends over pooled connections to the message's envelope, keeps track of which
+ * recipient got what reply, retries a message-level 4xx a few times in-process, and reports every failure classified.
  */
 @ApplicationScoped
 @Named(SmtpSender.BEAN)
@@ -41,12 +41,15 @@ public class SmtpSender implements JavaMailSender {
     public static final String BEAN = "mailpipeSmtpSender";
 
     private final Session session;
+    private final SmtpConnectionPool pool;
     private final MailpipeConfig.Smtp smtp;
     private final MailpipeConfig.Delivery delivery;
     private final FailureClassifier classifier;
 
-    public SmtpSender(@Named(SmtpSessionFactory.SESSION_BEAN) Session session, MailpipeConfig config, FailureClassifier classifier) {
+    public SmtpSender(@Named(SmtpSessionFactory.SESSION_BEAN) Session session, SmtpConnectionPool pool, MailpipeConfig config,
+            FailureClassifier classifier) {
         this.session = session;
+        this.pool = pool;
         this.smtp = config.smtp();
         this.delivery = config.delivery();
         this.classifier = classifier;
@@ -80,20 +83,24 @@ public class SmtpSender implements JavaMailSender {
         if (message instanceof ComposedMessage composed) {
             composed.forgetWrite();
         }
-        SMTPTransport transport = null;
-        SmtpCommand stage = SmtpCommand.CONNECT;
+        SmtpConnectionPool.Connection connection;
         try {
-            transport = (SMTPTransport) session.getTransport(smtp.security().protocol());
-            transport.connect(smtp.host(), smtp.port(), smtp.username().orElse(null), smtp.password().orElse(null));
-            stage = SmtpCommand.MAIL;
-            transport.sendMessage(message, envelope.toArray(Address[]::new));
-            return new Attempt(recipients, List.of(), null);
+            connection = pool.borrow();
         } catch (AuthenticationFailedException e) {
             return new Attempt(List.of(), List.of(failure(replyCode(e.getMessage()), e.getMessage(), SmtpCommand.AUTH, false, recipients)), e);
         } catch (MessagingException e) {
-            return failedAttempt(e, message, transport, stage, recipients);
-        } finally {
-            close(transport);
+            return failedAttempt(e, message, null, SmtpCommand.CONNECT, recipients);
+        }
+        try {
+            connection.transport.sendMessage(message, envelope.toArray(Address[]::new));
+            pool.release(connection);
+            return new Attempt(recipients, List.of(), null);
+        } catch (MessagingException e) {
+            pool.discard(connection);
+            return failedAttempt(e, message, connection.transport, SmtpCommand.MAIL, recipients);
+        } catch (RuntimeException e) {
+            pool.discard(connection);
+            throw e;
         }
     }
 
@@ -205,16 +212,6 @@ public class SmtpSender implements JavaMailSender {
             Thread.sleep(jittered);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void close(SMTPTransport transport) {
-        if (transport != null) {
-            try {
-                transport.close();
-            } catch (MessagingException ignored) {
-                // The message's fate is already known; a failing QUIT changes nothing.
-            }
         }
     }
 

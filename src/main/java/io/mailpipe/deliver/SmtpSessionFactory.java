@@ -2,6 +2,8 @@ package io.mailpipe.deliver;
 
 import java.util.Properties;
 
+import javax.net.ssl.SSLSocketFactory;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
@@ -48,8 +50,14 @@ public class SmtpSessionFactory {
             }
             case NONE -> props.setProperty(prefix + "starttls.enable", "false");
         }
-        if (smtp.security() != SmtpSecurity.NONE) {
-            smtp.trustCert().ifPresent(pem -> props.put(prefix + "ssl.socketFactory", TrustedCertificates.socketFactory(pem)));
+        SSLSocketFactory tls = smtp.trustCert().map(TrustedCertificates::socketFactory)
+                .orElseGet(() -> (SSLSocketFactory) SSLSocketFactory.getDefault());
+        if (smtp.security() == SmtpSecurity.TLS) {
+            props.put(prefix + "ssl.socketFactory", new NoDelaySslSocketFactory(tls));
+        } else {
+            props.put(prefix + "socketFactory", new NoDelaySocketFactory());
+            // STARTTLS layers TLS over the plain socket, which keeps its no-delay setting.
+            smtp.trustCert().ifPresent(pem -> props.put(prefix + "ssl.socketFactory", tls));
         }
         return props;
     }

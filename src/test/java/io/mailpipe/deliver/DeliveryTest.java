@@ -182,6 +182,20 @@ class DeliveryTest {
     }
 
     @Test
+    void connectionsAreReusedAcrossMessages() {
+        List<String> recipients = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String rcpt = Events.uniqueRecipient("pooled-");
+            recipients.add(rcpt);
+            send(rcpt);
+        }
+        await().atMost(PATIENCE).until(() -> recipients.stream().allMatch(r -> smtp.firstFor(r).isPresent()));
+        long connections = recipients.stream().map(r -> smtp.firstFor(r).orElseThrow().sessionId()).distinct().count();
+        // One connection, or two when the first reached its message or age limit in between.
+        assertThat(connections).isLessThanOrEqualTo(2);
+    }
+
+    @Test
     void sameEventTwiceIsSentOnce() throws Exception {
         String rcpt = Events.uniqueRecipient();
         String id = Events.uniqueId("twice");

@@ -3,7 +3,8 @@ package io.mailpipe.deliver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.config.SmtpSecurity;
+import io.mailpipe.testing.TestConfigs;
 
 class SmtpSessionFactoryTest {
 
@@ -48,56 +50,13 @@ class SmtpSessionFactoryTest {
     }
 
     private static MailpipeConfig.Smtp smtp(SmtpSecurity security, Optional<String> username, boolean plaintextAuth) {
-        return new MailpipeConfig.Smtp() {
-            @Override
-            public String host() {
-                return "smtp.example.com";
-            }
-
-            @Override
-            public int port() {
-                return 587;
-            }
-
-            @Override
-            public SmtpSecurity security() {
-                return security;
-            }
-
-            @Override
-            public Optional<String> username() {
-                return username;
-            }
-
-            @Override
-            public Optional<String> password() {
-                return username.map(u -> "secret");
-            }
-
-            @Override
-            public Optional<java.nio.file.Path> trustCert() {
-                return Optional.empty();
-            }
-
-            @Override
-            public boolean allowPlaintextAuth() {
-                return plaintextAuth;
-            }
-
-            @Override
-            public Duration connectTimeout() {
-                return Duration.ofSeconds(10);
-            }
-
-            @Override
-            public Duration readTimeout() {
-                return Duration.ofSeconds(30);
-            }
-
-            @Override
-            public Duration writeTimeout() {
-                return Duration.ofSeconds(30);
-            }
-        };
+        Map<String, String> settings = new HashMap<>();
+        settings.put("mailpipe.smtp.security", security.name().toLowerCase());
+        settings.put("mailpipe.smtp.allow-plaintext-auth", Boolean.toString(plaintextAuth));
+        username.ifPresent(user -> {
+            settings.put("mailpipe.smtp.username", user);
+            settings.put("mailpipe.smtp.password", "secret");
+        });
+        return TestConfigs.mailpipe(settings).smtp();
     }
 }

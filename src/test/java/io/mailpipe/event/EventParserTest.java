@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.testing.TestConfigs;
 
 class EventParserTest {
 
@@ -86,16 +88,8 @@ class EventParserTest {
     }
 
     private static MailpipeConfig.Limits limits(int bytes, int recipients) {
-        return new MailpipeConfig.Limits() {
-            @Override
-            public int maxEventBytes() {
-                return bytes;
-            }
-
-            @Override
-            public int maxRecipients() {
-                return recipients;
-            }
-        };
+        return TestConfigs.mailpipe(Map.of(
+                "mailpipe.limits.max-event-bytes", Integer.toString(bytes),
+                "mailpipe.limits.max-recipients", Integer.toString(recipients))).limits();
     }
 }

@@ -37,8 +37,8 @@ import org.subethamail.smtp.server.SMTPServer;
  */
 public final class TestSmtpServer {
 
-    /** One accepted message: the envelope and the bytes exactly as received. */
-    public record Received(String envelopeFrom, List<String> envelopeTo, byte[] data) {
+    /** One accepted message: the envelope, the bytes exactly as received, and the SMTP session (connection) it came on. */
+    public record Received(String envelopeFrom, List<String> envelopeTo, byte[] data, String sessionId) {
         public MimeMessage mime() {
             try {
                 return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(data));
@@ -227,7 +227,7 @@ public final class TestSmtpServer {
                 if (reply != null) {
                     throw reject(reply);
                 }
-                received.add(new Received(from, List.copyOf(to), bytes));
+                received.add(new Received(from, List.copyOf(to), bytes, context.getSessionId()));
                 return null;
             }
 

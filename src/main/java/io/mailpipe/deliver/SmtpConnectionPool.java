@@ -1,0 +1,147 @@
+package io.mailpipe.deliver;
+
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+
+import io.mailpipe.config.MailpipeConfig;
+
+/**
+ * Persistent SMTP connections (TCP, TLS and AUTH done once), at most {@code mailpipe.smtp.pool.max-size}. A connection
+ * is reused only after a fully successful transaction, and only after an RSET proves it still answers; anything that
+ * went wrong closes it, since its state is then unknown.
+ */
+@ApplicationScoped
+public class SmtpConnectionPool {
+
+    /** A pooled connection and its history. */
+    static final class Connection {
+        final SMTPTransport transport;
+        final long openedAt = System.nanoTime();
+        long lastUsedAt = openedAt;
+        int messages;
+
+        Connection(SMTPTransport transport) {
+            this.transport = transport;
+        }
+    }
+
+    private final Session session;
+    private final MailpipeConfig.Smtp smtp;
+    private final MailpipeConfig.Pool settings;
+    private final BlockingDeque<Connection> idle = new LinkedBlockingDeque<>();
+    private final Semaphore permits;
+    private final AtomicLong opened = new AtomicLong();
+    private final AtomicLong reused = new AtomicLong();
+
+    public SmtpConnectionPool(@Named(SmtpSessionFactory.SESSION_BEAN) Session session, MailpipeConfig config) {
+        this.session = session;
+        this.smtp = config.smtp();
+        this.settings = config.smtp().pool();
+        this.permits = new Semaphore(settings.maxSize(), true);
+    }
+
+    /** A connected, authenticated connection: a reused one that answered RSET, or a new one. */
+    Connection borrow() throws MessagingException {
+        acquirePermit();
+        try {
+            for (Connection c = idle.pollFirst(); c != null; c = idle.pollFirst()) {
+                if (reusable(c) && answersReset(c)) {
+                    reused.incrementAndGet();
+                    return c;
+                }
+                close(c);
+            }
+            SMTPTransport transport = (SMTPTransport) session.getTransport(smtp.security().protocol());
+            transport.connect(smtp.host(), smtp.port(), smtp.username().orElse(null), smtp.password().orElse(null));
+            opened.incrementAndGet();
+            return new Connection(transport);
+        } catch (MessagingException | RuntimeException e) {
+            permits.release();
+            throw e;
+        }
+    }
+
+    /** Gives a connection back after a successful transaction, to be reused. */
+    void release(Connection connection) {
+        connection.messages++;
+        connection.lastUsedAt = System.nanoTime();
+        if (reusable(connection)) {
+            idle.offerFirst(connection);
+        } else {
+            close(connection);
+        }
+        permits.release();
+    }
+
+    /** Closes a connection that saw an error: its state is unknown, so it is never reused. */
+    void discard(Connection connection) {
+        close(connection);
+        permits.release();
+    }
+
+    public long opened() {
+        return opened.get();
+    }
+
+    public long reused() {
+        return reused.get();
+    }
+
+    public int idle() {
+        return idle.size();
+    }
+
+    private boolean reusable(Connection c) {
+        long now = System.nanoTime();
+        return c.messages < settings.maxMessages()
+                && now - c.openedAt < settings.maxReuseTime().toNanos()
+                && now - c.lastUsedAt < settings.idleTimeout().toNanos();
+    }
+
+    private static boolean answersReset(Connection c) {
+        try {
+            c.transport.issueCommand("RSET", 250);
+            return true;
+        } catch (MessagingException e) {
+            return false;
+        }
+    }
+
+    private void acquirePermit() throws MessagingException {
+        try {
+            if (!permits.tryAcquire(smtp.connectTimeout().toMillis() + smtp.readTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new MessagingException("No SMTP connection free within " + smtp.connectTimeout().plus(smtp.readTimeout()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MessagingException("Interrupted while waiting for an SMTP connection", e);
+        }
+    }
+
+    private static void close(Connection c) {
+        try {
+            c.transport.close();
+        } catch (MessagingException ignored) {
+            // Closing a broken connection can fail too; it is gone either way.
+        }
+    }
+
+    @PreDestroy
+    void closeAll() {
+        for (Connection c = idle.pollFirst(); c != null; c = idle.pollFirst()) {
+            close(c);
+        }
+    }
+
+}
