@@ -10,7 +10,7 @@ import javax.net.SocketFactory;
  * Plain sockets with Nagle's algorithm off: a message body larger than one segment would otherwise wait for the
  * server's delayed ACK (about 40 ms) before its last write leaves.
  */
-final class NoDelaySocketFactory extends SocketFactory {
+public final class NoDelaySocketFactory extends SocketFactory {
 
     private final SocketFactory delegate = SocketFactory.getDefault();
 

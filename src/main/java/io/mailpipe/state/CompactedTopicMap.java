@@ -54,6 +54,8 @@ public final class CompactedTopicMap implements AutoCloseable {
         producerProps.putAll(kafka);
         producerProps.setProperty(ProducerConfig.ACKS_CONFIG, "all");
         producerProps.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        // Each write is waited for: lingering for a batch (5 ms by default since Kafka 4) would only add latency.
+        producerProps.setProperty(ProducerConfig.LINGER_MS_CONFIG, "0");
         this.producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
         Properties consumerProps = new Properties();
         consumerProps.putAll(kafka);

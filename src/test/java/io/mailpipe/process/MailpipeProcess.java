@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /** The packaged Mailpipe jar run as a separate process, as production runs it, so tests can kill and restart it. */
-final class MailpipeProcess {
+public final class MailpipeProcess {
 
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
 
@@ -20,13 +20,13 @@ final class MailpipeProcess {
     private Process process;
     private int starts;
 
-    MailpipeProcess(Map<String, String> env, Path logDir) {
+    public MailpipeProcess(Map<String, String> env, Path logDir) {
         this.env = env;
         this.logDir = logDir;
     }
 
     /** Starts the jar and returns once it logged that it is ready. */
-    void start() throws IOException {
+    public void start() throws IOException {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run the tests with 'mvn verify', which packages first");
         }
@@ -54,7 +54,7 @@ final class MailpipeProcess {
     }
 
     /** SIGTERM; returns the exit code once the process has shut down on its own. */
-    int terminate(Duration patience) throws InterruptedException {
+    public int terminate(Duration patience) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
@@ -63,7 +63,17 @@ final class MailpipeProcess {
         return process.exitValue();
     }
 
-    void stopIfRunning() throws InterruptedException {
+    /** The highest resident set size the process has reached so far (VmHWM), in KiB; Linux only. */
+    public long peakRssKib() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D+", ""));
+            }
+        }
+        throw new IllegalStateException("No VmHWM for pid " + process.pid());
+    }
+
+    public void stopIfRunning() throws InterruptedException {
         if (process != null && process.isAlive()) {
             kill();
         }

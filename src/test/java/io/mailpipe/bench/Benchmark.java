@@ -1,0 +1,164 @@
+package io.mailpipe.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+
+import io.mailpipe.process.MailpipeProcess;
+import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
+
+/**
+ * The throughput benchmark ({@code bench/run}): a real Kafka broker and an SMTP sink on loopback, N pre-loaded events
+ * per message size, the packaged Mailpipe jar run until all are delivered, next to a plain camel-mail route and raw
+ * Jakarta Mail on reused connections. Prints one table.
+ */
+public final class Benchmark {
+
+    private static final Path WORK = Path.of("target", "bench");
+
+    private Benchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int events = Integer.getInteger("bench.events", 20_000);
+        int[] sizesKib = Arrays.stream(System.getProperty("bench.sizes", "1,4,10").split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+        Duration baselineTime = Duration.ofSeconds(Long.getLong("bench.baseline-seconds", 20));
+        Duration rawTime = Duration.ofSeconds(Long.getLong("bench.raw-seconds", 10));
+        int rawThreads = Integer.getInteger("bench.raw-threads", 1);
+
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().withKafkaHost("127.0.0.1").withDeleteLogDirsOnClose(true)
+                .withAdditionalProperties(p -> p.setProperty("group.initial.rebalance.delay.ms", "0")).start();
+        String bootstrap = broker.getAdvertisedListeners();
+        writeTemplate();
+        List<Row> rows = new ArrayList<>();
+        try (BenchSink sink = new BenchSink()) {
+            for (int size : sizesKib) {
+                String topic = "bench-" + size + "k";
+                createTopic(bootstrap, topic);
+                Map<String, Long> producedAt = preload(bootstrap, topic, events, size);
+                Row row = new Row(size, events);
+                runMailpipe(row, bootstrap, topic, sink, producedAt);
+                row.baselinePerSecond = PlainCamelMailRoute.run(bootstrap, topic, sink, baselineTime);
+                row.rawPerSecond = RawJakartaMail.run(sink.port(), size, rawThreads, rawTime);
+                rows.add(row);
+            }
+        } finally {
+            broker.close();
+        }
+        print(rows, rawThreads);
+        System.exit(0);
+    }
+
+    private static void runMailpipe(Row row, String bootstrap, String topic, BenchSink sink, Map<String, Long> producedAt)
+            throws Exception {
+        sink.reset();
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.put("MAILPIPE_SMTP_HOST", "127.0.0.1");
+        env.put("MAILPIPE_SMTP_PORT", Integer.toString(sink.port()));
+        env.put("MAILPIPE_SMTP_SECURITY", "none");
+        env.put("MAILPIPE_FROM", "Bench <bench@bench.test>");
+        env.put("MAILPIPE_TOPIC_REQUESTS", topic);
+        env.put("MAILPIPE_TEMPLATES_DIR", WORK.resolve("templates").toString());
+        env.put("MAILPIPE_INBOX_DIR", WORK.resolve("inbox").toString());
+        MailpipeProcess mailpipe = new MailpipeProcess(env, WORK.resolve("logs"));
+        mailpipe.start();
+        long start = System.nanoTime();
+        Awaitility.await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> sink.messages() >= row.events);
+        long end = System.nanoTime();
+        row.mailpipePerSecond = row.events / ((end - start) / 1e9);
+        row.peakRssMib = mailpipe.peakRssKib() / 1024;
+        row.connections = sink.connections();
+        mailpipe.terminate(Duration.ofSeconds(60));
+        long[] latencies = producedAt.entrySet().stream()
+                .mapToLong(e -> sink.acceptedAt().getOrDefault(e.getKey(), end) - e.getValue()).sorted().toArray();
+        row.p50Millis = latencies[latencies.length / 2] / 1e6;
+        row.p99Millis = latencies[(int) (latencies.length * 0.99)] / 1e6;
+    }
+
+    /** Produces the events as fast as Kafka takes them and notes when each was handed to the producer. */
+    private static Map<String, Long> preload(String bootstrap, String topic, int events, int sizeKib) {
+        Properties props = new Properties();
+        props.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
+        String filler = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(sizeKib * 1024 / 2 / 57 + 1)
+                .substring(0, sizeKib * 1024 / 2);
+        Map<String, Long> producedAt = new ConcurrentHashMap<>();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < events; i++) {
+                String rcpt = "b" + i + "-" + sizeKib + "k@bench.test";
+                String id = "bench-" + sizeKib + "k-" + i;
+                String json = "{\"id\":\"" + id + "\",\"template\":\"bench\",\"to\":\"" + rcpt + "\",\"data\":{\"n\":" + i
+                        + ",\"text\":\"" + filler + "\"}}";
+                producedAt.put(rcpt, System.nanoTime());
+                producer.send(new ProducerRecord<>(topic, id, json));
+            }
+        }
+        return producedAt;
+    }
+
+    private static void createTopic(String bootstrap, String topic) throws Exception {
+        Properties props = new Properties();
+        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
+    }
+
+    private static void writeTemplate() throws Exception {
+        Path dir = Files.createDirectories(WORK.resolve("templates").resolve("bench"));
+        Files.writeString(dir.resolve("subject.txt"), "Benchmark message {n}", StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("body.html"), "<html><body><h1>Message {n}</h1><p>{text}</p></body></html>", StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("body.txt"), "Message {n}\n\n{text}\n", StandardCharsets.UTF_8);
+    }
+
+    private static void print(List<Row> rows, int rawThreads) {
+        System.out.println();
+        System.out.printf("%-6s %8s %12s %10s %10s %9s %6s %14s %10s %12s %10s%n", "size", "events", "mailpipe/s",
+                "p50 ms", "p99 ms", "RSS MiB", "conns", "camel-mail/s", "ratio", "raw jm/s", "% of raw");
+        for (Row r : rows) {
+            System.out.printf("%-6s %8d %12.0f %10.0f %10.0f %9d %6d %14.1f %9.1fx %12.0f %9.0f%%%n", r.sizeKib + "KiB", r.events,
+                    r.mailpipePerSecond, r.p50Millis, r.p99Millis, r.peakRssMib, r.connections, r.baselinePerSecond,
+                    r.mailpipePerSecond / Math.max(r.baselinePerSecond, 0.001), r.rawPerSecond,
+                    100 * r.mailpipePerSecond / Math.max(r.rawPerSecond, 0.001));
+        }
+        System.out.printf("mailpipe: pre-loaded events, end to end (Kafka -> render -> SMTP, ledger and outcome records); "
+                + "camel-mail: plain route, default sender; raw: pre-built messages, %d reused connection(s), TCP_NODELAY%n", rawThreads);
+    }
+
+    /** One line of the table. */
+    static final class Row {
+        final int sizeKib;
+        final int events;
+        double mailpipePerSecond;
+        double p50Millis;
+        double p99Millis;
+        long peakRssMib;
+        int connections;
+        double baselinePerSecond;
+        double rawPerSecond;
+
+        Row(int sizeKib, int events) {
+            this.sizeKib = sizeKib;
+            this.events = events;
+        }
+    }
+}
