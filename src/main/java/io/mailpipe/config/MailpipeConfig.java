@@ -88,6 +88,13 @@ public interface MailpipeConfig {
     /** How a send is retried before it leaves the process. */
     interface Delivery {
 
+        /**
+         * Kafka consumer threads per source route; each takes whole partitions, so more than the topic's partition
+         * count only idles. Keep it at or below {@code mailpipe.smtp.pool.max-size}.
+         */
+        @WithDefault("4")
+        int consumers();
+
         /** Quick retries of a message-level 4xx inside the process, before the retry topic. */
         @WithDefault("2")
         int inProcessRetries();

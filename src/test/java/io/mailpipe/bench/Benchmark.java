@@ -119,7 +119,7 @@ public final class Benchmark {
         Properties props = new Properties();
         props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, Integer.getInteger("bench.partitions", 4), (short) 1))).all().get();
         }
     }
 
