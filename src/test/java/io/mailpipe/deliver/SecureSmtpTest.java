@@ -2,6 +2,8 @@ package io.mailpipe.deliver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.is;
+import static io.restassured.RestAssured.given;
 
 import java.time.Duration;
 
@@ -47,6 +49,9 @@ class SecureSmtpTest {
                 assertThat(f.failureClass()).isEqualTo(FailureClass.AUTH);
                 assertThat(f.code()).isEqualTo(535);
             });
+            given().when().get("/q/health/ready").then().statusCode(503)
+                    .body("checks.find { it.name == 'mailpipe-smtp' }.status", is("DOWN"))
+                    .body("checks.find { it.name == 'mailpipe-smtp' }.data.failureClass", is("auth"));
             await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
             assertThat(smtp.firstFor(rcpt)).isEmpty();
             for (String topic : new String[] { "email.retry", "email.dlq.permanent", "email.dlq.policy", "email.dlq.expired" }) {
@@ -56,6 +61,8 @@ class SecureSmtpTest {
             smtp.acceptPassword(SecureSmtpServerResource.PASSWORD);
             await().atMost(Duration.ofSeconds(30)).until(() -> smtp.firstFor(rcpt).isPresent());
             assertThat(circuit.state()).isEqualTo(SmtpCircuit.State.CLOSED);
+            given().when().get("/q/health/ready").then().statusCode(200)
+                    .body("checks.find { it.name == 'mailpipe-smtp' }.status", is("UP"));
             assertThat(smtp.receivedFor(rcpt)).hasSize(1);
         }
     }

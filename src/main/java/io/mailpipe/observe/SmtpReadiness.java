@@ -1,0 +1,38 @@
+package io.mailpipe.observe;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+import io.mailpipe.deliver.SmtpCircuit;
+
+/**
+ * Readiness follows the SMTP circuit breaker: while it is open (server unreachable, throttling, credentials refused)
+ * this instance cannot deliver, so it should not take more traffic; liveness is unaffected, a restart would not help.
+ */
+@Readiness
+@ApplicationScoped
+public class SmtpReadiness implements HealthCheck {
+
+    private final SmtpCircuit circuit;
+
+    public SmtpReadiness(SmtpCircuit circuit) {
+        this.circuit = circuit;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        SmtpCircuit.State state = circuit.state();
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("mailpipe-smtp")
+                .status(state == SmtpCircuit.State.CLOSED)
+                .withData("circuit", state.name().toLowerCase().replace('_', '-'));
+        circuit.lastFailure().ifPresent(failure -> response
+                .withData("failureClass", failure.failureClass().label())
+                .withData("code", failure.code())
+                .withData("reply", failure.reply()));
+        return response.build();
+    }
+}
