@@ -12,17 +12,13 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mailpipe.testing.Events;
 import io.mailpipe.testing.KafkaBrokerResource;
-import io.mailpipe.testing.KafkaTestClient;
+import io.mailpipe.testing.PipelineTestSupport;
 import io.mailpipe.testing.SmtpServerResource;
 import io.mailpipe.testing.TestSmtpServer;
 import io.quarkus.test.common.TestResourceScope;
@@ -33,28 +29,9 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 @WithTestResource(value = SmtpServerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
-class DeliveryTest {
+class DeliveryTest extends PipelineTestSupport {
 
-    private static final String REQUESTS = "email.requests";
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
-    TestSmtpServer smtp;
-    KafkaTestClient kafka;
-    final ObjectMapper json = new ObjectMapper();
-
-    @BeforeEach
-    void connect() {
-        kafka = new KafkaTestClient(bootstrap);
-    }
-
-    @AfterEach
-    void reset() {
-        smtp.clearFaults();
-        kafka.close();
-    }
 
     @Test
     void hardBounceGoesToPermanentDeadLetterAndRecipientIsSuppressed() throws Exception {

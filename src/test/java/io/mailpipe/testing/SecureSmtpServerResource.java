@@ -11,19 +11,16 @@ import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * A {@link TestSmtpServer} requiring STARTTLS and AUTH, with a freshly made self-signed certificate for localhost that
  * Mailpipe trusts only through {@code mailpipe.smtp.trust-cert}.
  */
-public class SecureSmtpServerResource implements QuarkusTestResourceLifecycleManager {
+public class SecureSmtpServerResource extends SmtpServerResource {
 
     public static final String USERNAME = "mailer";
     public static final String PASSWORD = "s3cret-app-password";
     private static final char[] STORE_PASSWORD = "changeit".toCharArray();
-
-    private TestSmtpServer server;
 
     @Override
     public Map<String, String> start() {
@@ -37,8 +34,7 @@ public class SecureSmtpServerResource implements QuarkusTestResourceLifecycleMan
                     "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit");
             keytool("-exportcert", "-rfc", "-alias", "smtp", "-keystore", keystore.toString(), "-storepass", "changeit",
                     "-file", pem.toString());
-            server = new TestSmtpServer(sslContext(keystore), PASSWORD);
-            server.start();
+            TestSmtpServer server = start(new TestSmtpServer(sslContext(keystore), PASSWORD));
             return Map.of(
                     "mailpipe.smtp.host", "localhost",
                     "mailpipe.smtp.port", Integer.toString(server.port()),
@@ -72,17 +68,5 @@ public class SecureSmtpServerResource implements QuarkusTestResourceLifecycleMan
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(keys.getKeyManagers(), null, null);
         return context;
-    }
-
-    @Override
-    public void inject(TestInjector injector) {
-        injector.injectIntoFields(server, new TestInjector.MatchesType(TestSmtpServer.class));
-    }
-
-    @Override
-    public void stop() {
-        if (server != null) {
-            server.stop();
-        }
     }
 }

@@ -11,11 +11,16 @@ public class SmtpServerResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        server = new TestSmtpServer();
-        server.start();
+        start(new TestSmtpServer());
         return Map.of(
                 "mailpipe.smtp.host", "127.0.0.1",
                 "mailpipe.smtp.port", Integer.toString(server.port()));
+    }
+
+    protected TestSmtpServer start(TestSmtpServer newServer) {
+        server = newServer;
+        server.start();
+        return server;
     }
 
     @Override
