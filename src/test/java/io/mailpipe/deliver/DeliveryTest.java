@@ -11,11 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import jakarta.inject.Inject;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.mailpipe.failure.SuppressionList;
 import io.mailpipe.testing.Events;
 import io.mailpipe.testing.KafkaBrokerResource;
 import io.mailpipe.testing.PipelineTestSupport;
@@ -30,6 +33,9 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 @WithTestResource(value = SmtpServerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class DeliveryTest extends PipelineTestSupport {
+
+    @Inject
+    SuppressionList suppressions;
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
@@ -50,6 +56,12 @@ class DeliveryTest extends PipelineTestSupport {
         String again = send(gone);
         assertThat(outcome(again, gone).get("outcome").asText()).isEqualTo("suppressed");
         assertThat(smtp.receivedFor(gone)).isEmpty();
+
+        // An operator removes the address with a tombstone; every instance follows the topic.
+        kafka.send("email.suppressions", gone, null, Map.of());
+        await().atMost(PATIENCE).until(() -> !suppressions.suppressed(gone));
+        String afterRemoval = send(gone);
+        assertThat(outcome(afterRemoval, gone).get("outcome").asText()).isEqualTo("delivered");
     }
 
     @Test
