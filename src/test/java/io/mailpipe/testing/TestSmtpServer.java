@@ -53,6 +53,8 @@ public final class TestSmtpServer {
     private final Map<String, Deque<String>> recipientReplies = new ConcurrentHashMap<>();
     private final Map<String, Deque<String>> dataReplies = new ConcurrentHashMap<>();
     private final Map<String, Deque<Duration>> dataDelays = new ConcurrentHashMap<>();
+    private final Map<String, PerAddressFault> perAddress = new ConcurrentHashMap<>();
+    private final Map<String, Duration> slow = new ConcurrentHashMap<>();
     private volatile CountDownLatch hold;
     private volatile String senderReply;
     private volatile SMTPServer server;
@@ -109,6 +111,17 @@ public final class TestSmtpServer {
         recipientReplies.put(prefix, new ConcurrentLinkedDeque<>(List.of(replies)));
     }
 
+    /** Each address starting with {@code prefix} gets {@code reply} at its first {@code times} RCPT TO, then 250. */
+    public void replyPerAddress(String prefix, String reply, int times) {
+        perAddress.put(prefix, new PerAddressFault(reply, times, new ConcurrentHashMap<>()));
+    }
+
+    private record PerAddressFault(String reply, int times, Map<String, AtomicInteger> seen) {
+        String replyFor(String address) {
+            return seen.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet() <= times ? reply : null;
+        }
+    }
+
     /** The final dot of messages to an address starting with {@code prefix} gets these replies in turn, then 250. */
     public void replyToData(String prefix, String... replies) {
         dataReplies.put(prefix, new ConcurrentLinkedDeque<>(List.of(replies)));
@@ -117,6 +130,11 @@ public final class TestSmtpServer {
     /** The final dot of messages to an address starting with {@code prefix} is answered only after these delays. */
     public void delayData(String prefix, Duration... delays) {
         dataDelays.put(prefix, new ConcurrentLinkedDeque<>(List.of(delays)));
+    }
+
+    /** Every message to an address starting with {@code prefix} is answered only after {@code delay} at the final dot. */
+    public void slowData(String prefix, Duration delay) {
+        slow.put(prefix, delay);
     }
 
     /** Every MAIL FROM gets this reply (e.g. {@code "421 4.7.0 try later"}) until called with {@code null}. */
@@ -129,6 +147,8 @@ public final class TestSmtpServer {
         recipientReplies.clear();
         dataReplies.clear();
         dataDelays.clear();
+        perAddress.clear();
+        slow.clear();
         senderReply = null;
         release();
     }
@@ -208,6 +228,10 @@ public final class TestSmtpServer {
             @Override
             public void recipient(String address) throws RejectException {
                 String reply = next(recipientReplies, List.of(address));
+                if (reply == null) {
+                    reply = perAddress.entrySet().stream().filter(e -> address.startsWith(e.getKey()))
+                            .map(e -> e.getValue().replyFor(address)).filter(r -> r != null).findFirst().orElse(null);
+                }
                 if (reply != null) {
                     throw reject(reply);
                 }
@@ -220,6 +244,10 @@ public final class TestSmtpServer {
                 byte[] bytes = data.readAllBytes();
                 await(hold);
                 Duration delay = next(dataDelays, to);
+                if (delay == null) {
+                    delay = slow.entrySet().stream().filter(e -> to.stream().anyMatch(a -> a.startsWith(e.getKey())))
+                            .map(Map.Entry::getValue).findFirst().orElse(null);
+                }
                 if (delay != null) {
                     await(new CountDownLatch(1), delay);
                 }

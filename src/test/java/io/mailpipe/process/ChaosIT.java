@@ -1,0 +1,272 @@
+package io.mailpipe.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mailpipe.testing.Events;
+import io.mailpipe.testing.KafkaBrokerResource;
+import io.mailpipe.testing.KafkaTestClient;
+import io.mailpipe.testing.TestCertificates;
+import io.mailpipe.testing.TestSmtpServer;
+
+/**
+ * The chaos suite: the packaged jar, a real broker and a fault-injecting SMTP server (STARTTLS + AUTH), a stream of
+ * good, soft-failing, hard-failing, policy-rejected, slow and hostile events, while the process is SIGKILLed three
+ * times, the SMTP server goes away for a while, answers 421 for a while and refuses the credentials for a while.
+ * Then every event is accounted for. CI runs 2,000 events; {@code -Dchaos.events=100000} is the long run.
+ */
+class ChaosIT {
+
+    private static final String PASSWORD = "chaos-password";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> TERMINAL = Set.of("delivered", "bounced", "suppressed", "invalid", "expired");
+
+    private final int events = Integer.getInteger("chaos.events", 2000);
+    private final Duration outage = Duration.ofSeconds(Long.getLong("chaos.outage-seconds", 30));
+    private final Random random = new Random(Long.getLong("chaos.seed", 42));
+    private final KafkaBrokerResource broker = new KafkaBrokerResource();
+    private TestSmtpServer smtp;
+    private MailpipeProcess mailpipe;
+    private KafkaTestClient kafka;
+
+    /** What each produced event must end as. */
+    private final Map<String, String> expected = new ConcurrentHashMap<>();
+    private final Map<String, String> recipientOf = new ConcurrentHashMap<>();
+    private final List<String> hostileKeys = new ArrayList<>();
+    private int kills;
+
+    @BeforeEach
+    void startServers() throws Exception {
+        String bootstrap = broker.start().get("kafka.bootstrap.servers");
+        TestCertificates certificates = TestCertificates.create(Path.of("target", "chaos-tls"));
+        smtp = new TestSmtpServer(certificates.serverContext(), PASSWORD);
+        smtp.start();
+        smtp.replyPerAddress("soft-", "450 4.2.1 Mailbox busy, try later", 3);
+        smtp.replyPerAddress("hard-", "550 5.1.1 User unknown", Integer.MAX_VALUE);
+        smtp.replyPerAddress("policy-", "550 5.7.1 Rejected by policy", Integer.MAX_VALUE);
+        smtp.slowData("slow-", Duration.ofSeconds(2));
+        kafka = new KafkaTestClient(bootstrap);
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.put("MAILPIPE_SMTP_HOST", "localhost");
+        env.put("MAILPIPE_SMTP_PORT", Integer.toString(smtp.port()));
+        env.put("MAILPIPE_SMTP_SECURITY", "starttls");
+        env.put("MAILPIPE_SMTP_TRUST_CERT", certificates.pem().toString());
+        env.put("MAILPIPE_SMTP_USERNAME", "chaos");
+        env.put("MAILPIPE_SMTP_PASSWORD", PASSWORD);
+        env.put("MAILPIPE_FROM", "Chaos <chaos@mailpipe.test>");
+        env.put("MAILPIPE_INBOX_DIR", "target/chaos-inbox");
+        env.put("MAILPIPE_LIMITS_MAX_EVENT_BYTES", "100000");
+        env.put("MAILPIPE_RETRY_INITIAL_DELAY", "1s");
+        env.put("MAILPIPE_RETRY_MAX_DELAY", "5s");
+        env.put("MAILPIPE_CIRCUIT_MAX_OPEN_DELAY", "2s");
+        env.put("MAILPIPE_DELIVERY_MAX_WAIT", "5s");
+        mailpipe = new MailpipeProcess(env, Path.of("target", "chaos-logs"));
+        mailpipe.start();
+    }
+
+    @AfterEach
+    void stopServers() throws Exception {
+        mailpipe.stopIfRunning();
+        kafka.close();
+        smtp.stop();
+        broker.stop();
+    }
+
+    @Test
+    void everyEventEndsInExactlyOneKnownStateUnderFaults() throws Exception {
+        long started = System.nanoTime();
+        Thread stream = new Thread(this::produceStream, "chaos-stream");
+        stream.start();
+
+        pause(Duration.ofSeconds(5));
+        killAndRestart();
+        smtp.stop();
+        pause(outage.dividedBy(2));
+        killAndRestart();
+        pause(outage.dividedBy(2));
+        smtp.start();
+        produceHostileBurst();
+        smtp.replyToSender("421 4.7.0 Too many connections, slow down");
+        pause(outage);
+        smtp.replyToSender(null);
+        killAndRestart();
+        smtp.acceptPassword("rotated-" + PASSWORD);
+        pause(Duration.ofSeconds(15));
+        smtp.acceptPassword(PASSWORD);
+        stream.join();
+
+        Map<String, String> outcomes = awaitEveryEventAccounted();
+        double wallSeconds = (System.nanoTime() - started) / 1e9;
+        report(outcomes, wallSeconds);
+
+        assertThat(outcomes.keySet()).containsAll(expected.keySet());
+        expected.forEach((id, state) -> assertThat(outcomes.get(id)).as("final state of %s", id).isEqualTo(state));
+        Set<String> deadInvalidKeys = kafka.readAll("email.dlq.invalid").stream().map(ConsumerRecord::key).collect(Collectors.toSet());
+        assertThat(deadInvalidKeys).containsAll(hostileKeys);
+        assertThat(duplicates()).as("duplicates at the SMTP server").isLessThanOrEqualTo(kills);
+    }
+
+    private void produceStream() {
+        List<String> bounced = new ArrayList<>();
+        long interval = Duration.ofSeconds(Long.getLong("chaos.stream-seconds", 90)).toNanos() / events;
+        long next = System.nanoTime();
+        for (int i = 0; i < events; i++) {
+            int dice = random.nextInt(100);
+            String id = "chaos-" + i;
+            String rcpt;
+            String state;
+            if (dice < 60) {
+                rcpt = Events.uniqueRecipient("ok-");
+                state = "delivered";
+            } else if (dice < 72) {
+                rcpt = Events.uniqueRecipient("soft-");
+                state = "delivered";
+            } else if (dice < 80) {
+                rcpt = Events.uniqueRecipient("slow-");
+                state = "delivered";
+            } else if (dice < 88) {
+                rcpt = Events.uniqueRecipient("hard-");
+                bounced.add(rcpt);
+                state = "bounced";
+            } else if (dice < 94) {
+                rcpt = Events.uniqueRecipient("policy-");
+                state = "bounced";
+            } else if (bounced.size() > 20) {
+                rcpt = bounced.get(random.nextInt(bounced.size() - 20));
+                state = "suppressed";
+            } else {
+                rcpt = Events.uniqueRecipient("ok-");
+                state = "delivered";
+            }
+            expected.put(id, state);
+            recipientOf.put(id, rcpt);
+            kafka.send("email.requests", id, Events.orderConfirmation(id, rcpt));
+            next += interval;
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                pause(Duration.ofNanos(wait));
+            }
+        }
+    }
+
+    private void produceHostileBurst() {
+        List<byte[]> hostile = List.of(
+                "{\"id\": \"x\", \"template\": ".getBytes(StandardCharsets.UTF_8),
+                "[\"not\", \"an\", \"object\"]".getBytes(StandardCharsets.UTF_8),
+                "{\"id\": \"caf\u00e9\", \"template\": \"order-confirmation\"}".getBytes(StandardCharsets.ISO_8859_1),
+                "{\"id\": \"inj-1\", \"template\": \"order-confirmation\", \"to\": \"a@example.com\", \"subject\": \"Hi\\r\\nBcc: victim@example.com\"}"
+                        .getBytes(StandardCharsets.UTF_8),
+                "{\"id\": \"inj-2\", \"template\": \"order-confirmation\", \"to\": {\"name\": \"Eve\\r\\nBcc: v@example.com\", \"address\": \"a@example.com\"}}"
+                        .getBytes(StandardCharsets.UTF_8),
+                "{\"id\": \"inj-3\", \"template\": \"order-confirmation\", \"to\": \"a@example.com\\r\\nRCPT TO:<v@example.com>\"}"
+                        .getBytes(StandardCharsets.UTF_8),
+                ("{\"id\": \"huge\", \"template\": \"order-confirmation\", \"to\": \"a@example.com\", \"data\": {\"x\": \""
+                        + "A".repeat(200_000) + "\"}}").getBytes(StandardCharsets.UTF_8),
+                "{\"id\": \"u\", \"template\": \"no-such-template\", \"to\": \"a@example.com\"}".getBytes(StandardCharsets.UTF_8),
+                "{\"id\": \"m\", \"template\": \"order-confirmation\", \"to\": \"a@example.com\", \"data\": {}}".getBytes(StandardCharsets.UTF_8),
+                "{\"id\": \"t\", \"template\": \"order-confirmation\", \"to\": \"a@example.com\", \"tempalte\": \"x\"}".getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < 50; i++) {
+            String key = "hostile-" + i;
+            hostileKeys.add(key);
+            kafka.send("email.requests", key, hostile.get(i % hostile.size()), Map.of("To", "victim@example.com"));
+        }
+    }
+
+    /** Waits until every produced event has one terminal outcome, and returns the final state of each. */
+    private Map<String, String> awaitEveryEventAccounted() {
+        Map<String, String> finalState = new HashMap<>();
+        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+            finalState.clear();
+            finalState.putAll(terminalOutcomes());
+            return finalState.keySet().containsAll(expected.keySet());
+        });
+        return finalState;
+    }
+
+    private Map<String, String> terminalOutcomes() {
+        Map<String, String> states = new HashMap<>();
+        for (ConsumerRecord<String, String> record : kafka.readAll("email.events")) {
+            if (record.key() == null || !expected.containsKey(record.key())) {
+                continue;
+            }
+            String outcome = outcome(record.value());
+            if (TERMINAL.contains(outcome)) {
+                states.put(record.key(), outcome);
+            }
+        }
+        return states;
+    }
+
+    private static String outcome(String json) {
+        try {
+            return JSON.readTree(json).path("outcome").asText();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Messages the SMTP server accepted more than once (same Message-ID). */
+    private long duplicates() {
+        Map<String, Long> byMessageId = smtp.received().stream()
+                .collect(Collectors.groupingBy(r -> messageId(r), Collectors.counting()));
+        return byMessageId.values().stream().filter(n -> n > 1).mapToLong(n -> n - 1).sum();
+    }
+
+    private static String messageId(TestSmtpServer.Received received) {
+        try {
+            return received.mime().getMessageID();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void report(Map<String, String> outcomes, double wallSeconds) {
+        Map<String, Long> byState = new TreeMap<>(outcomes.values().stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting())));
+        Map<String, Long> channels = new TreeMap<>();
+        for (String topic : List.of("email.dlq.permanent", "email.dlq.policy", "email.dlq.invalid", "email.dlq.expired")) {
+            channels.put(topic, kafka.readAll(topic).stream().map(ConsumerRecord::key).distinct().count());
+        }
+        long missing = expected.keySet().stream().filter(id -> !outcomes.containsKey(id)).count();
+        System.out.printf("%nchaos: %d events in (+%d hostile), %d SIGKILLs, SMTP outage %ds, 421 for %ds, AUTH refused 15s%n",
+                events, hostileKeys.size(), kills, outage.toSeconds(), outage.toSeconds());
+        System.out.printf("%-12s %8s %8s %10s %9s %9s %9s %9s %10s %8s %11s %9s%n", "events in", "delivered", "bounced",
+                "suppressed", "permanent", "policy", "invalid", "expired", "missing", "dupes", "wall s", "seed");
+        System.out.printf("%-12d %8d %8d %10d %9d %9d %9d %9d %10d %8d %11.0f %9d%n", events, byState.getOrDefault("delivered", 0L),
+                byState.getOrDefault("bounced", 0L), byState.getOrDefault("suppressed", 0L), channels.get("email.dlq.permanent"),
+                channels.get("email.dlq.policy"), channels.get("email.dlq.invalid"), channels.get("email.dlq.expired"), missing,
+                duplicates(), wallSeconds, Long.getLong("chaos.seed", 42));
+    }
+
+    private void killAndRestart() throws Exception {
+        mailpipe.kill();
+        kills++;
+        mailpipe.start();
+    }
+
+    private static void pause(Duration duration) {
+        await().pollDelay(duration).atMost(duration.plusSeconds(1)).until(() -> true);
+    }
+}
