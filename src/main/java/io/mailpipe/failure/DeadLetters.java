@@ -37,7 +37,7 @@ public class DeadLetters {
     public void invalid(Exchange exchange) throws JsonProcessingException {
         InvalidEventException error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidEventException.class);
         Map<String, Object> envelope = new LinkedHashMap<>();
-        envelope.put("error", errorOf(error));
+        envelope.put("error", error.toMap());
         envelope.put("source", source(exchange));
         envelope.put("failedAt", Instant.now().toString());
         putPayload(envelope, exchange.getProperty(MailpipeConstants.PAYLOAD, byte[].class));
@@ -75,14 +75,6 @@ public class DeadLetters {
         message.setHeader(MailpipeConstants.SMTP_CODE, Integer.toString(reply.code()));
         message.setHeader(MailpipeConstants.EVENT_ID, event.id());
         message.setHeader(KafkaConstants.KEY, event.id());
-    }
-
-    private static Map<String, Object> errorOf(InvalidEventException error) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put("code", error.error().code());
-        map.put("field", error.field());
-        map.put("message", error.getMessage());
-        return map;
     }
 
     private static void putPayload(Map<String, Object> envelope, byte[] payload) {
