@@ -8,6 +8,8 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import io.mailpipe.testing.Events;
 import io.mailpipe.testing.KafkaBrokerResource;
@@ -49,23 +51,18 @@ class PreviewResourceTest {
         assertThat(smtp.receivedFor(recipient)).isEmpty();
     }
 
-    @Test
-    void invalidEventGetsTheDeadLetterErrorAs400() {
-        given().contentType("application/json")
-                .body("{\"id\": \"p\", \"template\": \"order-confirmation\", \"to\": \"a@example.com\", \"subject\": \"Hi\\r\\nBcc: v@example.com\"}")
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"id\": \"p\", \"template\": \"order-confirmation\", \"to\": \"a@example.com\", \"subject\": \"Hi\\r\\nBcc: v@example.com\"}|invalid-field|subject|control characters",
+            // A missing value is an error, never an empty string in a sent mail.
+            "{\"id\": \"p\", \"template\": \"order-confirmation\", \"to\": \"a@example.com\", \"data\": {\"name\": \"Ada\"}}|template-error|data|cannot be rendered",
+    })
+    void invalidEventGetsTheDeadLetterErrorAs400(String event, String code, String field, String message) {
+        given().contentType("application/json").body(event)
                 .when().post("/preview")
                 .then().statusCode(400)
-                .body("error.code", equalTo("invalid-field"))
-                .body("error.field", equalTo("subject"))
-                .body("error.message", containsString("control characters"));
-    }
-
-    @Test
-    void missingTemplateValueIsATemplateErrorNotAnEmptyString() {
-        given().contentType("application/json")
-                .body("{\"id\": \"p\", \"template\": \"order-confirmation\", \"to\": \"a@example.com\", \"data\": {\"name\": \"Ada\"}}")
-                .when().post("/preview")
-                .then().statusCode(400)
-                .body("error.code", equalTo("template-error"));
+                .body("error.code", equalTo(code))
+                .body("error.field", equalTo(field))
+                .body("error.message", containsString(message));
     }
 }

@@ -3,6 +3,7 @@ package io.mailpipe.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 
@@ -33,8 +34,8 @@ import io.quarkus.test.junit.QuarkusTest;
 class RichEmailTest {
 
     private static final byte[] PNG = { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13 };
-    private static final byte[] PDF = "%PDF-1.4\n%\u00e2\u00e3\n1 0 obj\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-    private static final byte[] CSV = "Artikel;Menge\nBücher;2\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] PDF = "%PDF-1.4\n%\u00e2\u00e3\n1 0 obj\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] CSV = "Artikel;Menge\nBücher;2\n".getBytes(StandardCharsets.UTF_8);
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -109,7 +110,7 @@ class RichEmailTest {
         MimeBodyPart csv = (MimeBodyPart) mixed.getBodyPart(2);
         assertThat(csv.getFileName()).isEqualTo("Übersicht – 2025.csv");
         assertThat(csv.getInputStream().readAllBytes()).isEqualTo(CSV);
-        assertThat(new String(mail.data(), java.nio.charset.StandardCharsets.US_ASCII)).doesNotContain("marketing");
+        assertThat(new String(mail.data(), StandardCharsets.US_ASCII)).doesNotContain("marketing");
     }
 
     private static String b64(byte[] bytes) {
