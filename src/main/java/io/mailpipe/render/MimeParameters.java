@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
  */
 final class MimeParameters {
 
-    private static final Pattern PLAIN = Pattern.compile("[\\x20-\\x7e]{1,60}");
-    private static final int CHUNK = 60;
+    private static final Pattern PLAIN = Pattern.compile("[\\x20-\\x7e]{1,40}");
+    /** Tab, {@code filename*12*=UTF-8''}, 40 characters and {@code ;} stay under 78. */
+    private static final int CHUNK = 40;
     private static final String ATTR_CHARS = "!#$&+-.^_`|~";
 
     private MimeParameters() {
