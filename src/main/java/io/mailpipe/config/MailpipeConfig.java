@@ -29,6 +29,19 @@ public interface MailpipeConfig {
     /** External template folder; a template here overrides the built-in one of the same name. */
     Optional<Path> templatesDir();
 
+    /**
+     * Senders an event's {@code from} may name: exact addresses ({@code news@shop.example}) or whole domains
+     * ({@code @shop.example}). When unset, the address of {@code mailpipe.from} and every address of its domain.
+     */
+    Optional<List<String>> allowedSenders();
+
+    /**
+     * Extra header names an event's {@code headers} may set, case-insensitive; a trailing {@code *} matches any suffix.
+     * Reserved headers (From, To, Subject, Content-*, ...) are refused whatever this list says.
+     */
+    @WithDefault("X-*,List-Unsubscribe,List-Unsubscribe-Post,In-Reply-To,References")
+    List<String> allowedHeaders();
+
     /** Kafka topics. */
     Topic topic();
 
@@ -156,6 +169,14 @@ public interface MailpipeConfig {
         /** Most recipients (to, cc and bcc together) in one event. */
         @WithDefault("50")
         int maxRecipients();
+
+        /** Most attachments and inline images together in one event. */
+        @WithDefault("10")
+        int maxAttachments();
+
+        /** Largest total size, in decoded bytes, of an event's attachments and inline images together. */
+        @WithDefault("7340032")
+        int maxAttachmentBytes();
     }
 
     /** Kafka topic names. */

@@ -1,5 +1,7 @@
 package io.mailpipe.event;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
 import java.io.UnsupportedEncodingException;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,12 +60,7 @@ final class AddressParser {
         if (name != null && !name.isNull() && !name.isTextual()) {
             throw invalid(field + ".name", "must be a string");
         }
-        node.fieldNames().forEachRemaining(key -> {
-            if (!key.equals("address") && !key.equals("name")) {
-                throw new InvalidEventException(EventError.UNKNOWN_FIELD, field + "." + key,
-                        "unknown field '" + key + "' in " + field + " (known: name, address)");
-            }
-        });
+        EventParser.rejectUnknownFields(node, List.of("name", "address"), field);
         String personal = name == null || name.isNull() ? null : name.textValue();
         EventParser.rejectControlCharacters(field + ".address", address.textValue());
         if (personal != null) {
@@ -85,6 +82,20 @@ final class AddressParser {
         int at = value.lastIndexOf('@');
         if (address.isGroup() || at <= 0 || at == value.length() - 1) {
             throw invalid(field, "must be a single address with a domain, like ada@example.com");
+        }
+        if (!US_ASCII.newEncoder().canEncode(value)) {
+            throw invalid(field, "must be ASCII: internationalised addresses (SMTPUTF8) are not supported");
+        }
+        String personal = address.getPersonal();
+        if (personal != null) {
+            // The name may arrive RFC 2047-encoded; what it decodes to must be one line too.
+            EventParser.rejectControlCharacters(field + ".name", personal);
+            try {
+                // Encode the name as UTF-8 whatever the JVM's default charset is.
+                address.setPersonal(personal, "UTF-8");
+            } catch (UnsupportedEncodingException e) {
+                throw new IllegalStateException("UTF-8 is always supported", e);
+            }
         }
         return address;
     }

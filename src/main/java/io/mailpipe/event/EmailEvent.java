@@ -19,6 +19,9 @@ public record EmailEvent(
         List<InternetAddress> bcc,
         Optional<String> subject,
         Map<String, Object> data,
+        List<BinaryPart> attachments,
+        List<BinaryPart> inline,
+        Map<String, String> headers,
         Map<String, String> tags) {
 
     public int recipientCount() {

@@ -14,7 +14,15 @@ public enum EventError {
     TOO_MANY_RECIPIENTS("too-many-recipients"),
     NO_SENDER("no-sender"),
     UNKNOWN_TEMPLATE("unknown-template"),
-    TEMPLATE_ERROR("template-error");
+    TEMPLATE_ERROR("template-error"),
+    INVALID_BASE64("invalid-base64"),
+    TOO_MANY_ATTACHMENTS("too-many-attachments"),
+    ATTACHMENTS_TOO_LARGE("attachments-too-large"),
+    SENDER_NOT_ALLOWED("sender-not-allowed"),
+    HEADER_NOT_ALLOWED("header-not-allowed"),
+    RESERVED_HEADER("reserved-header"),
+    UNKNOWN_CID("unknown-cid"),
+    UNREFERENCED_INLINE("unreferenced-inline");
 
     private final String code;
 

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +34,8 @@ import io.mailpipe.config.MailpipeConfig;
 public class EventParser {
 
     static final Set<String> FIELDS = Set.of(
-            "id", "template", "locale", "from", "replyTo", "to", "cc", "bcc", "subject", "data", "tags");
+            "id", "template", "locale", "from", "replyTo", "to", "cc", "bcc", "subject", "data",
+            "attachments", "inline", "headers", "tags");
     private static final Pattern TEMPLATE_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
     private static final Pattern LOCALE_TAG = Pattern.compile("[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*");
     private static final int MAX_ID_LENGTH = 200;
@@ -48,14 +49,16 @@ public class EventParser {
             .build();
     private final AddressParser addresses = new AddressParser();
     private final MailpipeConfig.Limits limits;
+    private final PartParser parts;
+    private final HeaderPolicy headers;
+    private final SenderPolicy senders;
 
     @Inject
     public EventParser(MailpipeConfig config) {
-        this(config.limits());
-    }
-
-    EventParser(MailpipeConfig.Limits limits) {
-        this.limits = limits;
+        this.limits = config.limits();
+        this.parts = new PartParser(limits);
+        this.headers = new HeaderPolicy(config.allowedHeaders());
+        this.senders = new SenderPolicy(config);
     }
 
     public EmailEvent parse(byte[] payload) {
@@ -72,7 +75,7 @@ public class EventParser {
         if (!root.isObject()) {
             throw new InvalidEventException(EventError.NOT_AN_OBJECT, null, "event must be a JSON object");
         }
-        rejectUnknownFields(root);
+        rejectUnknownFields(root, FIELDS, "");
 
         String id = requiredText(root, "id");
         if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
@@ -86,13 +89,21 @@ public class EventParser {
         List<InternetAddress> to = addresses.list(root.get("to"), "to");
         List<InternetAddress> cc = addresses.list(root.get("cc"), "cc");
         List<InternetAddress> bcc = addresses.list(root.get("bcc"), "bcc");
+        Optional<InternetAddress> from = Optional.ofNullable(root.get("from")).map(node -> addresses.single(node, "from"));
+        from.ifPresent(senders::check);
+        List<BinaryPart> attachments = parts.attachments(root);
+        List<BinaryPart> inline = parts.inline(root);
+        parts.checkLimits(attachments, inline);
         EmailEvent event = new EmailEvent(id, template,
                 locale(root),
-                Optional.ofNullable(root.get("from")).map(node -> addresses.single(node, "from")),
+                from,
                 addresses.list(root.get("replyTo"), "replyTo"),
                 to, cc, bcc,
                 optionalText(root, "subject"),
                 data(root),
+                attachments,
+                inline,
+                headers.read(root.get("headers")),
                 tags(root));
         checkRecipientCount(event);
         return event;
@@ -124,18 +135,25 @@ public class EventParser {
         }
     }
 
-    private static void rejectUnknownFields(JsonNode root) {
-        for (Iterator<String> names = root.fieldNames(); names.hasNext();) {
+    /** @param path where {@code object} sits in the event, {@code ""} for the top level */
+    static void rejectUnknownFields(JsonNode object, Collection<String> known, String path) {
+        for (Iterator<String> names = object.fieldNames(); names.hasNext();) {
             String name = names.next();
-            if (!FIELDS.contains(name)) {
-                throw new InvalidEventException(EventError.UNKNOWN_FIELD, name,
-                        "unknown field '" + name + "' (known fields: " + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
+            if (!known.contains(name)) {
+                throw new InvalidEventException(EventError.UNKNOWN_FIELD, path.isEmpty() ? name : path + "." + name,
+                        "unknown field '" + name + "'" + (path.isEmpty() ? "" : " in " + path)
+                                + " (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
             }
         }
     }
 
     private static String requiredText(JsonNode root, String field) {
-        JsonNode node = root.get(field);
+        return requiredText(root, field, field);
+    }
+
+    /** @param path the field's full path, for the error */
+    static String requiredText(JsonNode object, String key, String field) {
+        JsonNode node = object.get(key);
         if (node == null || node.isNull()) {
             throw new InvalidEventException(EventError.MISSING_FIELD, field, "field '" + field + "' is required");
         }

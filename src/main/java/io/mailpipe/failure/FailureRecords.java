@@ -55,12 +55,8 @@ public class FailureRecords {
     public List<ChannelRecord> invalid(Exchange exchange) {
         InvalidEventException error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidEventException.class);
         byte[] payload = exchange.getProperty(MailpipeConstants.PAYLOAD, byte[].class);
-        Map<String, Object> errorFields = new LinkedHashMap<>();
-        errorFields.put("code", error.error().code());
-        errorFields.put("field", error.field());
-        errorFields.put("message", error.getMessage());
         Map<String, Object> envelope = new LinkedHashMap<>();
-        envelope.put("error", errorFields);
+        envelope.put("error", error.toMap());
         envelope.put("source", source(exchange));
         envelope.put("failedAt", Instant.now().toString());
         putPayload(envelope, payload);

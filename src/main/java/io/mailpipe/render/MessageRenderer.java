@@ -37,6 +37,7 @@ public class MessageRenderer {
         String subject = event.subject().orElseGet(() -> oneLine(render(set.subject(event.locale()), model, set)));
         TemplateSet.Body body = set.body(event.locale());
         Optional<String> html = body.html().map(template -> render(template, model, set));
+        InlineReferences.check(html, event.inline());
         String text = body.text()
                 .map(template -> render(template, model, set))
                 .orElseGet(() -> HtmlToText.convert(html.orElseThrow()));

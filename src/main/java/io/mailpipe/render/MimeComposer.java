@@ -1,33 +1,46 @@
 package io.mailpipe.render;
 
+import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
+import jakarta.activation.DataHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.mail.Address;
 import jakarta.mail.Message.RecipientType;
 import jakarta.mail.MessagingException;
+import jakarta.mail.Part;
 import jakarta.mail.Session;
+import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimePart;
+import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.util.ByteArrayDataSource;
 
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.event.BinaryPart;
 import io.mailpipe.event.EmailEvent;
 import io.mailpipe.event.EventError;
 import io.mailpipe.event.InvalidEventException;
 
-/** Builds the MIME message for a rendered event: UTF-8 parts and a {@code Message-ID} derived from the event id. */
+/**
+ * Builds the MIME message for a rendered event as {@code mixed{alternative{text, related{html, inline}}, attachments}},
+ * leaving out every level that has a single child, with UTF-8 text and a {@code Message-ID} derived from the event id.
+ */
 @ApplicationScoped
 public class MimeComposer {
 
     private static final Session COMPOSING = Session.getInstance(new Properties());
+    private static final String UTF_8 = StandardCharsets.UTF_8.name();
 
     private final MailpipeConfig config;
 
@@ -45,16 +58,12 @@ public class MimeComposer {
         if (!event.replyTo().isEmpty()) {
             message.setReplyTo(event.replyTo().toArray(Address[]::new));
         }
-        message.setSubject(email.subject(), StandardCharsets.UTF_8.name());
+        message.setSubject(email.subject(), UTF_8);
         message.setSentDate(new Date());
-        if (email.html().isPresent()) {
-            MimeMultipart alternative = new MimeMultipart("alternative");
-            alternative.addBodyPart(textPart(email.text(), "plain"));
-            alternative.addBodyPart(textPart(email.html().get(), "html"));
-            message.setContent(alternative);
-        } else {
-            message.setText(email.text(), StandardCharsets.UTF_8.name(), "plain");
+        for (Map.Entry<String, String> header : event.headers().entrySet()) {
+            message.setHeader(header.getKey(), encodeHeader(header.getKey(), header.getValue()));
         }
+        fillMixed(message, email, event);
         message.saveChanges();
         return message;
     }
@@ -77,8 +86,13 @@ public class MimeComposer {
 
     public static InternetAddress parseSender(String value) {
         try {
-            return new InternetAddress(value, true);
-        } catch (MessagingException e) {
+            InternetAddress sender = new InternetAddress(value, true);
+            if (sender.getPersonal() != null) {
+                // Encode the name as UTF-8 whatever the JVM's default charset is.
+                sender.setPersonal(sender.getPersonal(), UTF_8);
+            }
+            return sender;
+        } catch (MessagingException | UnsupportedEncodingException e) {
             throw new IllegalStateException("mailpipe.from (MAILPIPE_FROM) is not a valid address: " + e.getMessage(), e);
         }
     }
@@ -90,9 +104,81 @@ public class MimeComposer {
         }
     }
 
-    private static MimeBodyPart textPart(String text, String subtype) throws MessagingException {
+    /** RFC 2047 for non-ASCII values, folded so that no line exceeds the limits. */
+    private static String encodeHeader(String name, String value) {
+        try {
+            return MimeUtility.fold(name.length() + 2, MimeUtility.encodeText(value, UTF_8, null));
+        } catch (UnsupportedEncodingException e) {
+            throw new IllegalStateException("UTF-8 is always supported", e);
+        }
+    }
+
+    private static void fillMixed(MimePart target, RenderedEmail email, EmailEvent event) throws MessagingException {
+        if (event.attachments().isEmpty()) {
+            fillAlternative(target, email, event.inline());
+            return;
+        }
+        MimeBodyPart body = new MimeBodyPart();
+        fillAlternative(body, email, event.inline());
+        MimeMultipart mixed = new MimeMultipart("mixed");
+        mixed.addBodyPart(body);
+        for (BinaryPart attachment : event.attachments()) {
+            MimeBodyPart part = binaryPart(attachment);
+            // The name on Content-Type too: some clients read only that one.
+            part.setHeader("Content-Type", attachment.contentType() + MimeParameters.of("name", attachment.name()));
+            part.setHeader("Content-Disposition", Part.ATTACHMENT + MimeParameters.of("filename", attachment.name()));
+            mixed.addBodyPart(part);
+        }
+        target.setContent(mixed);
+    }
+
+    private static void fillAlternative(MimePart target, RenderedEmail email, List<BinaryPart> inline) throws MessagingException {
+        if (email.html().isEmpty()) {
+            target.setText(email.text(), UTF_8, "plain");
+            return;
+        }
+        MimeBodyPart text = new MimeBodyPart();
+        text.setText(email.text(), UTF_8, "plain");
+        MimeBodyPart html = new MimeBodyPart();
+        fillRelated(html, email.html().get(), inline);
+        MimeMultipart alternative = new MimeMultipart("alternative");
+        alternative.addBodyPart(text);
+        alternative.addBodyPart(html);
+        target.setContent(alternative);
+    }
+
+    private static void fillRelated(MimePart target, String html, List<BinaryPart> inline) throws MessagingException {
+        if (inline.isEmpty()) {
+            target.setText(html, UTF_8, "html");
+            return;
+        }
+        MimeBodyPart root = new MimeBodyPart();
+        root.setText(html, UTF_8, "html");
+        MimeMultipart related = new RelatedMultipart();
+        related.addBodyPart(root);
+        for (BinaryPart image : inline) {
+            MimeBodyPart part = binaryPart(image);
+            part.setDisposition(Part.INLINE);
+            part.setContentID("<" + image.name() + ">");
+            related.addBodyPart(part);
+        }
+        target.setContent(related);
+    }
+
+    private static MimeBodyPart binaryPart(BinaryPart source) throws MessagingException {
         MimeBodyPart part = new MimeBodyPart();
-        part.setText(text, StandardCharsets.UTF_8.name(), subtype);
+        part.setDataHandler(new DataHandler(new ByteArrayDataSource(source.content(), source.contentType())));
+        part.setHeader("Content-Transfer-Encoding", "base64");
         return part;
+    }
+
+    /** multipart/related names its root part's type, as RFC 2387 requires. */
+    private static final class RelatedMultipart extends MimeMultipart {
+        RelatedMultipart() throws MessagingException {
+            super("related");
+            ContentType type = new ContentType(contentType);
+            type.setParameter("type", "text/html");
+            contentType = type.toString();
+        }
     }
 }

@@ -1,6 +1,9 @@
 package io.mailpipe.render;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -16,18 +19,22 @@ import io.mailpipe.config.MailpipeConfig;
 import io.quarkus.qute.Engine;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateException;
+import io.quarkus.qute.TemplateNode;
 import io.quarkus.qute.Variant;
 import io.quarkus.runtime.Startup;
 
 /**
  * All email templates, parsed once at start-up: the built-in ones under {@code templates/} on the class path,
- * overridden by name by those in {@code mailpipe.templates-dir}. A broken file stops start-up.
+ * overridden by name by those in {@code mailpipe.templates-dir}, plus shared layouts and partials (folders starting
+ * with {@code _}) that templates {@code {#include}}. A broken file or a missing include stops start-up.
  */
 @Startup
 @ApplicationScoped
 public class TemplateCatalog {
 
     static final String CLASS_PATH_FOLDER = "templates";
+    /** Folders of shared files start with an underscore, which template names cannot. */
+    private static final String SHARED_PREFIX = "_";
     private static final Pattern FILE = Pattern.compile(
             "(?<name>[a-z0-9][a-z0-9._-]*)/(?<part>subject|body)(\\.(?<locale>[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*))?\\.(?<ext>txt|html)");
 
@@ -35,9 +42,18 @@ public class TemplateCatalog {
     private final Map<String, TemplateSet> templates;
 
     public TemplateCatalog(Engine engine, MailpipeConfig config) {
-        this.engine = engine;
-        Map<String, TemplateSet> all = new TreeMap<>(parse(TemplateFiles.fromClassPath(CLASS_PATH_FOLDER), "built-in"));
-        config.templatesDir().ifPresent(dir -> all.putAll(parse(TemplateFiles.fromDirectory(dir), dir.toString())));
+        // An engine of our own (same resolvers, escaping and strictness) so shared files registered by id stay ours.
+        this.engine = engine.newBuilder().build();
+        Map<String, String> builtIn = TemplateFiles.fromClassPath(CLASS_PATH_FOLDER);
+        Map<String, String> external = config.templatesDir().map(TemplateFiles::fromDirectory).orElse(Map.of());
+        String externalOrigin = config.templatesDir().map(Path::toString).orElse("");
+        List<Template> parsed = new ArrayList<>();
+        parsed.addAll(registerShared(builtIn, "built-in"));
+        parsed.addAll(registerShared(external, externalOrigin));
+        Map<String, TemplateSet> all = new TreeMap<>(parse(withoutShared(builtIn), "built-in"));
+        all.putAll(parse(withoutShared(external), externalOrigin));
+        all.values().forEach(set -> parsed.addAll(set.all()));
+        parsed.forEach(this::checkIncludes);
         this.templates = Map.copyOf(all);
     }
 
@@ -54,6 +70,54 @@ public class TemplateCatalog {
         Map<String, String> origins = new TreeMap<>();
         templates.forEach((name, set) -> origins.put(name, set.origin()));
         return origins;
+    }
+
+    /**
+     * Registers layouts and partials under their path with and without extension ({@code _layouts/email.html},
+     * {@code _layouts/email}); an external file replaces the built-in one of the same path.
+     */
+    private List<Template> registerShared(Map<String, String> files, String origin) {
+        List<Template> shared = new ArrayList<>();
+        Map<String, Long> perBaseName = new HashMap<>();
+        files.keySet().stream().filter(TemplateCatalog::isShared).forEach(path -> perBaseName.merge(baseName(path), 1L, Long::sum));
+        files.forEach((path, content) -> {
+            if (isShared(path)) {
+                Template template = parseOne(origin + ":" + path, content, path.endsWith(".html"));
+                engine.putTemplate(path, template);
+                if (perBaseName.get(baseName(path)) == 1) {
+                    engine.putTemplate(baseName(path), template);
+                }
+                shared.add(template);
+            }
+        });
+        return shared;
+    }
+
+    private static boolean isShared(String path) {
+        return path.startsWith(SHARED_PREFIX);
+    }
+
+    private static String baseName(String path) {
+        int dot = path.lastIndexOf('.');
+        return dot > path.lastIndexOf('/') ? path.substring(0, dot) : path;
+    }
+
+    private static Map<String, String> withoutShared(Map<String, String> files) {
+        Map<String, String> templates = new TreeMap<>(files);
+        templates.keySet().removeIf(TemplateCatalog::isShared);
+        return templates;
+    }
+
+    /** Qute resolves an include only when it first renders; a typo in a layout name must stop start-up instead. */
+    private void checkIncludes(Template template) {
+        for (TemplateNode node : template.findNodes(n -> n.isSection() && n.asSection().getName().equals("include"))) {
+            String included = node.asSection().getBlocks().get(0).parameters.get("template");
+            if (included != null && engine.getTemplate(included) == null) {
+                throw new IllegalStateException("Template file " + template.getId() + " line " + node.getOrigin().getLine()
+                        + " includes '" + included + "', which does not exist (layouts and partials live in folders"
+                        + " starting with _, such as _layouts/)");
+            }
+        }
     }
 
     private Map<String, TemplateSet> parse(Map<String, String> files, String origin) {

@@ -1,5 +1,6 @@
 package io.mailpipe.render;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,6 +29,14 @@ record TemplateSet(String name, String origin, Map<String, Template> subjects, M
             }
         }
         throw new IllegalStateException("template " + name + " has no default body");
+    }
+
+    /** Every parsed file of this template. */
+    List<Template> all() {
+        List<Template> all = new ArrayList<>(subjects.values());
+        all.addAll(htmlBodies.values());
+        all.addAll(textBodies.values());
+        return all;
     }
 
     record Body(Optional<Template> html, Optional<Template> text) {
