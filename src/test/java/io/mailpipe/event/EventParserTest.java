@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -132,6 +133,11 @@ class EventParserTest {
         @Override
         public Path routesDir() {
             return Path.of("routes");
+        }
+
+        @Override
+        public Health health() {
+            return () -> Duration.ofSeconds(2);
         }
 
         @Override
