@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,12 +12,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -27,8 +31,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.render.TemplateCatalog;
 import io.mailpipe.testing.KafkaBrokerResource;
 import io.mailpipe.testing.SmtpServerResource;
+import io.quarkus.qute.Engine;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -40,6 +47,12 @@ import io.quarkus.test.junit.QuarkusTest;
 class KubernetesManifestsTest {
 
     private static final int DNS = 53;
+
+    @Inject
+    Engine engine;
+
+    @Inject
+    MailpipeConfig config;
 
     @ParameterizedTest
     @ValueSource(strings = { "dev", "prod" })
@@ -170,6 +183,24 @@ class KubernetesManifestsTest {
                 .forEach(item -> projected.put(item.path("key").asText(), item.path("path").asText()));
         assertThat(projected.keySet()).isEqualTo(fieldNames(templates.path("data")));
         projected.forEach((key, path) -> assertThat(path.replaceFirst("/", ".")).isEqualTo(key));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void theTemplatesConfigMapHoldsTemplatesTheAppAccepts(String overlay, @TempDir Path mount) throws IOException {
+        JsonNode data = Kustomize.configMap(objects(overlay), "mailpipe-templates").orElseThrow().path("data");
+        for (JsonNode item : volumes(overlay).get("templates").path("configMap").path("items")) {
+            Path file = mount.resolve(item.path("path").asText());
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, data.path(item.path("key").asText()).asText());
+        }
+        MailpipeConfig external = (MailpipeConfig) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] { MailpipeConfig.class },
+                (proxy, method, args) -> method.getName().equals("templatesDir") ? Optional.of(mount) : method.invoke(config, args));
+
+        // The catalog parses every file and stops on the first broken one, as start-up in the pod would.
+        Map<String, String> origins = new TemplateCatalog(engine, external).origins();
+        assertThat(fieldNames(data)).allSatisfy(key -> assertThat(origins.get(key.substring(0, key.indexOf('.')))).isEqualTo(mount.toString()));
     }
 
     @ParameterizedTest
