@@ -159,6 +159,17 @@ public interface MailpipeConfig {
         Optional<List<String>> overrides();
     }
 
+    /** Readiness checks. */
+    Health health();
+
+    /** Settings of the readiness checks. */
+    interface Health {
+
+        /** Time the Kafka readiness check waits for the brokers to answer; below the readiness probe's timeout. */
+        @WithDefault("2s")
+        Duration kafkaTimeout();
+    }
+
     /** Limits that protect the pipeline from oversized events. */
     interface Limits {
 

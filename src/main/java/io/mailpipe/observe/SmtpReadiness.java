@@ -7,6 +7,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.deliver.SmtpCircuit;
 
 /**
@@ -18,9 +19,11 @@ import io.mailpipe.deliver.SmtpCircuit;
 public class SmtpReadiness implements HealthCheck {
 
     private final SmtpCircuit circuit;
+    private final String server;
 
-    public SmtpReadiness(SmtpCircuit circuit) {
+    public SmtpReadiness(SmtpCircuit circuit, MailpipeConfig config) {
         this.circuit = circuit;
+        this.server = config.smtp().host() + ":" + config.smtp().port();
     }
 
     @Override
@@ -28,6 +31,7 @@ public class SmtpReadiness implements HealthCheck {
         SmtpCircuit.State state = circuit.state();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("mailpipe-smtp")
                 .status(state == SmtpCircuit.State.CLOSED)
+                .withData("server", server)
                 .withData("circuit", state.name().toLowerCase().replace('_', '-'));
         circuit.lastFailure().ifPresent(failure -> response
                 .withData("failureClass", failure.failureClass().label())

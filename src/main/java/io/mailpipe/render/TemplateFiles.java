@@ -8,6 +8,7 @@ import java.net.URL;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystems;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -48,16 +49,24 @@ final class TemplateFiles {
         }
     }
 
+    // Links are followed and hidden names skipped: a Kubernetes ConfigMap volume is made of symbolic links into a
+    // hidden "..<timestamp>" folder (reached through "..data"), which must be read once, under the visible names.
     private static Map<String, String> readAll(Path root) {
         Map<String, String> contents = new TreeMap<>();
-        try (Stream<Path> paths = Files.walk(root)) {
+        try (Stream<Path> paths = Files.walk(root, FileVisitOption.FOLLOW_LINKS)) {
             for (Path file : paths.filter(Files::isRegularFile).toList()) {
                 String relative = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
-                contents.put(relative, Files.readString(file));
+                if (!isHidden(relative)) {
+                    contents.put(relative, Files.readString(file));
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read templates below " + root, e);
         }
         return contents;
+    }
+
+    private static boolean isHidden(String relative) {
+        return relative.startsWith(".") || relative.contains("/.");
     }
 }

@@ -1,0 +1,36 @@
+package io.mailpipe.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Map;
+
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.junit.jupiter.api.Test;
+
+class KafkaReadinessCheckTest {
+
+    @Test
+    void downWithinItsTimeoutWhenNoBrokerListens() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        KafkaReadinessCheck check = new KafkaReadinessCheck(
+                Map.of("bootstrap.servers", "127.0.0.1:" + closedPort), Duration.ofMillis(500));
+        try {
+            long start = System.nanoTime();
+            HealthCheckResponse response = check.call();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(response.getName()).isEqualTo("mailpipe-kafka");
+            assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
+            assertThat(response.getData().orElseThrow()).containsKey("error");
+            assertThat(took).isLessThan(Duration.ofSeconds(3));
+        } finally {
+            check.close();
+        }
+    }
+}
