@@ -4,6 +4,7 @@ import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PreDestroy;
@@ -15,6 +16,9 @@ import jakarta.mail.Session;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 import io.mailpipe.config.MailpipeConfig;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Persistent SMTP connections (TCP, TLS and AUTH done once), at most {@code mailpipe.smtp.pool.max-size}. A connection
@@ -44,11 +48,19 @@ public class SmtpConnectionPool {
     private final AtomicLong opened = new AtomicLong();
     private final AtomicLong reused = new AtomicLong();
 
-    public SmtpConnectionPool(@Named(SmtpSessionFactory.SESSION_BEAN) Session session, MailpipeConfig config) {
+    private final AtomicInteger open = new AtomicInteger();
+
+    public SmtpConnectionPool(@Named(SmtpSessionFactory.SESSION_BEAN) Session session, MailpipeConfig config, MeterRegistry registry) {
         this.session = session;
         this.smtp = config.smtp();
         this.settings = config.smtp().pool();
         this.permits = new Semaphore(settings.maxSize(), true);
+        Gauge.builder("mailpipe.smtp.connections.open", open, AtomicInteger::get).description("SMTP connections open, idle or in use")
+                .register(registry);
+        FunctionCounter.builder("mailpipe.smtp.connections.opened", opened, AtomicLong::get).description("SMTP connections opened")
+                .register(registry);
+        FunctionCounter.builder("mailpipe.smtp.connections.reused", reused, AtomicLong::get)
+                .description("Messages sent over a connection that was already open").register(registry);
     }
 
     /** A connected, authenticated connection: a reused one that answered RSET, or a new one. */
@@ -65,6 +77,7 @@ public class SmtpConnectionPool {
             SMTPTransport transport = (SMTPTransport) session.getTransport(smtp.security().protocol());
             transport.connect(smtp.host(), smtp.port(), smtp.username().orElse(null), smtp.password().orElse(null));
             opened.incrementAndGet();
+            open.incrementAndGet();
             return new Connection(transport);
         } catch (MessagingException | RuntimeException e) {
             permits.release();
@@ -129,7 +142,8 @@ public class SmtpConnectionPool {
         }
     }
 
-    private static void close(Connection c) {
+    private void close(Connection c) {
+        open.decrementAndGet();
         try {
             c.transport.close();
         } catch (MessagingException ignored) {

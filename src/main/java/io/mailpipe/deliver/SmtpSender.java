@@ -26,6 +26,8 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.failure.FailureClass;
 import io.mailpipe.failure.FailureClassifier;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.mailpipe.failure.SmtpCommand;
 import io.mailpipe.failure.SmtpFailure;
 import io.mailpipe.render.ComposedMessage;
@@ -45,18 +47,31 @@ public class SmtpSender implements JavaMailSender {
     private final MailpipeConfig.Smtp smtp;
     private final MailpipeConfig.Delivery delivery;
     private final FailureClassifier classifier;
+    private final Timer sendTime;
 
     public SmtpSender(@Named(SmtpSessionFactory.SESSION_BEAN) Session session, SmtpConnectionPool pool, MailpipeConfig config,
-            FailureClassifier classifier) {
+            FailureClassifier classifier, MeterRegistry registry) {
         this.session = session;
         this.pool = pool;
         this.smtp = config.smtp();
         this.delivery = config.delivery();
         this.classifier = classifier;
+        this.sendTime = Timer.builder("mailpipe.smtp.send")
+                .description("Handing one message to the SMTP server, quick in-process retries included")
+                .publishPercentileHistogram().register(registry);
     }
 
     @Override
     public void send(MimeMessage message) throws MessagingException {
+        Timer.Sample started = Timer.start();
+        try {
+            sendWithQuickRetries(message);
+        } finally {
+            started.stop(sendTime);
+        }
+    }
+
+    private void sendWithQuickRetries(MimeMessage message) throws MessagingException {
         List<InternetAddress> pending = envelope(message);
         List<String> accepted = new ArrayList<>();
         for (int attempt = 0;; attempt++) {

@@ -1,6 +1,7 @@
 package io.mailpipe.failure;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +12,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
 
 import io.mailpipe.MailpipeConstants;
+import io.mailpipe.observe.OutcomeReporter;
 
 /**
  * Writes the exchange's outcome, retry and dead-letter records to Kafka one by one, each acknowledged by all in-sync
@@ -18,6 +20,12 @@ import io.mailpipe.MailpipeConstants;
  */
 @ApplicationScoped
 public class PublishRoutes extends RouteBuilder {
+
+    private final OutcomeReporter reporter;
+
+    public PublishRoutes(OutcomeReporter reporter) {
+        this.reporter = reporter;
+    }
 
     @Override
     public void configure() {
@@ -28,7 +36,8 @@ public class PublishRoutes extends RouteBuilder {
                 .split(body()).stopOnException()
                     .process(PublishRoutes::toKafkaMessage).id("publish-prepare")
                     .to("kafka:{{mailpipe.topic.events}}").id("publish-write")
-                .end();
+                .end()
+                .process(this::report).id("publish-report");
     }
 
     /** Queues records for the next publish step of this exchange. */
@@ -42,11 +51,17 @@ public class PublishRoutes extends RouteBuilder {
         queued.addAll(records);
     }
 
+    /** The split hands back the original body: the list of records just written. */
+    @SuppressWarnings("unchecked")
+    private void report(Exchange exchange) {
+        reporter.published(exchange, exchange.getMessage().getBody(List.class));
+    }
+
     private static void toKafkaMessage(Exchange exchange) {
         ChannelRecord record = exchange.getMessage().getBody(ChannelRecord.class);
         Message message = exchange.getMessage();
         message.removeHeaders("*");
-        message.setHeaders(new java.util.HashMap<>(record.headers()));
+        message.setHeaders(new HashMap<>(record.headers()));
         message.setHeader(KafkaConstants.OVERRIDE_TOPIC, record.topic());
         message.setHeader(KafkaConstants.KEY, record.key());
         message.setBody(record.value());

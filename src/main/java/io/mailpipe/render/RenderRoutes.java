@@ -7,6 +7,8 @@ import org.apache.camel.builder.RouteBuilder;
 
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.event.EmailEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 /** Renders the validated event into a complete MIME message before anything is sent. */
 @ApplicationScoped
@@ -14,18 +16,24 @@ public class RenderRoutes extends RouteBuilder {
 
     private final MessageRenderer renderer;
     private final MimeComposer composer;
+    private final Timer renderTime;
 
-    public RenderRoutes(MessageRenderer renderer, MimeComposer composer) {
+    public RenderRoutes(MessageRenderer renderer, MimeComposer composer, MeterRegistry registry) {
         this.renderer = renderer;
         this.composer = composer;
+        this.renderTime = Timer.builder("mailpipe.render").description("Template rendering and MIME composition of one event")
+                .publishPercentileHistogram().register(registry);
     }
 
     @Override
     public void configure() {
         from(MailpipeConstants.RENDER).routeId("render-mime")
                 .errorHandler(noErrorHandler())
-                .process(this::render).id("render-template")
-                .process(this::compose).id("render-compose")
+                .process(exchange -> renderTime.recordCallable(() -> {
+                    render(exchange);
+                    compose(exchange);
+                    return null;
+                })).id("render-template-and-compose")
                 .to(MailpipeConstants.DELIVER).id("render-to-deliver");
     }
 

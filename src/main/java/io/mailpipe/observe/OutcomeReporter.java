@@ -1,0 +1,116 @@
+package io.mailpipe.observe;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.camel.Exchange;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mailpipe.MailpipeConstants;
+import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.failure.ChannelRecord;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Reports what the publish step has just made durable: counters per outcome, dead letter and retry, and one log line
+ * per recipient outcome. Reporting after the write, not before, keeps a crash-and-redeliver from counting twice what
+ * never happened once. No recipient or event id becomes a metric tag: they would grow the series without bound.
+ */
+@ApplicationScoped
+public class OutcomeReporter {
+
+    private static final Logger LOG = Logger.getLogger("mailpipe.outcome");
+
+    private final MeterRegistry registry;
+    private final ObjectMapper mapper;
+    private final String eventsTopic;
+    private final String retryTopic;
+    private final Map<String, String> deadLetterChannels;
+
+    public OutcomeReporter(MeterRegistry registry, ObjectMapper mapper, MailpipeConfig config) {
+        this.registry = registry;
+        this.mapper = mapper;
+        MailpipeConfig.Topic topics = config.topic();
+        this.eventsTopic = topics.events();
+        this.retryTopic = topics.retry();
+        this.deadLetterChannels = Map.of(topics.dlqPermanent(), "permanent", topics.dlqPolicy(), "policy",
+                topics.dlqInvalid(), "invalid", topics.dlqExpired(), "expired");
+    }
+
+    /** Called with the list of records the publish step has written, all acknowledged. */
+    public void published(Exchange exchange, List<ChannelRecord> records) {
+        if (records == null) {
+            return;
+        }
+        for (ChannelRecord record : records) {
+            String failureClass = record.headers().getOrDefault(MailpipeConstants.FAILURE_CLASS, "none");
+            if (record.topic().equals(eventsTopic)) {
+                outcome(exchange.getFromRouteId(), record);
+            } else if (record.topic().equals(retryTopic)) {
+                registry.counter("mailpipe.retries.scheduled", "class", failureClass).increment();
+            } else if (deadLetterChannels.containsKey(record.topic())) {
+                registry.counter("mailpipe.dead.letters", "channel", deadLetterChannels.get(record.topic()), "class", failureClass)
+                        .increment();
+            }
+        }
+    }
+
+    private void outcome(String routeId, ChannelRecord record) {
+        JsonNode json = read(record.value());
+        String outcome = json.path("outcome").asText();
+        String failureClass = json.has("class") ? json.path("class").asText() : outcome.equals("invalid") ? "invalid" : "none";
+        registry.counter("mailpipe.messages", "outcome", outcome, "class", failureClass).increment();
+        if (outcome.equals("suppressed")) {
+            registry.counter("mailpipe.suppression.hits").increment();
+        }
+        // A message is accepted by the 250 reply to its data (RFC 5321); the record of a failure carries its own code.
+        String code = outcome.equals("delivered") ? "250" : json.path("code").asText("");
+        if (!outcome.equals("suppressed") && json.has("messageId")) {
+            registry.counter("mailpipe.smtp.replies", "reply", replyClass(code), "class", failureClass).increment();
+        }
+        log(routeId, record.key(), json, outcome, code);
+    }
+
+    /** 2xx, 4xx or 5xx from the reply code; none when the connection failed before any reply. */
+    private static String replyClass(String code) {
+        if (code.isEmpty() || code.equals("0")) {
+            return "none";
+        }
+        return code.charAt(0) + "xx";
+    }
+
+    private static void log(String routeId, String key, JsonNode json, String outcome, String code) {
+        String eventId = json.path("eventId").asText(key);
+        String messageId = json.path("messageId").asText("-");
+        String recipient = MaskedAddress.of(json.path("recipient").asText(""));
+        MDC.put("eventId", eventId);
+        MDC.put("messageId", messageId);
+        MDC.put("routeId", String.valueOf(routeId));
+        MDC.put("outcome", outcome);
+        MDC.put("replyCode", code);
+        MDC.put("recipient", recipient);
+        try {
+            LOG.infof("%s event=%s messageId=%s route=%s code=%s recipient=%s", outcome, eventId, messageId, routeId,
+                    code.isEmpty() ? "-" : code, recipient);
+        } finally {
+            for (String name : List.of("eventId", "messageId", "routeId", "outcome", "replyCode", "recipient")) {
+                MDC.remove(name);
+            }
+        }
+    }
+
+    private JsonNode read(String value) {
+        try {
+            return mapper.readTree(value);
+        } catch (IOException e) {
+            throw new IllegalStateException("An outcome record Mailpipe wrote is not JSON", e);
+        }
+    }
+}
