@@ -1,0 +1,8 @@
+package io.mailpipe.replay;
+
+/** What an operator did to a dead-letter entry: {@code replayed} or {@code discarded}, when and who. */
+public record EntryState(String state, String at, String by) {
+
+    public static final String REPLAYED = "replayed";
+    public static final String DISCARDED = "discarded";
+}
