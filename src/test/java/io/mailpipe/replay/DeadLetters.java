@@ -7,6 +7,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.mailpipe.testing.Events;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
@@ -15,6 +20,7 @@ final class DeadLetters {
 
     static final String TOKEN = "test-ops-token";
     static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private DeadLetters() {
     }
@@ -23,14 +29,16 @@ final class DeadLetters {
         return given().auth().oauth2(TOKEN).header("X-Mailpipe-Operator", "test-operator").accept(ContentType.JSON);
     }
 
-    /** A valid order-confirmation event carrying the tag {@code team=<team>}. */
+    /** {@link Events#orderConfirmation} with another template name and the tag {@code team=<team>}, for filtering. */
     static String event(String id, String template, String team, String... recipients) {
-        String to = String.join(", ", List.of(recipients).stream().map(r -> "\"" + r + "\"").toList());
-        return """
-                {"id": "%s", "template": "%s", "to": [%s], "tags": {"team": "%s"},
-                 "data": {"name": "Ada", "order": {"number": "42", "total": "CHF 12.50",
-                   "items": [{"name": "Notebook", "quantity": 2, "price": "CHF 6.25"}]}}}
-                """.formatted(id, template, to, team);
+        try {
+            ObjectNode event = (ObjectNode) JSON.readTree(Events.orderConfirmation(id, recipients));
+            event.put("template", template);
+            event.putObject("tags").put("team", team);
+            return JSON.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The listing for these query parameters, every entry on one page. */

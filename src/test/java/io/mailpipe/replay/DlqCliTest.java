@@ -15,18 +15,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mailpipe.testing.Events;
 import io.mailpipe.testing.KafkaBrokerResource;
-import io.mailpipe.testing.KafkaTestClient;
+import io.mailpipe.testing.PipelineTestSupport;
 import io.mailpipe.testing.SmtpServerResource;
-import io.mailpipe.testing.TestSmtpServer;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -36,16 +30,10 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 @WithTestResource(value = SmtpServerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
-class DlqCliTest {
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
+class DlqCliTest extends PipelineTestSupport {
 
     @TestHTTPResource("/")
     URL app;
-
-    TestSmtpServer smtp;
-    KafkaTestClient kafka;
 
     /** The exit code and standard output and error of one run of the script. */
     record Run(int exit, String out, String err) {
@@ -56,24 +44,13 @@ class DlqCliTest {
         }
     }
 
-    @BeforeEach
-    void connect() {
-        kafka = new KafkaTestClient(bootstrap);
-    }
-
-    @AfterEach
-    void reset() {
-        smtp.clearFaults();
-        kafka.close();
-    }
-
     @Test
     void listShowReplayAndStatsWorkWithReliableExitCodes() throws Exception {
         String team = "cli-" + UUID.randomUUID();
         String spam = "spam-" + UUID.randomUUID() + "@cli.example";
         smtp.replyToData(spam, "554 5.7.1 Message rejected as spam");
         String id = Events.uniqueId("cli");
-        kafka.send("email.requests", id, event(id, "order-confirmation", team, spam));
+        kafka.send(REQUESTS, id, event(id, "order-confirmation", team, spam));
         String entryId = awaitEntry(id);
 
         Run table = cli(DeadLetters.TOKEN, "list", "--tag", "team=" + team, "--class", "policy");
@@ -83,7 +60,7 @@ class DlqCliTest {
 
         Run lines = cli(DeadLetters.TOKEN, "--json", "list", "--event-id", id);
         assertExit(lines, 0);
-        assertThat(new ObjectMapper().readTree(lines.out().strip()).get("id").asText()).isEqualTo(entryId);
+        assertThat(json.readTree(lines.out().strip()).get("id").asText()).isEqualTo(entryId);
 
         Run show = cli(DeadLetters.TOKEN, "show", entryId);
         assertExit(show, 0);
