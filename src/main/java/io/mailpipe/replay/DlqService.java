@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -86,8 +85,7 @@ public class DlqService {
     /** Sends the selected entries back, oldest first, at most {@code rate} per second; refuses ones already handled. */
     public synchronized OpsResult replay(OpsRequest request, String by) {
         request.validated(true);
-        long pauseNanos = TimeUnit.SECONDS.toNanos(1) / Math.min(request.rate() == null ? maxRate : request.rate(), maxRate);
-        long next = System.nanoTime();
+        ReplayPacer pacer = new ReplayPacer(request.rate(), maxRate);
         List<Map<String, Object>> results = new ArrayList<>();
         for (Selected selected : selected(request)) {
             Map<String, Object> row = selected.row();
@@ -102,7 +100,7 @@ public class DlqService {
                     row.put("result", "would-replay");
                     continue;
                 }
-                next = paced(next, pauseNanos);
+                pacer.awaitTurn();
                 replayer.replay(entry, request.set());
                 state.mark(entry.id(), EntryState.REPLAYED, by);
                 row.put("result", EntryState.REPLAYED);
@@ -157,19 +155,6 @@ public class DlqService {
         }
         return request.ids().stream().distinct()
                 .map(id -> new Selected(id, reader.find(id), state.get(id))).toList();
-    }
-
-    private static long paced(long next, long pauseNanos) {
-        long wait = next - System.nanoTime();
-        if (wait > 0) {
-            try {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Replay interrupted", e);
-            }
-        }
-        return Math.max(next, System.nanoTime()) + pauseNanos;
     }
 
     private static Map<String, Long> count(List<DlqEntry> entries, Function<DlqEntry, String> key) {
