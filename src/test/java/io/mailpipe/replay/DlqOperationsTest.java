@@ -18,24 +18,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.mailpipe.state.CompactedTopicMap;
+import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.testing.Events;
 import io.mailpipe.testing.KafkaBrokerResource;
-import io.mailpipe.testing.KafkaTestClient;
+import io.mailpipe.testing.PipelineTestSupport;
 import io.mailpipe.testing.SmtpServerResource;
-import io.mailpipe.testing.TestSmtpServer;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -46,32 +43,24 @@ import io.restassured.response.Response;
 @QuarkusTest
 @WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 @WithTestResource(value = SmtpServerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
-class DlqOperationsTest {
-
-    private static final String REQUESTS = "email.requests";
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
+class DlqOperationsTest extends PipelineTestSupport {
 
     @ConfigProperty(name = "mailpipe.inbox-dir")
     Path inbox;
 
-    TestSmtpServer smtp;
-    KafkaTestClient kafka;
-    final ObjectMapper json = new ObjectMapper();
+    @Inject
+    MailpipeConfig config;
+    @Inject
+    Config rawConfig;
+    @Inject
+    DlqReader reader;
+    @Inject
+    DlqReplayer replayer;
+    @Inject
+    DlqAudit audit;
+
     final String team = "team-" + UUID.randomUUID();
     final String domain = UUID.randomUUID() + ".example";
-
-    @BeforeEach
-    void connect() {
-        kafka = new KafkaTestClient(bootstrap);
-    }
-
-    @AfterEach
-    void reset() {
-        smtp.clearFaults();
-        kafka.close();
-    }
 
     @Test
     void apiRefusesRequestsWithoutTheToken() {
@@ -192,10 +181,31 @@ class DlqOperationsTest {
         assertThat(audit).extracting(a -> a.at("/results/0/result").asText())
                 .containsExactly("would-replay", "replayed", "refused", "replayed");
         assertThat(audit).allSatisfy(a -> assertThat(a.get("by").asText()).isEqualTo("test-operator"));
+    }
 
-        try (CompactedTopicMap fresh = CompactedTopicMap.open("email.dlq.state", kafkaProps(), 0, Optional.empty(), Duration.ofSeconds(30))) {
-            assertThat(json.readTree(fresh.get(entryId).orElseThrow()).get("state").asText()).isEqualTo("replayed");
+    @Test
+    void aSecondInstanceReadsTheStateTopicSoReplicasAndRestartsAgree() {
+        String spam = address("spam-");
+        String big = address("big-");
+        smtp.replyToData(spam, "554 5.7.1 Message rejected as spam");
+        smtp.replyToData(big, "552 5.3.4 Message size exceeds fixed limit");
+        String replayedId = awaitEntry(send(spam));
+        String discardedId = awaitEntry(send(big));
+        replay(Map.of("ids", List.of(replayedId))).then().statusCode(200).body("results[0].result", equalTo("replayed"));
+
+        // A new DlqState starts empty and knows only what it reads from email.dlq.state, like a restarted or second replica.
+        DlqState restarted = new DlqState(config, rawConfig, json);
+        try {
+            DlqService replica = new DlqService(reader, restarted, replayer, audit, config);
+            OpsResult again = replica.replay(new OpsRequest(List.of(replayedId), null, false, false, null, null), "replica");
+            assertThat(again.results().get(0)).containsEntry("result", "refused");
+            assertThat((String) again.results().get(0).get("reason")).contains("already replayed", "test-operator");
+            replica.discard(new OpsRequest(List.of(discardedId), null, false, false, null, null), "replica");
+        } finally {
+            restarted.close();
         }
+        await().atMost(PATIENCE).until(() -> state(discardedId).equals("discarded"));
+        assertThat(smtp.receivedFor(big)).isEmpty();
     }
 
     @Test
@@ -310,11 +320,5 @@ class DlqOperationsTest {
             }
         }
         return records;
-    }
-
-    private Properties kafkaProps() {
-        Properties props = new Properties();
-        props.setProperty("bootstrap.servers", bootstrap);
-        return props;
     }
 }
