@@ -102,7 +102,13 @@ public class DlqService {
                 }
                 pacer.awaitTurn();
                 replayer.replay(entry, request.set());
-                state.mark(entry.id(), EntryState.REPLAYED, by);
+                if (entry.channel() == DlqChannel.INBOX) {
+                    // The file has left .failed, so it cannot be replayed twice; should it fail again it returns under the
+                    // same name as a new failure, which must not inherit this replay (or an earlier discard).
+                    state.forget(entry.id());
+                } else {
+                    state.mark(entry.id(), EntryState.REPLAYED, by);
+                }
                 row.put("result", EntryState.REPLAYED);
             } catch (ReplayRefusedException e) {
                 row.put("result", "refused");

@@ -53,6 +53,11 @@ public class DlqState {
         return entry;
     }
 
+    /** Drops what is known about an entry, so an entry that comes back under the same id is open again. */
+    public void forget(String entryId) {
+        entries.remove(entryId);
+    }
+
     @PreDestroy
     void close() {
         entries.close();

@@ -250,7 +250,7 @@ class DlqOperationsTest extends PipelineTestSupport {
     }
 
     @Test
-    void failedInboxFileIsListedAndReplayedBackIntoTheInboxWithACorrection() throws Exception {
+    void failedInboxFileIsReplayedBackIntoTheInboxComesBackOpenWhenItFailsAgainAndIsDeliveredOnceCorrected() throws Exception {
         String rcpt = address("file-");
         String id = Events.uniqueId("file");
         String name = "typo-" + UUID.randomUUID() + ".json";
@@ -258,15 +258,26 @@ class DlqOperationsTest extends PipelineTestSupport {
         Path temp = inbox.resolve(name + ".tmp");
         Files.writeString(temp, event(id, "order-confirmaton", team, rcpt));
         Files.move(temp, inbox.resolve(name));
-        String entryId = await().atMost(PATIENCE).until(() -> ids(Map.of("channel", "inbox", "eventId", id)), l -> l.size() == 1).get(0);
-        assertThat(entryId).isEqualTo("file:" + name);
-        assertThat(list(Map.of("channel", "inbox", "eventId", id)).get(0).get("code")).isEqualTo("unknown-template");
+        Map<String, Object> first = awaitFileEntry(id, Instant.EPOCH);
+        assertThat(first.get("id")).isEqualTo("file:" + name);
+        assertThat(first.get("code")).isEqualTo("unknown-template");
 
-        replay(Map.of("ids", List.of(entryId), "set", Map.of("template", "order-confirmation"))).then().statusCode(200).body("results[0].result", equalTo("replayed"));
+        replay(Map.of("ids", List.of("file:" + name))).then().statusCode(200).body("results[0].result", equalTo("replayed"));
+        Map<String, Object> again = awaitFileEntry(id, Instant.parse((String) first.get("at")));
+        assertThat(again.get("state")).as("a file that fails again is a new failure under the same name").isEqualTo("open");
 
+        replay(Map.of("ids", List.of("file:" + name), "set", Map.of("template", "order-confirmation")))
+                .then().statusCode(200).body("results[0].result", equalTo("replayed"));
         await().atMost(PATIENCE).until(() -> smtp.firstFor(rcpt).isPresent());
         await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve(".done").resolve(name)));
         assertThat(inbox.resolve(".failed").resolve(name + ".error.json")).doesNotExist();
+        replay(Map.of("ids", List.of("file:" + name))).then().statusCode(409).body("results[0].result", equalTo("not-found"));
+    }
+
+    /** The inbox entry of this event once it failed after {@code after}. */
+    private static Map<String, Object> awaitFileEntry(String eventId, Instant after) {
+        return await().atMost(PATIENCE).until(() -> list(Map.of("channel", "inbox", "eventId", eventId)),
+                l -> l.size() == 1 && Instant.parse((String) l.get(0).get("at")).isAfter(after)).get(0);
     }
 
     @Test
