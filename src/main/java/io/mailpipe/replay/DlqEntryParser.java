@@ -3,6 +3,7 @@ package io.mailpipe.replay;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +63,9 @@ public class DlqEntryParser {
         envelope.put("payload", text);
         JsonNode error = envelope.path("error");
         ObjectNode event = object(text);
-        Instant at = envelope.hasNonNull("failedAt") ? Instant.parse(envelope.get("failedAt").asText()) : modified;
+        // Milliseconds, like Kafka record timestamps, so a listing of both channels reads alike.
+        Instant at = (envelope.hasNonNull("failedAt") ? Instant.parse(envelope.get("failedAt").asText()) : modified)
+                .truncatedTo(ChronoUnit.MILLIS);
         return new DlqEntry("file:" + name, DlqChannel.INBOX, at, error.path("class").asText("invalid"), text(error, "code"),
                 null, text(error, "message"), text(event, "id"), text(event, "template"), recipients(event), tags(event),
                 envelope, Map.of(), text(event, "id"));

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -17,6 +18,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param tag {@code key=value}, or {@code key} for any value
  * @param since an instant ({@code 2026-05-01T10:00:00Z}) or an age ({@code 90m}, {@code 2h}, {@code 7d})
  */
+// Only the fields given are written, so an audit record shows the filter as the operator typed it.
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record DlqFilter(String channel, @JsonProperty("class") String failureClass, String code, String enhancedCode,
         String recipient, String template, String tag, String eventId, String since, String until) {
 
