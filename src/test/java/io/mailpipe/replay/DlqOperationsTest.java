@@ -59,6 +59,9 @@ class DlqOperationsTest extends PipelineTestSupport {
     @Inject
     DlqAudit audit;
 
+    private static final String SPAM = "554 5.7.1 Message rejected as spam";
+    private static final String TOO_BIG = "552 5.3.4 Message size exceeds fixed limit";
+
     final String team = "team-" + UUID.randomUUID();
     final String domain = UUID.randomUUID() + ".example";
 
@@ -83,11 +86,9 @@ class DlqOperationsTest extends PipelineTestSupport {
         String spam = address("spam-");
         String big = address("big-");
         smtp.replyToRecipient(gone, "550 5.1.1 <" + gone + ">: User unknown");
-        smtp.replyToData(spam, "554 5.7.1 Message rejected as spam");
-        smtp.replyToData(big, "552 5.3.4 Message size exceeds fixed limit");
         String permanent = send(gone);
-        String policy = send(spam);
-        String content = send(big);
+        String policy = sendRejectedAtData(spam, SPAM);
+        String content = sendRejectedAtData(big, TOO_BIG);
         String invalid = Events.uniqueId("invalid");
         kafka.send(REQUESTS, invalid, event(invalid, "no-such-template", team, address("bad-")));
         String expired = Events.uniqueId("expired");
@@ -132,8 +133,7 @@ class DlqOperationsTest extends PipelineTestSupport {
     @Test
     void showGivesTheWholeRecordAndUnknownIdsAreNotFound() throws Exception {
         String spam = address("spam-");
-        smtp.replyToData(spam, "554 5.7.1 Message rejected as spam");
-        String id = send(spam);
+        String id = sendRejectedAtData(spam, SPAM);
         String entryId = awaitEntry(id);
 
         JsonNode entry = json.readTree(ops().get("/ops/dlq/" + entryId).then().statusCode(200).extract().asString());
@@ -152,8 +152,7 @@ class DlqOperationsTest extends PipelineTestSupport {
     @Test
     void replayAfterTheServerAcceptsDeliversOnceAndIsRefusedASecondTimeUnlessForced() throws Exception {
         String spam = address("spam-");
-        smtp.replyToData(spam, "554 5.7.1 Message rejected as spam");
-        String id = send(spam);
+        String id = sendRejectedAtData(spam, SPAM);
         String entryId = awaitEntry(id);
 
         replay(Map.of("ids", List.of(entryId), "dryRun", true))
@@ -187,10 +186,8 @@ class DlqOperationsTest extends PipelineTestSupport {
     void aSecondInstanceReadsTheStateTopicSoReplicasAndRestartsAgree() {
         String spam = address("spam-");
         String big = address("big-");
-        smtp.replyToData(spam, "554 5.7.1 Message rejected as spam");
-        smtp.replyToData(big, "552 5.3.4 Message size exceeds fixed limit");
-        String replayedId = awaitEntry(send(spam));
-        String discardedId = awaitEntry(send(big));
+        String replayedId = awaitEntry(sendRejectedAtData(spam, SPAM));
+        String discardedId = awaitEntry(sendRejectedAtData(big, TOO_BIG));
         replay(Map.of("ids", List.of(replayedId))).then().statusCode(200).body("results[0].result", equalTo("replayed"));
 
         // A new DlqState starts empty and knows only what it reads from email.dlq.state, like a restarted or second replica.
@@ -235,8 +232,7 @@ class DlqOperationsTest extends PipelineTestSupport {
     @Test
     void discardMarksEntriesResolvedWithoutSendingAndIsAudited() throws Exception {
         String big = address("big-");
-        smtp.replyToData(big, "552 5.3.4 Message size exceeds fixed limit");
-        String id = send(big);
+        String id = sendRejectedAtData(big, TOO_BIG);
         String entryId = awaitEntry(id);
 
         discard(Map.of("filter", Map.of("eventId", id, "class", "content"))).then().statusCode(200).body("results[0].result", equalTo("discarded"));
@@ -310,6 +306,12 @@ class DlqOperationsTest extends PipelineTestSupport {
 
     private String address(String prefix) {
         return prefix + UUID.randomUUID() + "@" + domain;
+    }
+
+    /** Sends an event whose final dot the server answers with {@code reply}; returns the event id. */
+    private String sendRejectedAtData(String recipient, String reply) {
+        smtp.replyToData(recipient, reply);
+        return send(recipient);
     }
 
     private String send(String recipient) {
