@@ -45,6 +45,9 @@ public final class MailpipeConstants {
     /** Retry record header: an earlier attempt got no reply after the final dot, so it may have been delivered. */
     public static final String POSSIBLE_DUPLICATE = "mailpipe-possible-duplicate";
 
+    /** Header of a replayed request: the dead-letter entry it came from (the pipeline drops it before sending). */
+    public static final String REPLAY_OF = "mailpipe-replay-of";
+
     /** Entry point of the pipeline: validate, render, deliver. */
     public static final String SEND = "direct:mailpipe-send";
     /** Render a validated event into a MIME message. */

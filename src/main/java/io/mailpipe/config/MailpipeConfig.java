@@ -86,6 +86,20 @@ public interface MailpipeConfig {
     /** The record of what was delivered, which keeps a redelivered or replayed event from being sent twice. */
     Idempotency idempotency();
 
+    /** The operations API and CLI over the dead-letter channels. */
+    Ops ops();
+
+    /** Operations API settings. */
+    interface Ops {
+
+        /** Bearer token of the operations API under {@code /ops} (a Secret); the API is disabled while unset. */
+        Optional<String> token();
+
+        /** Most events a replay sends per second unless the request asks for fewer, so a replay cannot flood the server. */
+        @WithDefault("20")
+        int replayRate();
+    }
+
     /** Idempotency ledger settings. */
     interface Idempotency {
 
@@ -228,6 +242,14 @@ public interface MailpipeConfig {
         /** Compacted topic recording each (event id, recipient) the SMTP server accepted: the idempotency ledger. */
         @WithDefault("email.delivered")
         String delivered();
+
+        /** Compacted topic of dead-letter entries already replayed or discarded, keyed by entry id. */
+        @WithDefault("email.dlq.state")
+        String dlqState();
+
+        /** Audit trail of every replay and discard: who, when, which entries, which filter. */
+        @WithDefault("email.dlq.audit")
+        String dlqAudit();
     }
 
     /** SMTP connection settings. */

@@ -45,6 +45,19 @@ public class SuppressionList {
         entry.put("enhancedCode", bounce.enhancedCode());
         entry.put("reply", bounce.reply());
         entry.put("eventId", eventId);
+        store(address, entry);
+    }
+
+    /** An operator's entry: the address is not sent to until removed. */
+    public void add(String address, String reason, String by) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("address", address);
+        entry.put("reason", reason);
+        entry.put("by", by);
+        store(address, entry);
+    }
+
+    private void store(String address, Map<String, Object> entry) {
         entry.put("at", Instant.now().toString());
         try {
             entries.put(normalize(address), mapper.writeValueAsString(entry));

@@ -1,0 +1,43 @@
+package io.mailpipe.replay;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.mailpipe.testing.KafkaBrokerResource;
+import io.mailpipe.testing.SmtpServerResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+
+/** The application started without {@code MAILPIPE_OPS_TOKEN}: the operations API is off, not open. */
+@QuarkusTest
+@TestProfile(OpsDisabledTest.WithoutToken.class)
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+@WithTestResource(value = SmtpServerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+class OpsDisabledTest {
+
+    /** The test profile's token removed (an empty value unsets a key). */
+    public static class WithoutToken implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("mailpipe.ops.token", "");
+        }
+    }
+
+    @Test
+    void withoutAConfiguredTokenEveryOpsPathAnswers404SayingHowToEnableIt() {
+        given().auth().oauth2(DeadLetters.TOKEN).get("/ops/dlq").then().statusCode(404)
+                .body("error", containsString("set MAILPIPE_OPS_TOKEN"));
+        given().get("/ops/dlq/stats").then().statusCode(404).body("error", containsString("disabled"));
+        given().auth().oauth2(DeadLetters.TOKEN).contentType(ContentType.JSON).body("{\"filter\": {}}").post("/ops/dlq/discard")
+                .then().statusCode(404).body("error", containsString("disabled"));
+        given().auth().oauth2(DeadLetters.TOKEN).get("/ops/suppressions").then().statusCode(404);
+    }
+}
