@@ -124,6 +124,22 @@ class DeliveryTest extends PipelineTestSupport {
     }
 
     @Test
+    void tooManyRecipientsRetriesOnlyTheRecipientsNotYetAccepted() throws Exception {
+        String first = Events.uniqueRecipient();
+        String second = Events.uniqueRecipient();
+        String overflow = Events.uniqueRecipient("overflow-");
+        smtp.replyToRecipient(overflow, "452 4.5.3 Too many recipients");
+        String id = send(first, second, overflow);
+
+        await().atMost(PATIENCE).until(() -> smtp.firstFor(overflow).isPresent());
+        assertThat(smtp.receivedFor(first)).hasSize(1);
+        assertThat(smtp.receivedFor(second)).hasSize(1);
+        assertThat(smtp.receivedFor(overflow)).singleElement()
+                .satisfies(retried -> assertThat(retried.envelopeTo()).containsExactly(overflow));
+        assertThat(outcome(id, overflow).get("outcome").asText()).isEqualTo("delivered");
+    }
+
+    @Test
     void persistentFourXxGoesThroughRetryTopicAndIsDeliveredOnce() throws Exception {
         String full = Events.uniqueRecipient("full-");
         smtp.replyToRecipient(full, "452 4.2.2 Mailbox full", "452 4.2.2 Mailbox full", "452 4.2.2 Mailbox full",

@@ -60,6 +60,7 @@ public final class TestSmtpServer {
     private volatile SMTPServer server;
     private volatile String acceptedPassword;
     private final SSLContext tls;
+    private final boolean implicitTls;
     private int port;
 
     /** A plain server: no TLS, no AUTH. */
@@ -69,8 +70,18 @@ public final class TestSmtpServer {
 
     /** A server that requires STARTTLS with this context and, when {@code password} is set, AUTH before MAIL. */
     public TestSmtpServer(SSLContext tls, String password) {
+        this(tls, false, password);
+    }
+
+    private TestSmtpServer(SSLContext tls, boolean implicitTls, String password) {
         this.tls = tls;
+        this.implicitTls = implicitTls;
         this.acceptedPassword = password;
+    }
+
+    /** A server that speaks TLS from the first byte (port 465 style) and requires AUTH with {@code password}. */
+    public static TestSmtpServer implicitTls(SSLContext tls, String password) {
+        return new TestSmtpServer(tls, true, password);
     }
 
     public void start() {
@@ -78,7 +89,9 @@ public final class TestSmtpServer {
                 .bindAddress(InetAddress.getLoopbackAddress())
                 .hostName("localhost")
                 .messageHandlerFactory(this::newHandler);
-        if (tls != null) {
+        if (tls != null && implicitTls) {
+            builder.serverSocketFactory(tls);
+        } else if (tls != null) {
             builder.enableTLS().requireTLS().startTlsSocketFactory(tls);
         }
         if (acceptedPassword != null) {
