@@ -49,7 +49,7 @@ public class SuppressionList {
                 .filter(entry -> eventId.equals(entry.path("eventId").asText()))
                 .map(entry -> new SmtpFailure(FailureClass.RECIPIENT, entry.path("code").asInt(),
                         entry.path("enhancedCode").textValue(), entry.path("reply").asText(),
-                        // Entries written before the command was recorded were all refusals at RCPT.
+                        // Entries written before the command was recorded: RCPT, where nearly every recipient refusal comes.
                         SmtpCommand.valueOf(entry.path("command").asText(SmtpCommand.RCPT.name())), List.of(address)));
     }
 
