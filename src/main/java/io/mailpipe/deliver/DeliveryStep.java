@@ -2,6 +2,7 @@ package io.mailpipe.deliver;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.mail.MessagingException;
@@ -42,7 +43,10 @@ public class DeliveryStep {
         this.records = records;
     }
 
-    /** Narrows the envelope to the recipients that still need the message, then waits until the server may be used. */
+    /**
+     * Narrows the envelope to the recipients that still need the message, then waits until the server may be used.
+     * A recipient this very event bounced before (it is being redelivered) gets that bounce reported again.
+     */
     public void admit(Exchange exchange) throws MessagingException, SmtpUnavailableException {
         ComposedMessage message = exchange.getMessage().getBody(ComposedMessage.class);
         EmailEvent event = exchange.getProperty(MailpipeConstants.EVENT, EmailEvent.class);
@@ -50,11 +54,15 @@ public class DeliveryStep {
         List<InternetAddress> pending = new ArrayList<>();
         List<String> suppressed = new ArrayList<>();
         for (InternetAddress recipient : message.envelope()) {
-            if (ledger.delivered(event.id(), recipient.getAddress())) {
+            String address = recipient.getAddress();
+            if (ledger.delivered(event.id(), address)) {
                 continue;
             }
-            if (suppressions.suppressed(recipient.getAddress())) {
-                suppressed.add(recipient.getAddress());
+            Optional<SmtpFailure> ownBounce = suppressions.ownBounce(event.id(), address);
+            if (ownBounce.isPresent()) {
+                PublishRoutes.add(exchange, records.failed(exchange, ownBounce.get()));
+            } else if (suppressions.suppressed(address)) {
+                suppressed.add(address);
             } else {
                 pending.add(recipient);
             }

@@ -3,6 +3,7 @@ package io.mailpipe.failure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.Config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mailpipe.config.MailpipeConfig;
@@ -38,12 +40,26 @@ public class SuppressionList {
         return entries.containsKey(normalize(address));
     }
 
+    /**
+     * The bounce that put the address on the list, when it was this event's own: an event redelivered after a crash
+     * or a rebalance must report that bounce again, not call itself suppressed.
+     */
+    public Optional<SmtpFailure> ownBounce(String eventId, String address) {
+        return entries.get(normalize(address)).map(this::read)
+                .filter(entry -> eventId.equals(entry.path("eventId").asText()))
+                .map(entry -> new SmtpFailure(FailureClass.RECIPIENT, entry.path("code").asInt(),
+                        entry.path("enhancedCode").textValue(), entry.path("reply").asText(),
+                        // Entries written before the command was recorded: RCPT, where nearly every recipient refusal comes.
+                        SmtpCommand.valueOf(entry.path("command").asText(SmtpCommand.RCPT.name())), List.of(address)));
+    }
+
     public void suppress(String address, SmtpFailure bounce, String eventId) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("address", address);
         entry.put("code", bounce.code());
         entry.put("enhancedCode", bounce.enhancedCode());
         entry.put("reply", bounce.reply());
+        entry.put("command", bounce.command().name());
         entry.put("eventId", eventId);
         store(address, entry);
     }
@@ -63,6 +79,14 @@ public class SuppressionList {
             entries.put(normalize(address), mapper.writeValueAsString(entry));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private JsonNode read(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Unreadable entry on the suppression list", e);
         }
     }
 

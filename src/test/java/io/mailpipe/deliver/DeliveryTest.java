@@ -65,6 +65,23 @@ class DeliveryTest extends PipelineTestSupport {
     }
 
     @Test
+    void redeliveredEventReportsItsOwnBounceAgainNotSuppressed() throws Exception {
+        String gone = Events.uniqueRecipient("gone-");
+        smtp.replyToRecipient(gone, "550 5.1.1 User unknown");
+        String id = Events.uniqueId("redelivered");
+        kafka.send(REQUESTS, id, Events.orderConfirmation(id, gone));
+        assertThat(outcome(id, gone).get("outcome").asText()).isEqualTo("bounced");
+
+        // The same record again, as after a crash between the bounce and the commit of its offset.
+        kafka.send(REQUESTS, id, Events.orderConfirmation(id, gone));
+        List<JsonNode> outcomes = await().atMost(PATIENCE).until(() -> outcomes(id, gone), l -> l.size() == 2);
+        assertThat(outcomes).extracting(n -> n.get("outcome").asText()).containsExactly("bounced", "bounced");
+        assertThat(outcomes.get(1).get("code").asInt()).isEqualTo(550);
+        assertThat(recordsFor("email.dlq.permanent", id)).hasSize(2);
+        assertThat(smtp.receivedFor(gone)).isEmpty();
+    }
+
+    @Test
     void policyRejectGoesToPolicyDeadLetterAndIsNotSuppressed() throws Exception {
         String blocked = Events.uniqueRecipient("spam-");
         smtp.replyToData(blocked, "554 5.7.1 Message rejected as spam");

@@ -5,12 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
 import jakarta.mail.Message.RecipientType;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.KafkaConfiguration;
+import org.apache.camel.component.kafka.KafkaEndpoint;
+import org.apache.camel.component.kafka.PollOnError;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
@@ -32,6 +38,27 @@ import io.quarkus.test.junit.QuarkusTest;
 class KafkaSourceTest extends PipelineTestSupport {
 
     private static final Duration DELIVERY = Duration.ofSeconds(30);
+
+    @Inject
+    CamelContext camel;
+
+    @Test
+    void kafkaConsumersResumeFromTheCommittedOffsetAfterAPollOrCommitErrorInsteadOfSkippingARecord() {
+        for (String route : List.of("source-kafka-requests", "failure-retry")) {
+            assertThat(consumerSettings(route).getPollOnError()).as(route).isEqualTo(PollOnError.RECONNECT);
+        }
+    }
+
+    @Test
+    void partitionsOfACrashedInstanceAreReassignedAfterTenSecondsWithoutHeartbeat() {
+        for (String route : List.of("source-kafka-requests", "failure-retry")) {
+            assertThat(consumerSettings(route).getSessionTimeoutMs()).as(route).isEqualTo(10_000);
+        }
+    }
+
+    private KafkaConfiguration consumerSettings(String routeId) {
+        return ((KafkaEndpoint) camel.getRoute(routeId).getEndpoint()).getConfiguration();
+    }
 
     @Test
     void eventOnRequestsTopicIsDeliveredAsEmail() throws Exception {

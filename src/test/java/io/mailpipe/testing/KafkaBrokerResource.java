@@ -18,7 +18,17 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
             "email.requests", "email.retry", "email.events", "email.dlq.invalid", "email.dlq.permanent", "email.dlq.policy",
             "email.dlq.expired", "shop.order-shipped");
 
+    private final int partitions;
     private EmbeddedKafkaBroker broker;
+
+    public KafkaBrokerResource() {
+        this(1);
+    }
+
+    /** A broker whose topics have this many partitions, e.g. one per consumer thread for parallel senders. */
+    public KafkaBrokerResource(int partitions) {
+        this.partitions = partitions;
+    }
 
     @Override
     public Map<String, String> start() {
@@ -31,15 +41,15 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
                 })
                 .start();
         String bootstrap = broker.getAdvertisedListeners();
-        createTopics(bootstrap);
+        createTopics(bootstrap, partitions);
         return Map.of("kafka.bootstrap.servers", bootstrap);
     }
 
-    private static void createTopics(String bootstrap) {
+    private static void createTopics(String bootstrap, int partitions) {
         Properties props = new Properties();
         props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {
-            admin.createTopics(TOPICS.stream().map(t -> new NewTopic(t, 1, (short) 1)).toList()).all().get();
+            admin.createTopics(TOPICS.stream().map(t -> new NewTopic(t, partitions, (short) 1)).toList()).all().get();
         } catch (Exception e) {
             throw new IllegalStateException("Cannot create test topics", e);
         }

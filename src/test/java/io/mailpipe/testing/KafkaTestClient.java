@@ -44,13 +44,21 @@ public final class KafkaTestClient implements AutoCloseable {
         return send(topic, key, json.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
+    /** Sends to the given partition, e.g. the one of an earlier record that must be consumed first. */
+    public RecordMetadata send(String topic, int partition, String key, String json) {
+        return send(new ProducerRecord<>(topic, partition, key, json.getBytes(StandardCharsets.UTF_8)), Map.of());
+    }
+
     public RecordMetadata send(String topic, String key, byte[] value, Map<String, String> headers) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+        return send(new ProducerRecord<>(topic, key, value), headers);
+    }
+
+    private RecordMetadata send(ProducerRecord<String, byte[]> record, Map<String, String> headers) {
         headers.forEach((name, v) -> record.headers().add(new RecordHeader(name, v.getBytes(StandardCharsets.UTF_8))));
         try {
             return producer.send(record).get();
         } catch (Exception e) {
-            throw new IllegalStateException("Cannot produce to " + topic, e);
+            throw new IllegalStateException("Cannot produce to " + record.topic(), e);
         }
     }
 
