@@ -45,7 +45,8 @@ public class DeliveryStep {
 
     /**
      * Narrows the envelope to the recipients that still need the message, then waits until the server may be used.
-     * A recipient this very event bounced before (it is being redelivered) gets that bounce reported again.
+     * A recipient this very event bounced before (it is being redelivered) gets that bounce reported again, one it was
+     * delivered to gets that delivery reported again: a crash may have come before the first report was written.
      */
     public void admit(Exchange exchange) throws MessagingException, SmtpUnavailableException {
         ComposedMessage message = exchange.getMessage().getBody(ComposedMessage.class);
@@ -53,9 +54,11 @@ public class DeliveryStep {
         exchange.setProperty(MailpipeConstants.MESSAGE_ID, message.getMessageID());
         List<InternetAddress> pending = new ArrayList<>();
         List<String> suppressed = new ArrayList<>();
+        List<String> alreadyDelivered = new ArrayList<>();
         for (InternetAddress recipient : message.envelope()) {
             String address = recipient.getAddress();
             if (ledger.delivered(event.id(), address)) {
+                alreadyDelivered.add(address);
                 continue;
             }
             Optional<SmtpFailure> ownBounce = suppressions.ownBounce(event.id(), address);
@@ -67,6 +70,7 @@ public class DeliveryStep {
                 pending.add(recipient);
             }
         }
+        PublishRoutes.add(exchange, records.alreadyDelivered(exchange, alreadyDelivered));
         PublishRoutes.add(exchange, records.suppressed(exchange, suppressed));
         message.narrowEnvelope(pending);
         exchange.setProperty(SEND_NEEDED, !pending.isEmpty());

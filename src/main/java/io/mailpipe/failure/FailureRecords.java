@@ -78,6 +78,15 @@ public class FailureRecords {
         return recipients.stream().map(r -> outcome(exchange, r, "delivered", null)).toList();
     }
 
+    /**
+     * Recipients the ledger already holds for this event, which came again (a redelivery after a crash, a replay):
+     * nothing is sent, and their delivery is reported once more, marked {@code repeat}, because the first report may
+     * have been lost with the crash that came between the ledger record and the outcome record.
+     */
+    public List<ChannelRecord> alreadyDelivered(Exchange exchange, List<String> recipients) {
+        return recipients.stream().map(r -> outcome(exchange, r, "delivered", null, true)).toList();
+    }
+
     /** These recipients are on the suppression list: nothing was sent to them. */
     public List<ChannelRecord> suppressed(Exchange exchange, List<String> recipients) {
         return recipients.stream().map(r -> outcome(exchange, r, "suppressed", null)).toList();
@@ -149,6 +158,10 @@ public class FailureRecords {
     }
 
     private ChannelRecord outcome(Exchange exchange, String recipient, String outcome, SmtpFailure failure) {
+        return outcome(exchange, recipient, outcome, failure, false);
+    }
+
+    private ChannelRecord outcome(Exchange exchange, String recipient, String outcome, SmtpFailure failure, boolean repeat) {
         EmailEvent event = event(exchange);
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("eventId", event.id());
@@ -162,6 +175,9 @@ public class FailureRecords {
             record.put("reply", failure.reply());
         }
         record.put("possibleDuplicate", retryState(exchange).possibleDuplicate());
+        if (repeat) {
+            record.put("repeat", true);
+        }
         record.put("template", event.template());
         record.put("tags", event.tags());
         record.put("at", Instant.now().toString());

@@ -65,6 +65,11 @@ public class OutcomeReporter {
     private void outcome(String routeId, ChannelRecord record) {
         JsonNode json = read(record.value());
         String outcome = json.path("outcome").asText();
+        if (json.path("repeat").asBoolean()) {
+            // Counted when it first happened; the repeat only restates it.
+            log(routeId, record.key(), json, outcome + " (repeat)", "250");
+            return;
+        }
         String failureClass = json.has("class") ? json.path("class").asText() : outcome.equals("invalid") ? "invalid" : "none";
         registry.counter("mailpipe.messages", "outcome", outcome, "class", failureClass).increment();
         if (outcome.equals("suppressed")) {

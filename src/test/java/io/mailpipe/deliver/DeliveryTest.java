@@ -35,6 +35,9 @@ import io.quarkus.test.junit.QuarkusTest;
 class DeliveryTest extends PipelineTestSupport {
 
     @Inject
+    DeliveryLedger ledger;
+
+    @Inject
     SuppressionList suppressions;
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -215,6 +218,20 @@ class DeliveryTest extends PipelineTestSupport {
         long connections = recipients.stream().map(r -> smtp.firstFor(r).orElseThrow().sessionId()).distinct().count();
         // One connection, or two when the first reached its message or age limit in between.
         assertThat(connections).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void crashAfterTheLedgerRecordButBeforeTheOutcomeIsReportedOnRedeliveryWithoutSendingAgain() throws Exception {
+        String rcpt = Events.uniqueRecipient();
+        String id = Events.uniqueId("ledger-only");
+        // What a SIGKILL between the ledger record and the outcome record leaves behind: the ledger knows, nobody else.
+        ledger.record(id, List.of(rcpt), "<before-the-crash@mailpipe.test>");
+        kafka.send(REQUESTS, id, Events.orderConfirmation(id, rcpt));
+
+        JsonNode reported = outcome(id, rcpt);
+        assertThat(reported.get("outcome").asText()).isEqualTo("delivered");
+        assertThat(reported.get("repeat").asBoolean()).isTrue();
+        assertThat(smtp.firstFor(rcpt)).isEmpty();
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -25,19 +26,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.mailpipe.testing.Events;
-import io.mailpipe.testing.KafkaBrokerResource;
+import io.mailpipe.testing.KafkaBrokerProcess;
 import io.mailpipe.testing.KafkaTestClient;
 import io.mailpipe.testing.TestCertificates;
 import io.mailpipe.testing.TestSmtpServer;
 
 /**
- * The chaos suite: the packaged jar, a real broker and a fault-injecting SMTP server (STARTTLS + AUTH), a stream of
- * good, soft-failing, hard-failing, policy-rejected, slow and hostile events, while the process is SIGKILLed three
- * times, the SMTP server goes away for a while, answers 421 for a while and refuses the credentials for a while.
+ * The chaos suite: the packaged jar, a Kafka broker process and a fault-injecting SMTP server (STARTTLS + AUTH), a
+ * stream of good, soft-failing, hard-failing, policy-rejected, slow and hostile events, while the process is SIGKILLed
+ * three times, the SMTP server goes away for a while, answers 421 for a while and refuses the credentials for a while,
+ * and the broker is restarted once.
  * Then every event is accounted for. CI runs 2,000 events; {@code -Dchaos.events=100000} is the long run.
  */
 class ChaosIT {
@@ -45,19 +44,21 @@ class ChaosIT {
     private static final String PASSWORD = "chaos-password";
     /** mailpipe.smtp.pool.max-size: at most this many messages are in flight at once. */
     private static final int POOL_SIZE = 4;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TERMINAL = Set.of("delivered", "bounced", "suppressed", "invalid", "expired");
 
     private final int events = Integer.getInteger("chaos.events", 2000);
     private final Duration outage = Duration.ofSeconds(Long.getLong("chaos.outage-seconds", 30));
     private final Duration accountingTimeout = Duration.ofMinutes(Long.getLong("chaos.timeout-minutes", 10));
     private final Random random = new Random(Long.getLong("chaos.seed", 42));
+    /** Its own generator, so that when the kills fall does not change which events the stream makes. */
+    private final Random killJitter = new Random(Long.getLong("chaos.seed", 42) + 1);
     /** One partition per consumer thread (mailpipe.delivery.consumers, default 4), as production needs for parallel senders. */
-    private final KafkaBrokerResource broker = new KafkaBrokerResource(4);
+    private final KafkaBrokerProcess broker = new KafkaBrokerProcess(Path.of("target", "chaos-kafka"));
     private TestSmtpServer smtp;
     private MailpipeProcess mailpipe;
     private KafkaTestClient kafka;
     private ChaosDiagnostics diagnostics;
+    private OutcomeTally tally;
 
     /** What each produced event must end as. */
     private final Map<String, String> expected = new ConcurrentHashMap<>();
@@ -67,7 +68,7 @@ class ChaosIT {
 
     @BeforeEach
     void startServers() throws Exception {
-        String bootstrap = broker.start().get("kafka.bootstrap.servers");
+        String bootstrap = broker.startFresh(POOL_SIZE);
         TestCertificates certificates = TestCertificates.create(Path.of("target", "chaos-tls"));
         smtp = new TestSmtpServer(certificates.serverContext(), PASSWORD);
         smtp.start();
@@ -77,6 +78,7 @@ class ChaosIT {
         smtp.slowData("slow-", Duration.ofSeconds(2));
         kafka = new KafkaTestClient(bootstrap);
         diagnostics = new ChaosDiagnostics(kafka, bootstrap);
+        tally = new OutcomeTally(bootstrap, "email.events", TERMINAL);
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         env.put("MAILPIPE_SMTP_HOST", "localhost");
@@ -101,6 +103,7 @@ class ChaosIT {
     @AfterEach
     void stopServers() throws Exception {
         mailpipe.stopIfRunning();
+        tally.close();
         kafka.close();
         smtp.stop();
         broker.stop();
@@ -134,6 +137,11 @@ class ChaosIT {
         pause(Duration.ofSeconds(15));
         mark("AUTH accepted again");
         smtp.acceptPassword(PASSWORD);
+        mark("Kafka broker stopped");
+        broker.stop();
+        pause(Duration.ofSeconds(10));
+        broker.start();
+        mark("Kafka broker started");
         stream.join();
         mark("stream produced");
 
@@ -147,7 +155,7 @@ class ChaosIT {
         assertThat(deadInvalidKeys).containsAll(hostileKeys);
         // The two documented windows: a reply lost after the final dot (resent, flagged possibleDuplicate), and a
         // SIGKILL between the server's 250 and the ledger record, once per message in flight (one per pooled connection).
-        Set<String> flagged = possibleDuplicates();
+        Set<String> flagged = tally.possibleDuplicates();
         long unflagged = duplicates().entrySet().stream().filter(d -> !flagged.contains(d.getKey())).mapToLong(Map.Entry::getValue).sum();
         assertThat(unflagged).as("duplicates at the SMTP server not flagged possibleDuplicate").isLessThanOrEqualTo((long) kills * POOL_SIZE);
     }
@@ -239,44 +247,20 @@ class ChaosIT {
      * with the missing events, what every channel holds for them and where the consumer groups stand.
      */
     private Map<String, String> awaitEveryEventAccounted() {
-        Map<String, String> finalState = new HashMap<>();
+        // The last complete reading: a time-out can interrupt a reading half-way, which must not be what is reported.
+        AtomicReference<Map<String, String>> finalState = new AtomicReference<>(Map.of());
         try {
             await().atMost(accountingTimeout).pollInterval(Duration.ofSeconds(2)).until(() -> {
-                finalState.clear();
-                finalState.putAll(terminalOutcomes());
-                return finalState.keySet().containsAll(expected.keySet());
+                Map<String, String> reading = tally.catchUp();
+                finalState.set(reading);
+                return reading.keySet().containsAll(expected.keySet());
             });
         } catch (ConditionTimeoutException e) {
-            List<String> missing = expected.keySet().stream().filter(id -> !finalState.containsKey(id)).toList();
+            Map<String, String> last = finalState.get();
+            List<String> missing = expected.keySet().stream().filter(id -> !last.containsKey(id)).toList();
             throw new AssertionError("After " + accountingTimeout + ": " + diagnostics.describe(missing, expected, recipientOf), e);
         }
-        return finalState;
-    }
-
-    private Map<String, String> terminalOutcomes() {
-        Map<String, String> states = new HashMap<>();
-        for (ConsumerRecord<String, String> record : kafka.readAll("email.events")) {
-            if (record.key() == null || !expected.containsKey(record.key())) {
-                continue;
-            }
-            String outcome = outcome(record.value());
-            if (TERMINAL.contains(outcome)) {
-                states.put(record.key(), outcome);
-            }
-        }
-        return states;
-    }
-
-    private static String outcome(String json) {
-        return json(json).path("outcome").asText();
-    }
-
-    private static JsonNode json(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return finalState.get();
     }
 
     /** Extra copies the SMTP server accepted, by Message-ID. */
@@ -284,13 +268,6 @@ class ChaosIT {
         return smtp.received().stream().collect(Collectors.groupingBy(ChaosIT::messageId, Collectors.counting()))
                 .entrySet().stream().filter(e -> e.getValue() > 1)
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue() - 1));
-    }
-
-    /** Message-IDs whose delivery Mailpipe announced as a possible duplicate. */
-    private Set<String> possibleDuplicates() {
-        return kafka.readAll("email.events").stream().map(r -> json(r.value()))
-                .filter(n -> n.path("possibleDuplicate").asBoolean()).map(n -> n.path("messageId").asText())
-                .collect(Collectors.toSet());
     }
 
     private static String messageId(TestSmtpServer.Received received) {
@@ -308,7 +285,7 @@ class ChaosIT {
             channels.put(topic, kafka.readAll(topic).stream().map(ConsumerRecord::key).distinct().count());
         }
         long missing = expected.keySet().stream().filter(id -> !outcomes.containsKey(id)).count();
-        System.out.printf("%nchaos: %d events in (+%d hostile), %d SIGKILLs, SMTP outage %ds, 421 for %ds, AUTH refused 15s%n",
+        System.out.printf("%nchaos: %d events in (+%d hostile), %d SIGKILLs, SMTP outage %ds, 421 for %ds, AUTH refused 15s, broker restarted%n",
                 events, hostileKeys.size(), kills, outage.toSeconds(), outage.toSeconds());
         System.out.printf("%-12s %8s %8s %10s %9s %9s %9s %9s %10s %8s %11s %9s%n", "events in", "delivered", "bounced",
                 "suppressed", "permanent", "policy", "invalid", "expired", "missing", "dupes", "wall s", "seed");
@@ -316,12 +293,14 @@ class ChaosIT {
                 byState.getOrDefault("bounced", 0L), byState.getOrDefault("suppressed", 0L), channels.get("email.dlq.permanent"),
                 channels.get("email.dlq.policy"), channels.get("email.dlq.invalid"), channels.get("email.dlq.expired"), missing,
                 duplicates().values().stream().mapToLong(Long::longValue).sum(), wallSeconds, Long.getLong("chaos.seed", 42));
-        Set<String> flagged = possibleDuplicates();
+        Set<String> flagged = tally.possibleDuplicates();
         System.out.printf("duplicates by Message-ID (extra copies; * = flagged possibleDuplicate): %s%n", duplicates().entrySet().stream()
                 .map(d -> d.getKey() + "=" + d.getValue() + (flagged.contains(d.getKey()) ? "*" : "")).toList());
     }
 
+    /** SIGKILL at a random moment within the next two seconds, whatever the process is doing then. */
     private void killAndRestart() throws Exception {
+        pause(Duration.ofMillis(killJitter.nextInt(2000)));
         mark("SIGKILL");
         mailpipe.kill();
         kills++;

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
 
@@ -75,12 +77,30 @@ public final class MailpipeProcess {
 
     /** The highest resident set size the process has reached so far (VmHWM), in KiB; Linux only. */
     public long peakRssKib() throws IOException {
+        return statusKib("VmHWM:");
+    }
+
+    /** The resident set size now (VmRSS), in KiB; Linux only. */
+    public long rssKib() throws IOException {
+        return statusKib("VmRSS:");
+    }
+
+    /** The HTTP port the running process listens on (it binds a free one). */
+    public int httpPort() throws IOException {
+        Matcher listening = Pattern.compile("Listening on: http://[^:]+:(\\d+)").matcher(Files.readString(log));
+        if (!listening.find()) {
+            throw new IllegalStateException("No 'Listening on' in " + log);
+        }
+        return Integer.parseInt(listening.group(1));
+    }
+
+    private long statusKib(String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-            if (line.startsWith("VmHWM:")) {
+            if (line.startsWith(field)) {
                 return Long.parseLong(line.replaceAll("\\D+", ""));
             }
         }
-        throw new IllegalStateException("No VmHWM for pid " + process.pid());
+        throw new IllegalStateException("No " + field + " for pid " + process.pid());
     }
 
     public void stopIfRunning() throws InterruptedException {

@@ -45,7 +45,7 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
         return Map.of("kafka.bootstrap.servers", bootstrap);
     }
 
-    private static void createTopics(String bootstrap, int partitions) {
+    static void createTopics(String bootstrap, int partitions) {
         Properties props = new Properties();
         props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {
