@@ -1,7 +1,7 @@
 package io.mailpipe.replay;
 
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 
@@ -15,6 +15,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
 
 /** The application started without {@code MAILPIPE_OPS_TOKEN}: the operations API is off, not open. */
 @QuarkusTest
@@ -33,11 +34,19 @@ class OpsDisabledTest {
 
     @Test
     void withoutAConfiguredTokenEveryOpsPathAnswers404SayingHowToEnableIt() {
-        given().auth().oauth2(DeadLetters.TOKEN).get("/ops/dlq").then().statusCode(404)
-                .body("error", containsString("set MAILPIPE_OPS_TOKEN"));
-        given().get("/ops/dlq/stats").then().statusCode(404).body("error", containsString("disabled"));
-        given().auth().oauth2(DeadLetters.TOKEN).contentType(ContentType.JSON).body("{\"filter\": {}}").post("/ops/dlq/discard")
-                .then().statusCode(404).body("error", containsString("disabled"));
-        given().auth().oauth2(DeadLetters.TOKEN).get("/ops/suppressions").then().statusCode(404);
+        Response list = given().auth().oauth2(DeadLetters.TOKEN).get("/ops/dlq");
+        assertThat(list.statusCode()).isEqualTo(404);
+        assertThat(list.jsonPath().getString("error")).contains("set MAILPIPE_OPS_TOKEN");
+
+        Response stats = given().get("/ops/dlq/stats");
+        assertThat(stats.statusCode()).isEqualTo(404);
+        assertThat(stats.jsonPath().getString("error")).contains("disabled");
+
+        Response discard = given().auth().oauth2(DeadLetters.TOKEN).contentType(ContentType.JSON).body("{\"filter\": {}}")
+                .post("/ops/dlq/discard");
+        assertThat(discard.statusCode()).isEqualTo(404);
+        assertThat(discard.jsonPath().getString("error")).contains("disabled");
+
+        assertThat(given().auth().oauth2(DeadLetters.TOKEN).get("/ops/suppressions").statusCode()).isEqualTo(404);
     }
 }
