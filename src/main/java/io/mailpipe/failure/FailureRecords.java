@@ -70,7 +70,7 @@ public class FailureRecords {
         outcome.put("source", source(exchange));
         outcome.put("at", Instant.now().toString());
         return List.of(new ChannelRecord(topics.dlqInvalid(), key, json(envelope), headers),
-                new ChannelRecord(topics.events(), key, json(outcome), Map.of(MailpipeConstants.OUTCOME, "invalid")));
+                new ChannelRecord(topics.events(), key, json(outcome), Map.of(MailpipeConstants.OUTCOME, "invalid"), outcome));
     }
 
     /** The server accepted the message for these recipients. */
@@ -181,7 +181,7 @@ public class FailureRecords {
         record.put("template", event.template());
         record.put("tags", event.tags());
         record.put("at", Instant.now().toString());
-        return new ChannelRecord(topics.events(), event.id(), json(record), Map.of(MailpipeConstants.OUTCOME, outcome));
+        return new ChannelRecord(topics.events(), event.id(), json(record), Map.of(MailpipeConstants.OUTCOME, outcome), record);
     }
 
     private static Map<String, String> failureHeaders(EmailEvent event, SmtpFailure failure, String failureClass) {

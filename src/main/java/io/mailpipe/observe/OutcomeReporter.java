@@ -1,6 +1,5 @@
 package io.mailpipe.observe;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -9,9 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.Exchange;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
@@ -29,14 +25,12 @@ public class OutcomeReporter {
     private static final Logger LOG = Logger.getLogger("mailpipe.outcome");
 
     private final MeterRegistry registry;
-    private final ObjectMapper mapper;
     private final String eventsTopic;
     private final String retryTopic;
     private final Map<String, String> deadLetterChannels;
 
-    public OutcomeReporter(MeterRegistry registry, ObjectMapper mapper, MailpipeConfig config) {
+    public OutcomeReporter(MeterRegistry registry, MailpipeConfig config) {
         this.registry = registry;
-        this.mapper = mapper;
         MailpipeConfig.Topic topics = config.topic();
         this.eventsTopic = topics.events();
         this.retryTopic = topics.retry();
@@ -63,24 +57,24 @@ public class OutcomeReporter {
     }
 
     private void outcome(String routeId, ChannelRecord record) {
-        JsonNode json = read(record.value());
-        String outcome = json.path("outcome").asText();
-        if (json.path("repeat").asBoolean()) {
+        Map<String, Object> fields = record.outcome();
+        String outcome = text(fields, "outcome", "");
+        if (Boolean.TRUE.equals(fields.get("repeat"))) {
             // Counted when it first happened; the repeat only restates it.
-            log(routeId, record.key(), json, outcome + " (repeat)", "250");
+            log(routeId, record.key(), fields, outcome + " (repeat)", "250");
             return;
         }
-        String failureClass = json.has("class") ? json.path("class").asText() : outcome.equals("invalid") ? "invalid" : "none";
+        String failureClass = text(fields, "class", outcome.equals("invalid") ? "invalid" : "none");
         registry.counter("mailpipe.messages", "outcome", outcome, "class", failureClass).increment();
         if (outcome.equals("suppressed")) {
             registry.counter("mailpipe.suppression.hits").increment();
         }
         // A message is accepted by the 250 reply to its data (RFC 5321); the record of a failure carries its own code.
-        String code = outcome.equals("delivered") ? "250" : json.path("code").asText("");
-        if (!outcome.equals("suppressed") && json.has("messageId")) {
+        String code = outcome.equals("delivered") ? "250" : text(fields, "code", "");
+        if (!outcome.equals("suppressed") && fields.containsKey("messageId")) {
             registry.counter("mailpipe.smtp.replies", "reply", replyClass(code), "class", failureClass).increment();
         }
-        log(routeId, record.key(), json, outcome, code);
+        log(routeId, record.key(), fields, outcome, code);
     }
 
     /** 2xx, 4xx or 5xx from the reply code; none when the connection failed before any reply. */
@@ -91,10 +85,10 @@ public class OutcomeReporter {
         return code.charAt(0) + "xx";
     }
 
-    private static void log(String routeId, String key, JsonNode json, String outcome, String code) {
-        String eventId = json.path("eventId").asText(key);
-        String messageId = json.path("messageId").asText("-");
-        String recipient = MaskedAddress.of(json.path("recipient").asText(""));
+    private static void log(String routeId, String key, Map<String, Object> fields, String outcome, String code) {
+        String eventId = text(fields, "eventId", key);
+        String messageId = text(fields, "messageId", "-");
+        String recipient = MaskedAddress.of(text(fields, "recipient", ""));
         MDC.put("eventId", eventId);
         MDC.put("messageId", messageId);
         MDC.put("routeId", String.valueOf(routeId));
@@ -111,11 +105,8 @@ public class OutcomeReporter {
         }
     }
 
-    private JsonNode read(String value) {
-        try {
-            return mapper.readTree(value);
-        } catch (IOException e) {
-            throw new IllegalStateException("An outcome record Mailpipe wrote is not JSON", e);
-        }
+    private static String text(Map<String, Object> fields, String name, String absent) {
+        Object value = fields.get(name);
+        return value == null ? absent : value.toString();
     }
 }
