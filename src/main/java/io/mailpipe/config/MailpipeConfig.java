@@ -103,10 +103,21 @@ public interface MailpipeConfig {
 
         /**
          * Kafka consumer threads per source route; each takes whole partitions, so more than the topic's partition
-         * count only idles. Keep it at or below {@code mailpipe.smtp.pool.max-size}.
+         * count only idles. With batching, one or two suffice: the senders work in parallel on each batch.
          */
-        @WithDefault("4")
+        @WithDefault("2")
         int consumers();
+
+        /** Most records in one Kafka batch (the consumer's max.poll.records); a batch commits once. */
+        @WithDefault("250")
+        int batchSize();
+
+        /**
+         * Records of a Kafka batch sent at the same time (records with the same key always one after the other); senders
+         * beyond {@code mailpipe.smtp.pool.max-size} wait for a connection while they render.
+         */
+        @WithDefault("8")
+        int senders();
 
         /** Quick retries of a message-level 4xx inside the process, before the retry topic. */
         @WithDefault("2")

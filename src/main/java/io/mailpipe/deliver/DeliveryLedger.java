@@ -5,10 +5,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.Future;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.eclipse.microprofile.config.Config;
 
 import io.mailpipe.config.MailpipeConfig;
@@ -18,7 +20,7 @@ import io.quarkus.runtime.Startup;
 
 /**
  * Which recipients of which event the SMTP server has accepted, kept in the compacted {@code email.delivered} topic.
- * A record is written right after the server's 250; the only duplicate window left is a crash between the two.
+ * A record is written right after the server's 250; the only duplicate window left is a crash before Kafka has it.
  */
 @Startup
 @ApplicationScoped
@@ -35,11 +37,13 @@ public class DeliveryLedger {
         return entries.containsKey(key(eventId, recipient));
     }
 
-    public void record(String eventId, List<String> recipients, String messageId) {
+    /**
+     * Records that the server accepted the message for these recipients: visible to {@link #delivered} at once, durable
+     * once the returned writes are acknowledged (which the caller waits for before committing the source offset).
+     */
+    public List<Future<RecordMetadata>> record(String eventId, List<String> recipients, String messageId) {
         String value = "{\"messageId\":\"" + messageId.replace("\"", "") + "\",\"at\":\"" + Instant.now() + "\"}";
-        for (String recipient : recipients) {
-            entries.put(key(eventId, recipient), value);
-        }
+        return recipients.stream().map(recipient -> entries.putAsync(key(eventId, recipient), value)).toList();
     }
 
     private static String key(String eventId, String recipient) {

@@ -17,6 +17,7 @@ import io.mailpipe.failure.PublishRoutes;
 import io.mailpipe.failure.SmtpFailure;
 import io.mailpipe.failure.SuppressionList;
 import io.mailpipe.render.ComposedMessage;
+import io.mailpipe.state.PendingWrites;
 
 /**
  * What happens around the SMTP send: who still needs the message (not suppressed, not already delivered), waiting for
@@ -113,7 +114,7 @@ public class DeliveryStep {
             return;
         }
         EmailEvent event = exchange.getProperty(MailpipeConstants.EVENT, EmailEvent.class);
-        ledger.record(event.id(), recipients, exchange.getProperty(MailpipeConstants.MESSAGE_ID, String.class));
+        PendingWrites.add(exchange, ledger.record(event.id(), recipients, exchange.getProperty(MailpipeConstants.MESSAGE_ID, String.class)));
         PublishRoutes.add(exchange, records.delivered(exchange, recipients));
     }
 }

@@ -6,29 +6,31 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.kafka.KafkaConstants;
 
 import io.mailpipe.MailpipeConstants;
+import io.mailpipe.state.PendingWrites;
 
 /**
- * Writes the exchange's outcome, retry and dead-letter records to Kafka one by one, each acknowledged by all in-sync
- * replicas before the next, so the source may commit its offset once this route returns.
+ * Writes the exchange's outcome, retry and dead-letter records (acks=all) and waits until they and the exchange's
+ * other writes are acknowledged, so the source may commit its offset once this route returns. An exchange of a Kafka
+ * batch leaves the waiting to its batch, which waits for all its exchanges at once.
  */
 @ApplicationScoped
 public class PublishRoutes extends RouteBuilder {
+
+    private final RecordPublisher publisher;
+
+    public PublishRoutes(RecordPublisher publisher) {
+        this.publisher = publisher;
+    }
 
     @Override
     public void configure() {
         from(MailpipeConstants.PUBLISH).routeId("failure-publish")
                 .errorHandler(noErrorHandler())
-                .setBody(exchangeProperty(MailpipeConstants.RECORDS)).id("publish-take-records")
-                .removeProperty(MailpipeConstants.RECORDS)
-                .split(body()).stopOnException()
-                    .process(PublishRoutes::toKafkaMessage).id("publish-prepare")
-                    .to("kafka:{{mailpipe.topic.events}}").id("publish-write")
-                .end();
+                .process(publisher::sendQueued).id("publish-write")
+                .process(PendingWrites::awaitUnlessBatched).id("publish-await");
     }
 
     /** Queues records for the next publish step of this exchange. */
@@ -40,15 +42,5 @@ public class PublishRoutes extends RouteBuilder {
             exchange.setProperty(MailpipeConstants.RECORDS, queued);
         }
         queued.addAll(records);
-    }
-
-    private static void toKafkaMessage(Exchange exchange) {
-        ChannelRecord record = exchange.getMessage().getBody(ChannelRecord.class);
-        Message message = exchange.getMessage();
-        message.removeHeaders("*");
-        message.setHeaders(new java.util.HashMap<>(record.headers()));
-        message.setHeader(KafkaConstants.OVERRIDE_TOPIC, record.topic());
-        message.setHeader(KafkaConstants.KEY, record.key());
-        message.setBody(record.value());
     }
 }
