@@ -32,12 +32,55 @@ public class ComposedMessage extends MimeMessage {
         setHeader("Message-ID", messageId);
     }
 
-    /** Writes the message; afterwards {@link #written()} tells that every byte reached the transport. */
+    /**
+     * Writes the message; afterwards {@link #written()} tells that every byte reached the transport. Encoders write byte
+     * by byte: into a plain array that is cheap, into the transport's stream every byte is a synchronized call and a
+     * CRLF and dot-stuffing check. So the message is encoded into a buffer handed over 16 KiB at a time.
+     */
     @Override
     public void writeTo(OutputStream out, String[] ignoreHeaders) throws IOException, MessagingException {
         written = false;
-        super.writeTo(out, ignoreHeaders);
+        Chunks chunks = new Chunks(out);
+        super.writeTo(chunks, ignoreHeaders);
+        chunks.drain();
         written = true;
+    }
+
+    /** An unsynchronized buffer in front of the transport's stream. */
+    private static final class Chunks extends OutputStream {
+        private final OutputStream out;
+        private final byte[] buffer = new byte[16 * 1024];
+        private int size;
+
+        Chunks(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (size == buffer.length) {
+                drain();
+            }
+            buffer[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len > buffer.length - size) {
+                drain();
+            }
+            if (len > buffer.length) {
+                out.write(b, off, len);
+            } else {
+                System.arraycopy(b, off, buffer, size, len);
+                size += len;
+            }
+        }
+
+        void drain() throws IOException {
+            out.write(buffer, 0, size);
+            size = 0;
+        }
     }
 
     /**

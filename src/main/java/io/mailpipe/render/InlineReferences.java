@@ -19,15 +19,29 @@ final class InlineReferences {
     private InlineReferences() {
     }
 
+    /**
+     * Every {@code cid:} reference in the HTML. The case-insensitive pattern is tried only where a colon is: scanning
+     * every position with it cost a fifth of the CPU of sending a 4 KiB message.
+     */
+    static Set<String> references(String html) {
+        Set<String> found = new LinkedHashSet<>();
+        // Transparent bounds: the word boundary before "cid" must see the character before the region.
+        Matcher m = CID.matcher(html).useTransparentBounds(true);
+        int from = 3;
+        for (int colon = html.indexOf(':', from); colon >= 0; colon = html.indexOf(':', from)) {
+            from = colon + 1;
+            if (m.region(colon - 3, html.length()).lookingAt()) {
+                found.add(m.group(1));
+                from = m.end();
+            }
+        }
+        return found;
+    }
+
     /** An unused image would show up as a stray attachment in many clients; a dangling cid as a broken image. */
     static void check(Optional<String> html, List<BinaryPart> inline) {
         Set<String> referenced = new LinkedHashSet<>();
-        html.ifPresent(body -> {
-            Matcher m = CID.matcher(body);
-            while (m.find()) {
-                referenced.add(m.group(1));
-            }
-        });
+        html.ifPresent(body -> referenced.addAll(references(body)));
         Set<String> provided = new LinkedHashSet<>(inline.stream().map(BinaryPart::name).toList());
         for (String cid : referenced) {
             if (!provided.contains(cid)) {
