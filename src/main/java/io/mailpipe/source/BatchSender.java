@@ -140,7 +140,12 @@ public class BatchSender {
     /** Commits what is done and rewinds the rest, on the partitions this consumer still owns. */
     private void settle(Consumer<?, ?> consumer, BatchOffsets offsets, boolean[] done, List<Exchange> records) {
         Map<TopicPartition, Long> rewinds = offsets.rewinds(done);
-        rewound.put(consumer, offsets.staleAbove(done));
+        Map<TopicPartition, Long> staleAbove = offsets.staleAbove(done);
+        if (staleAbove.isEmpty()) {
+            rewound.remove(consumer);
+        } else {
+            rewound.put(consumer, staleAbove);
+        }
         var owned = consumer.assignment();
         Map<TopicPartition, OffsetAndMetadata> commits = offsets.commits(done).entrySet().stream()
                 .filter(e -> owned.contains(e.getKey()))
