@@ -268,6 +268,9 @@ public interface MailpipeConfig {
         /** Persistent connections to the server. */
         Pool pool();
 
+        /** Most messages a second handed to the server, spaced evenly, for providers that throttle; no limit when unset. */
+        Optional<Double> rateLimit();
+
         /** Whether AUTH may be sent over a connection without TLS. */
         @WithDefault("false")
         boolean allowPlaintextAuth();
