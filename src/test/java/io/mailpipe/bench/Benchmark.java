@@ -54,7 +54,9 @@ public final class Benchmark {
                 createTopic(bootstrap, topic);
                 Map<String, Long> producedAt = preload(bootstrap, topic, events, size);
                 Row row = new Row(size, events);
+                row.loadBefore = loadAverage();
                 runMailpipe(row, bootstrap, topic, sink, producedAt);
+                row.loadAfter = loadAverage();
                 row.baselinePerSecond = PlainCamelMailRoute.run(bootstrap, topic, sink, baselineTime);
                 row.rawPerSecond = RawJakartaMail.run(sink.port(), size, rawThreads, rawTime);
                 rows.add(row);
@@ -92,6 +94,12 @@ public final class Benchmark {
                 .mapToLong(e -> sink.acceptedAt().getOrDefault(e.getKey(), end) - e.getValue()).sorted().toArray();
         row.p50Millis = latencies[latencies.length / 2] / 1e6;
         row.p99Millis = latencies[(int) (latencies.length * 0.99)] / 1e6;
+    }
+
+    /** The machine's one-minute load average: other work on the same cores changes every number in the table. */
+    private static String loadAverage() throws Exception {
+        Path loadavg = Path.of("/proc/loadavg");
+        return Files.exists(loadavg) ? Files.readString(loadavg).split(" ")[0] : "?";
     }
 
     /** Produces the events as fast as Kafka takes them and notes when each was handed to the producer. */
@@ -132,16 +140,18 @@ public final class Benchmark {
 
     private static void print(List<Row> rows, int rawThreads) {
         System.out.println();
-        System.out.printf("%-6s %8s %12s %10s %10s %9s %6s %14s %10s %12s %10s%n", "size", "events", "mailpipe/s",
-                "p50 ms", "p99 ms", "RSS MiB", "conns", "camel-mail/s", "ratio", "raw jm/s", "% of raw");
+        System.out.printf("%-6s %8s %12s %10s %10s %9s %6s %14s %10s %12s %10s %11s%n", "size", "events", "mailpipe/s",
+                "p50 ms", "p99 ms", "RSS MiB", "conns", "camel-mail/s", "ratio", "raw jm/s", "% of raw", "load");
         for (Row r : rows) {
-            System.out.printf("%-6s %8d %12.0f %10.0f %10.0f %9d %6d %14.1f %9.1fx %12.0f %9.0f%%%n", r.sizeKib + "KiB", r.events,
+            System.out.printf("%-6s %8d %12.0f %10.0f %10.0f %9d %6d %14.1f %9.1fx %12.0f %9.0f%% %11s%n", r.sizeKib + "KiB", r.events,
                     r.mailpipePerSecond, r.p50Millis, r.p99Millis, r.peakRssMib, r.connections, r.baselinePerSecond,
                     r.mailpipePerSecond / Math.max(r.baselinePerSecond, 0.001), r.rawPerSecond,
-                    100 * r.mailpipePerSecond / Math.max(r.rawPerSecond, 0.001));
+                    100 * r.mailpipePerSecond / Math.max(r.rawPerSecond, 0.001), r.loadBefore + "-" + r.loadAfter);
         }
         System.out.printf("mailpipe: pre-loaded events, end to end (Kafka -> render -> SMTP, ledger and outcome records); "
-                + "camel-mail: plain route, default sender; raw: pre-built messages, %d reused connection(s), TCP_NODELAY%n", rawThreads);
+                + "camel-mail: plain route, default sender; raw: pre-built messages, %d reused connection(s), TCP_NODELAY; "
+                + "load: 1-minute load average before and after the Mailpipe run (%d cores)%n", rawThreads,
+                Runtime.getRuntime().availableProcessors());
     }
 
     /** One line of the table. */
@@ -155,6 +165,8 @@ public final class Benchmark {
         int connections;
         double baselinePerSecond;
         double rawPerSecond;
+        String loadBefore;
+        String loadAfter;
 
         Row(int sizeKib, int events) {
             this.sizeKib = sizeKib;
