@@ -37,6 +37,9 @@ class ProcessRestartIT {
     void startServers() throws Exception {
         String bootstrap = broker.start().get("kafka.bootstrap.servers");
         smtp.start();
+        // Slow enough that the stream is still being sent when the process is stopped: the parallel senders would
+        // otherwise finish all of it before the test gets to stop them.
+        smtp.slowData("it-", Duration.ofMillis(50));
         kafka = new KafkaTestClient(bootstrap);
         mailpipe = new MailpipeProcess(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
