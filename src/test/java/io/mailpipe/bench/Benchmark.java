@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 
@@ -102,14 +104,18 @@ public final class Benchmark {
         return Files.exists(loadavg) ? Files.readString(loadavg).split(" ")[0] : "?";
     }
 
-    /** Produces the events as fast as Kafka takes them and notes when each was handed to the producer. */
-    private static Map<String, Long> preload(String bootstrap, String topic, int events, int sizeKib) {
+    /**
+     * Produces the events as fast as Kafka takes them and notes when each was handed to the producer. Every send is
+     * checked: on a busy machine a few were once lost, and the run then waited forever for mail that never came.
+     */
+    private static Map<String, Long> preload(String bootstrap, String topic, int events, int sizeKib) throws Exception {
         Properties props = new Properties();
         props.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
         String filler = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(sizeKib * 1024 / 2 / 57 + 1)
                 .substring(0, sizeKib * 1024 / 2);
         Map<String, Long> producedAt = new ConcurrentHashMap<>();
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < events; i++) {
                 String rcpt = "b" + i + "-" + sizeKib + "k@bench.test";
@@ -117,7 +123,10 @@ public final class Benchmark {
                 String json = "{\"id\":\"" + id + "\",\"template\":\"bench\",\"to\":\"" + rcpt + "\",\"data\":{\"n\":" + i
                         + ",\"text\":\"" + filler + "\"}}";
                 producedAt.put(rcpt, System.nanoTime());
-                producer.send(new ProducerRecord<>(topic, id, json));
+                sent.add(producer.send(new ProducerRecord<>(topic, id, json)));
+            }
+            for (Future<RecordMetadata> write : sent) {
+                write.get();
             }
         }
         return producedAt;
