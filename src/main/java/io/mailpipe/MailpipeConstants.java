@@ -50,6 +50,10 @@ public final class MailpipeConstants {
 
     /** Entry point of the pipeline: validate, render, deliver. */
     public static final String SEND = "direct:mailpipe-send";
+    /** Entry point for a {@code batching=true} Kafka consumer: sends the batch's records, commits, hands back the rest. */
+    public static final String SEND_BATCH = "direct:mailpipe-send-batch";
+    /** One record of a Kafka batch, under the Kafka source's failure policy. */
+    public static final String BATCH_RECORD = "direct:mailpipe-batch-record";
     /** Render a validated event into a MIME message. */
     public static final String RENDER = "direct:mailpipe-render";
     /** Hand a MIME message to the SMTP server. */

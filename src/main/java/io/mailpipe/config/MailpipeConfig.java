@@ -110,6 +110,13 @@ public interface MailpipeConfig {
         /** How long the ledger topic keeps an entry. */
         @WithDefault("7d")
         Duration retention();
+
+        /**
+         * Most ledger entries the SMTP server accepted and Kafka has not yet acknowledged; senders wait before the next
+         * send while there are this many. It bounds what a crash can send twice, also while Kafka is slow or away.
+         */
+        @WithDefault("16")
+        int maxUnacknowledged();
     }
 
     /** How a send is retried before it leaves the process. */
@@ -117,10 +124,21 @@ public interface MailpipeConfig {
 
         /**
          * Kafka consumer threads per source route; each takes whole partitions, so more than the topic's partition
-         * count only idles. Keep it at or below {@code mailpipe.smtp.pool.max-size}.
+         * count only idles. With batching, one or two suffice: the senders work in parallel on each batch.
          */
-        @WithDefault("4")
+        @WithDefault("2")
         int consumers();
+
+        /** Most records in one Kafka batch (the consumer's max.poll.records); a batch commits once. */
+        @WithDefault("250")
+        int batchSize();
+
+        /**
+         * Records of a Kafka batch sent at the same time (records with the same key always one after the other); senders
+         * beyond {@code mailpipe.smtp.pool.max-size} wait for a connection while they render.
+         */
+        @WithDefault("8")
+        int senders();
 
         /** Quick retries of a message-level 4xx inside the process, before the retry topic. */
         @WithDefault("2")
@@ -278,6 +296,9 @@ public interface MailpipeConfig {
 
         /** Persistent connections to the server. */
         Pool pool();
+
+        /** Most messages a second handed to the server, spaced evenly, for providers that throttle; no limit when unset. */
+        Optional<Double> rateLimit();
 
         /** Whether AUTH may be sent over a connection without TLS. */
         @WithDefault("false")

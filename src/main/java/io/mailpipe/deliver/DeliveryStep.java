@@ -18,6 +18,7 @@ import io.mailpipe.failure.PublishRoutes;
 import io.mailpipe.failure.SmtpFailure;
 import io.mailpipe.failure.SuppressionList;
 import io.mailpipe.render.ComposedMessage;
+import io.mailpipe.state.PendingWrites;
 
 /**
  * What happens around the SMTP send: who still needs the message (not suppressed, not already delivered), waiting for
@@ -75,6 +76,8 @@ public class DeliveryStep {
         message.narrowEnvelope(pending);
         exchange.setProperty(SEND_NEEDED, !pending.isEmpty());
         if (!pending.isEmpty()) {
+            // Before the circuit: a permission taken (a half-open probe) must lead to a send.
+            ledger.awaitRoomToSend();
             circuit.awaitPermission();
         }
     }
@@ -125,7 +128,7 @@ public class DeliveryStep {
             return;
         }
         EmailEvent event = exchange.getProperty(MailpipeConstants.EVENT, EmailEvent.class);
-        ledger.record(event.id(), recipients, exchange.getProperty(MailpipeConstants.MESSAGE_ID, String.class));
+        PendingWrites.add(exchange, ledger.record(event.id(), recipients, exchange.getProperty(MailpipeConstants.MESSAGE_ID, String.class)));
         PublishRoutes.add(exchange, records.delivered(exchange, recipients));
     }
 }

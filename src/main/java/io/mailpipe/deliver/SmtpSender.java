@@ -44,15 +44,17 @@ public class SmtpSender implements JavaMailSender {
 
     private final Session session;
     private final SmtpConnectionPool pool;
+    private final SmtpRateLimit rateLimit;
     private final MailpipeConfig.Smtp smtp;
     private final MailpipeConfig.Delivery delivery;
     private final FailureClassifier classifier;
     private final Timer sendTime;
 
-    public SmtpSender(@Named(SmtpSessionFactory.SESSION_BEAN) Session session, SmtpConnectionPool pool, MailpipeConfig config,
-            FailureClassifier classifier, MeterRegistry registry) {
+    public SmtpSender(@Named(SmtpSessionFactory.SESSION_BEAN) Session session, SmtpConnectionPool pool, SmtpRateLimit rateLimit,
+            MailpipeConfig config, FailureClassifier classifier, MeterRegistry registry) {
         this.session = session;
         this.pool = pool;
+        this.rateLimit = rateLimit;
         this.smtp = config.smtp();
         this.delivery = config.delivery();
         this.classifier = classifier;
@@ -98,6 +100,7 @@ public class SmtpSender implements JavaMailSender {
         if (message instanceof ComposedMessage composed) {
             composed.forgetWrite();
         }
+        rateLimit.awaitTurn();
         SmtpConnectionPool.Connection connection;
         try {
             connection = pool.borrow();

@@ -7,15 +7,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -49,13 +52,18 @@ public final class CompactedTopicMap implements AutoCloseable {
         producerProps.putAll(kafka);
         producerProps.setProperty(ProducerConfig.ACKS_CONFIG, "all");
         producerProps.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        // Each write is waited for: lingering for a batch (5 ms by default since Kafka 4) would only add latency.
+        // Sent at once: until Kafka has a ledger entry, a crash means its message is sent again, so no lingering
+        // (5 ms by default since Kafka 4). Concurrent writes still share a request while an earlier one is in flight.
         producerProps.setProperty(ProducerConfig.LINGER_MS_CONFIG, "0");
         this.producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
         Properties consumerProps = new Properties();
         consumerProps.putAll(kafka);
         consumerProps.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         consumerProps.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        // This instance's own writes are already in memory; others' may arrive a moment later, so the follower fetches
+        // in bulk instead of once per write.
+        consumerProps.setProperty(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536");
+        consumerProps.setProperty(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "200");
         this.consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer());
         this.follower = new Thread(this::follow, "mailpipe-follow-" + topic);
         this.follower.setDaemon(true);
@@ -131,6 +139,17 @@ public final class CompactedTopicMap implements AutoCloseable {
     public void put(String key, String value) {
         write(key, value);
         entries.put(key, value);
+    }
+
+    /**
+     * Records an entry in memory at once and starts its write; the caller waits for the returned future before it
+     * relies on the entry being durable. For facts that are true before Kafka has them (the SMTP server accepted a
+     * message): a lookup in this process must see them even while the write is in flight. The callback runs once
+     * Kafka acknowledged or gave up on the write.
+     */
+    public Future<RecordMetadata> putAsync(String key, String value, Callback acknowledged) {
+        entries.put(key, value);
+        return producer.send(new ProducerRecord<>(topic, key, value), acknowledged);
     }
 
     public void remove(String key) {

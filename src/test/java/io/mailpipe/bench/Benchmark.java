@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 
@@ -54,7 +56,9 @@ public final class Benchmark {
                 createTopic(bootstrap, topic);
                 Map<String, Long> producedAt = preload(bootstrap, topic, events, size);
                 Row row = new Row(size, events);
+                row.loadBefore = loadAverage();
                 runMailpipe(row, bootstrap, topic, sink, producedAt);
+                row.loadAfter = loadAverage();
                 row.baselinePerSecond = PlainCamelMailRoute.run(bootstrap, topic, sink, baselineTime);
                 row.rawPerSecond = RawJakartaMail.run(sink.port(), size, rawThreads, rawTime);
                 rows.add(row);
@@ -94,14 +98,24 @@ public final class Benchmark {
         row.p99Millis = latencies[(int) (latencies.length * 0.99)] / 1e6;
     }
 
-    /** Produces the events as fast as Kafka takes them and notes when each was handed to the producer. */
-    private static Map<String, Long> preload(String bootstrap, String topic, int events, int sizeKib) {
+    /** The machine's one-minute load average: other work on the same cores changes every number in the table. */
+    private static String loadAverage() throws Exception {
+        Path loadavg = Path.of("/proc/loadavg");
+        return Files.exists(loadavg) ? Files.readString(loadavg).split(" ")[0] : "?";
+    }
+
+    /**
+     * Produces the events as fast as Kafka takes them and notes when each was handed to the producer. Every send is
+     * checked: on a busy machine a few were once lost, and the run then waited forever for mail that never came.
+     */
+    private static Map<String, Long> preload(String bootstrap, String topic, int events, int sizeKib) throws Exception {
         Properties props = new Properties();
         props.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
         String filler = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(sizeKib * 1024 / 2 / 57 + 1)
                 .substring(0, sizeKib * 1024 / 2);
         Map<String, Long> producedAt = new ConcurrentHashMap<>();
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < events; i++) {
                 String rcpt = "b" + i + "-" + sizeKib + "k@bench.test";
@@ -109,7 +123,10 @@ public final class Benchmark {
                 String json = "{\"id\":\"" + id + "\",\"template\":\"bench\",\"to\":\"" + rcpt + "\",\"data\":{\"n\":" + i
                         + ",\"text\":\"" + filler + "\"}}";
                 producedAt.put(rcpt, System.nanoTime());
-                producer.send(new ProducerRecord<>(topic, id, json));
+                sent.add(producer.send(new ProducerRecord<>(topic, id, json)));
+            }
+            for (Future<RecordMetadata> write : sent) {
+                write.get();
             }
         }
         return producedAt;
@@ -132,16 +149,18 @@ public final class Benchmark {
 
     private static void print(List<Row> rows, int rawThreads) {
         System.out.println();
-        System.out.printf("%-6s %8s %12s %10s %10s %9s %6s %14s %10s %12s %10s%n", "size", "events", "mailpipe/s",
-                "p50 ms", "p99 ms", "RSS MiB", "conns", "camel-mail/s", "ratio", "raw jm/s", "% of raw");
+        System.out.printf("%-6s %8s %12s %10s %10s %9s %6s %14s %10s %12s %10s %11s%n", "size", "events", "mailpipe/s",
+                "p50 ms", "p99 ms", "RSS MiB", "conns", "camel-mail/s", "ratio", "raw jm/s", "% of raw", "load");
         for (Row r : rows) {
-            System.out.printf("%-6s %8d %12.0f %10.0f %10.0f %9d %6d %14.1f %9.1fx %12.0f %9.0f%%%n", r.sizeKib + "KiB", r.events,
+            System.out.printf("%-6s %8d %12.0f %10.0f %10.0f %9d %6d %14.1f %9.1fx %12.0f %9.0f%% %11s%n", r.sizeKib + "KiB", r.events,
                     r.mailpipePerSecond, r.p50Millis, r.p99Millis, r.peakRssMib, r.connections, r.baselinePerSecond,
                     r.mailpipePerSecond / Math.max(r.baselinePerSecond, 0.001), r.rawPerSecond,
-                    100 * r.mailpipePerSecond / Math.max(r.rawPerSecond, 0.001));
+                    100 * r.mailpipePerSecond / Math.max(r.rawPerSecond, 0.001), r.loadBefore + "-" + r.loadAfter);
         }
         System.out.printf("mailpipe: pre-loaded events, end to end (Kafka -> render -> SMTP, ledger and outcome records); "
-                + "camel-mail: plain route, default sender; raw: pre-built messages, %d reused connection(s), TCP_NODELAY%n", rawThreads);
+                + "camel-mail: plain route, default sender; raw: pre-built messages, %d reused connection(s), TCP_NODELAY; "
+                + "load: 1-minute load average before and after the Mailpipe run (%d cores)%n", rawThreads,
+                Runtime.getRuntime().availableProcessors());
     }
 
     /** One line of the table. */
@@ -155,6 +174,8 @@ public final class Benchmark {
         int connections;
         double baselinePerSecond;
         double rawPerSecond;
+        String loadBefore;
+        String loadAfter;
 
         Row(int sizeKib, int events) {
             this.sizeKib = sizeKib;

@@ -209,15 +209,16 @@ class DeliveryTest extends PipelineTestSupport {
     @Test
     void connectionsAreReusedAcrossMessages() {
         List<String> recipients = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 20; i++) {
             String rcpt = Events.uniqueRecipient("pooled-");
             recipients.add(rcpt);
             send(rcpt);
         }
         await().atMost(PATIENCE).until(() -> recipients.stream().allMatch(r -> smtp.firstFor(r).isPresent()));
         long connections = recipients.stream().map(r -> smtp.firstFor(r).orElseThrow().sessionId()).distinct().count();
-        // One connection, or two when the first reached its message or age limit in between.
-        assertThat(connections).isLessThanOrEqualTo(2);
+        // Senders work in parallel: at most one connection each up to the pool size (4), or one more when one reached
+        // its message or age limit in between; never one per message.
+        assertThat(connections).isLessThanOrEqualTo(5);
     }
 
     @Test

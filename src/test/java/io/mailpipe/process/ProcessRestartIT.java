@@ -25,6 +25,8 @@ import io.mailpipe.testing.TestSmtpServer;
 class ProcessRestartIT {
 
     private static final int EVENTS = 300;
+    /** mailpipe.delivery.senders, default. */
+    private static final int SENDERS = 8;
 
     private final KafkaBrokerResource broker = new KafkaBrokerResource();
     private final TestSmtpServer smtp = new TestSmtpServer();
@@ -35,6 +37,9 @@ class ProcessRestartIT {
     void startServers() throws Exception {
         String bootstrap = broker.start().get("kafka.bootstrap.servers");
         smtp.start();
+        // Slow enough that the stream is still being sent when the process is stopped: the parallel senders would
+        // otherwise finish all of it before the test gets to stop them.
+        smtp.slowData("it-", Duration.ofMillis(50));
         kafka = new KafkaTestClient(bootstrap);
         mailpipe = new MailpipeProcess(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
@@ -64,8 +69,9 @@ class ProcessRestartIT {
         awaitAllDelivered(recipients);
         long duplicates = recipients.stream().filter(r -> smtp.receivedFor(r).size() > 1).count();
         System.out.printf("SIGKILL mid-stream: %d events, %d delivered, %d duplicates%n", EVENTS, delivered(recipients), duplicates);
-        // The documented window: a crash between the server's 250 and the ledger record; one message is in flight.
-        assertThat(duplicates).isLessThanOrEqualTo(1);
+        // The documented window: a crash between the server's 250 and Kafka's acknowledgement of the ledger entry.
+        // Senders work in parallel, so it holds the messages accepted during that last round trip: a few.
+        assertThat(duplicates).isLessThanOrEqualTo(SENDERS);
     }
 
     @Test

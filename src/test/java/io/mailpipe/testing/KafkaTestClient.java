@@ -45,10 +45,6 @@ public final class KafkaTestClient implements AutoCloseable {
     }
 
     /** Sends to the given partition, e.g. the one of an earlier record that must be consumed first. */
-    public RecordMetadata send(String topic, int partition, String key, String json) {
-        return send(new ProducerRecord<>(topic, partition, key, json.getBytes(StandardCharsets.UTF_8)), Map.of());
-    }
-
     public RecordMetadata send(String topic, String key, byte[] value, Map<String, String> headers) {
         return send(new ProducerRecord<>(topic, key, value), headers);
     }

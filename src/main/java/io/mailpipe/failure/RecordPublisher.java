@@ -1,0 +1,96 @@
+package io.mailpipe.failure;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.camel.Exchange;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.Config;
+
+import io.mailpipe.MailpipeConstants;
+import io.mailpipe.observe.OutcomeReporter;
+import io.mailpipe.state.KafkaClientSettings;
+import io.mailpipe.state.PendingWrites;
+
+/**
+ * Starts the writes of an exchange's queued records (acks=all, idempotent) without waiting for each: the exchange, or
+ * the batch it belongs to, waits for all of them at once through {@link PendingWrites}, and only then are they
+ * reported, so a crash before Kafka has them never counts an outcome that is redelivered and counted again.
+ */
+@ApplicationScoped
+public class RecordPublisher {
+
+    /** Exchange property: the records written and not yet reported. */
+    private static final String WRITTEN = "mailpipe-written-records";
+
+    private final KafkaProducer<String, String> producer;
+    private final OutcomeReporter reporter;
+
+    public RecordPublisher(Config config, OutcomeReporter reporter) {
+        this.reporter = reporter;
+        Properties props = KafkaClientSettings.from(config);
+        props.setProperty(ProducerConfig.ACKS_CONFIG, "all");
+        props.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        // Kafka 4's default linger of 5 ms is kept: a batch's records are waited for together, and fewer, fuller
+        // requests cost the broker (on the same cores) less.
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+    }
+
+    /** Sends the records queued with {@link PublishRoutes#add} and hands their acknowledgements to the exchange. */
+    public void sendQueued(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        List<ChannelRecord> queued = exchange.getProperty(MailpipeConstants.RECORDS, List.class);
+        exchange.removeProperty(MailpipeConstants.RECORDS);
+        if (queued == null) {
+            return;
+        }
+        PendingWrites.add(exchange, queued.stream().map(r -> producer.send(toProducerRecord(r))).toList());
+        @SuppressWarnings("unchecked")
+        List<ChannelRecord> written = exchange.getProperty(WRITTEN, List.class);
+        if (written == null) {
+            written = new ArrayList<>();
+            exchange.setProperty(WRITTEN, written);
+        }
+        written.addAll(queued);
+    }
+
+    /** Settles the exchange's writes now, unless a Kafka batch holding it settles them with its siblings'. */
+    public void settleUnlessBatched(Exchange exchange) {
+        if (!PendingWrites.deferredToBatch(exchange)) {
+            settle(exchange);
+        }
+    }
+
+    /**
+     * Waits until every write of the exchange is acknowledged, then reports its records.
+     *
+     * @throws IllegalStateException when a write failed or timed out; nothing is reported then
+     */
+    public void settle(Exchange exchange) {
+        PendingWrites.await(exchange);
+        @SuppressWarnings("unchecked")
+        List<ChannelRecord> written = exchange.getProperty(WRITTEN, List.class);
+        exchange.removeProperty(WRITTEN);
+        reporter.published(exchange, written);
+    }
+
+    private static ProducerRecord<String, String> toProducerRecord(ChannelRecord record) {
+        ProducerRecord<String, String> kafka = new ProducerRecord<>(record.topic(), record.key(), record.value());
+        record.headers().forEach((name, value) -> kafka.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+        return kafka;
+    }
+
+    @PreDestroy
+    void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

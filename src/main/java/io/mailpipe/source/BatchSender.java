@@ -1,0 +1,211 @@
+package io.mailpipe.source;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
+
+import io.mailpipe.MailpipeConstants;
+import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.failure.RecordPublisher;
+import io.mailpipe.state.PendingWrites;
+
+/**
+ * Sends the records of one Kafka batch in parallel lanes (records with the same key in order, in one lane), waits once
+ * for all their Kafka writes, then commits per partition only the offsets below its first record that is not done and
+ * rewinds the consumer to that record, so it is polled again. Runs on the consumer's own thread, the only one allowed
+ * to touch the Kafka consumer.
+ */
+@ApplicationScoped
+public class BatchSender {
+
+    private static final Logger LOG = Logger.getLogger("source-batch");
+    /** Exchange property keeping camel-kafka's manual commit once the pipeline has dropped the record's headers. */
+    private static final String MANUAL_COMMIT = "mailpipe-kafka-position";
+
+    private final CamelContext camel;
+    private final ProducerTemplate template;
+    private final RecordPublisher publisher;
+    private final ExecutorService lanes;
+    private final int laneCount;
+    /** Per Kafka consumer, the partitions its previous batch rewound and the highest offset it sent there. */
+    private final Map<Consumer<?, ?>, Map<TopicPartition, Long>> rewound = new ConcurrentHashMap<>();
+
+    public BatchSender(CamelContext camel, RecordPublisher publisher, MailpipeConfig config) {
+        this.camel = camel;
+        this.publisher = publisher;
+        this.template = camel.createProducerTemplate();
+        this.laneCount = config.delivery().senders();
+        this.lanes = camel.getExecutorServiceManager().newFixedThreadPool(this, "mailpipe-sender", laneCount);
+    }
+
+    /** Processes the batch exchange of a {@code batching=true} Kafka endpoint: its body is the list of record exchanges. */
+    public void send(Exchange batch) {
+        @SuppressWarnings("unchecked")
+        List<Exchange> records = batch.getMessage().getBody(List.class);
+        if (records == null || records.isEmpty()) {
+            return;
+        }
+        Consumer<?, ?> consumer = consumer(records.get(0));
+        List<BatchOffsets.Position> positions = records.stream().map(BatchSender::position).toList();
+        BatchOffsets offsets = new BatchOffsets(positions, rewound.getOrDefault(consumer, Map.of()));
+        boolean[] done = new boolean[records.size()];
+        try {
+            String template = batch.getProperty(MailpipeConstants.TEMPLATE, String.class);
+            runLanes(records, offsets, template);
+            for (int i = 0; i < records.size(); i++) {
+                done[i] = !offsets.stale(i) && records.get(i).getException() == null && writesAcknowledged(records.get(i));
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Kafka batch failed; its records are polled again");
+        }
+        settle(consumer, offsets, done, records);
+    }
+
+    private void runLanes(List<Exchange> records, BatchOffsets offsets, String template) {
+        List<List<Exchange>> byLane = new ArrayList<>();
+        for (int i = 0; i < laneCount; i++) {
+            byLane.add(new ArrayList<>());
+        }
+        for (int i = 0; i < records.size(); i++) {
+            if (!offsets.stale(i)) {
+                Exchange record = records.get(i);
+                if (template != null) {
+                    record.setProperty(MailpipeConstants.TEMPLATE, template);
+                }
+                byLane.get(lane(record)).add(record);
+            }
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Future<?>> running = byLane.stream().filter(l -> !l.isEmpty())
+                .<Future<?>>map(lane -> lanes.submit(() -> sendInOrder(lane, stop))).toList();
+        RuntimeException failure = null;
+        for (Future<?> lane : running) {
+            try {
+                lane.get();
+            } catch (ExecutionException e) {
+                failure = new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = new IllegalStateException(e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Sends a lane's records one after the other; after the first failure of any lane, no lane starts another. */
+    private void sendInOrder(List<Exchange> lane, AtomicBoolean stop) {
+        for (Exchange record : lane) {
+            if (stop.get() || camel.isStopping()) {
+                record.setException(new IllegalStateException("not sent: an earlier record of its batch failed"));
+                continue;
+            }
+            PendingWrites.deferToBatch(record);
+            template.send(MailpipeConstants.BATCH_RECORD, record);
+            if (record.getException() != null) {
+                stop.set(true);
+            }
+        }
+    }
+
+    private boolean writesAcknowledged(Exchange record) {
+        try {
+            publisher.settle(record);
+            return true;
+        } catch (IllegalStateException e) {
+            LOG.warnf("Kafka did not acknowledge the records of offset %s: %s",
+                    record.getProperty(MailpipeConstants.SOURCE), e.getMessage());
+            return false;
+        }
+    }
+
+    /** Commits what is done and rewinds the rest, on the partitions this consumer still owns. */
+    private void settle(Consumer<?, ?> consumer, BatchOffsets offsets, boolean[] done, List<Exchange> records) {
+        Map<TopicPartition, Long> rewinds = offsets.rewinds(done);
+        Map<TopicPartition, Long> staleAbove = offsets.staleAbove(done);
+        if (staleAbove.isEmpty()) {
+            rewound.remove(consumer);
+        } else {
+            rewound.put(consumer, staleAbove);
+        }
+        var owned = consumer.assignment();
+        Map<TopicPartition, OffsetAndMetadata> commits = offsets.commits(done).entrySet().stream()
+                .filter(e -> owned.contains(e.getKey()))
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue())));
+        try {
+            if (!commits.isEmpty()) {
+                consumer.commitSync(commits);
+            }
+        } catch (KafkaException e) {
+            // Lost the partitions in a rebalance: their new owner polls these records again, and the ledger keeps it
+            // from sending what was sent here.
+            LOG.warnf("Offset commit failed, the records will be polled again: %s", e.getMessage());
+        }
+        rewinds.forEach((partition, offset) -> {
+            if (owned.contains(partition)) {
+                LOG.warnf("Handing back %s from offset %d: %s", partition, offset, firstFailure(records, partition, offset));
+                consumer.seek(partition, offset);
+            }
+        });
+    }
+
+    private static String firstFailure(List<Exchange> records, TopicPartition partition, long offset) {
+        return records.stream().filter(r -> position(r).equals(new BatchOffsets.Position(partition, offset)))
+                .map(r -> r.getException() == null ? "Kafka write not acknowledged" : r.getException().getMessage())
+                .findFirst().orElse("not done");
+    }
+
+    private int lane(Exchange record) {
+        Object key = record.getMessage().getHeader(KafkaConstants.KEY);
+        int hash = key != null ? key.hashCode() : position(record).partition().hashCode();
+        return Math.floorMod(hash, laneCount);
+    }
+
+    private static BatchOffsets.Position position(Exchange record) {
+        DefaultKafkaManualCommit commit = manualCommit(record);
+        return new BatchOffsets.Position(commit.getPartition(), commit.getRecordOffset());
+    }
+
+    private static Consumer<?, ?> consumer(Exchange record) {
+        return manualCommit(record).getCamelExchangePayload().consumer;
+    }
+
+    /** Set by camel-kafka on every record exchange (allowManualCommit); it carries the consumer and the position. */
+    private static DefaultKafkaManualCommit manualCommit(Exchange record) {
+        Object commit = record.getProperty(MANUAL_COMMIT);
+        if (commit == null) {
+            commit = record.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT);
+        }
+        if (!(commit instanceof DefaultKafkaManualCommit manual)) {
+            throw new IllegalStateException("A batch record without camel-kafka's manual commit: set allowManualCommit=true");
+        }
+        record.setProperty(MANUAL_COMMIT, manual);
+        return manual;
+    }
+
+    @PreDestroy
+    void close() {
+        camel.getExecutorServiceManager().shutdown(lanes);
+    }
+}

@@ -1,0 +1,73 @@
+package io.mailpipe.state;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.camel.Exchange;
+
+/**
+ * The Kafka writes an exchange has started (ledger entries, outcome and dead-letter records) and not yet seen
+ * acknowledged. They are sent without waiting, so they travel together, and waited for once: at the end of the
+ * exchange, or by the Kafka batch that holds it, before any offset is committed.
+ */
+public final class PendingWrites {
+
+    /** Exchange property holding the list of futures. */
+    private static final String PROPERTY = "mailpipe-pending-writes";
+    /** Exchange property: a batch waits for this exchange's writes together with its siblings'. */
+    private static final String BATCHED = "mailpipe-batched";
+    private static final long TIMEOUT_SECONDS = 30;
+
+    private PendingWrites() {
+    }
+
+    public static void add(Exchange exchange, List<? extends Future<?>> writes) {
+        if (writes.isEmpty()) {
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        List<Future<?>> pending = exchange.getProperty(PROPERTY, List.class);
+        if (pending == null) {
+            pending = new ArrayList<>();
+            exchange.setProperty(PROPERTY, pending);
+        }
+        pending.addAll(writes);
+    }
+
+    /** Marks an exchange whose writes its batch waits for. */
+    public static void deferToBatch(Exchange exchange) {
+        exchange.setProperty(BATCHED, true);
+    }
+
+    /** Whether the exchange's batch, not the exchange itself, waits for its writes. */
+    public static boolean deferredToBatch(Exchange exchange) {
+        return exchange.getProperty(BATCHED, false, Boolean.class);
+    }
+
+    /**
+     * Waits until every write of the exchange is acknowledged, and forgets them.
+     *
+     * @throws IllegalStateException when one failed or took longer than 30 s: its record may be missing
+     */
+    public static void await(Exchange exchange) {
+        List<?> pending = exchange.getProperty(PROPERTY, List.class);
+        exchange.removeProperty(PROPERTY);
+        if (pending == null) {
+            return;
+        }
+        for (Object write : pending) {
+            try {
+                ((Future<?>) write).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("A Kafka write was not acknowledged: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for Kafka", e);
+            }
+        }
+    }
+}

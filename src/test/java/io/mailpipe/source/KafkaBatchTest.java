@@ -1,0 +1,62 @@
+package io.mailpipe.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.Test;
+
+import io.mailpipe.testing.Events;
+import io.mailpipe.testing.KafkaBrokerResource;
+import io.mailpipe.testing.PipelineTestSupport;
+import io.mailpipe.testing.SmtpServerResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The requests topic is consumed in batches sent in parallel: commits never pass a record that is not done. */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+@WithTestResource(value = SmtpServerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+class KafkaBatchTest extends PipelineTestSupport {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final int EVENTS = 30;
+    private static final int STUCK = 5;
+
+    @Test
+    void serverWideFailureHoldsTheCommitAtItsRecordAndTheRecordsSentAfterItAreNotSentAgain() {
+        List<String> recipients = new ArrayList<>();
+        List<Long> offsets = new ArrayList<>();
+        for (int i = 0; i < EVENTS; i++) {
+            String rcpt = Events.uniqueRecipient(i == STUCK ? "stuck-" : "batch-");
+            if (i == STUCK) {
+                // Server-wide (throttling) for this one recipient only: its record can never be done while this lasts.
+                smtp.replyPerAddress(rcpt, "421 4.7.0 Try again later", 1_000_000);
+            }
+            String id = Events.uniqueId("batch");
+            RecordMetadata sent = kafka.send(REQUESTS, id, Events.orderConfirmation(id, rcpt));
+            recipients.add(rcpt);
+            offsets.add(sent.offset());
+        }
+        long stuckOffset = offsets.get(STUCK);
+
+        // Records after the stuck one are sent by other lanes, and rounds of handing back and polling again go on...
+        await().atMost(PATIENCE).until(() -> recipients.subList(STUCK + 1, EVENTS).stream()
+                .anyMatch(r -> smtp.firstFor(r).isPresent()));
+        await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
+        // ...but the committed offset never passes the record that is not done.
+        assertThat(kafka.committedOffset("mailpipe", REQUESTS)).isLessThanOrEqualTo(stuckOffset);
+        assertThat(smtp.firstFor(recipients.get(STUCK))).isEmpty();
+
+        smtp.clearFaults();
+        await().atMost(PATIENCE).until(() -> recipients.stream().allMatch(r -> smtp.firstFor(r).isPresent()));
+        await().atMost(PATIENCE).until(() -> kafka.committedOffset("mailpipe", REQUESTS) > offsets.get(EVENTS - 1));
+        // Records sent before the hand-back were polled again; the ledger kept them from being sent twice.
+        assertThat(recipients).allMatch(r -> smtp.receivedFor(r).size() == 1);
+    }
+}
