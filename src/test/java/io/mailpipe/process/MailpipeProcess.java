@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -15,6 +17,8 @@ import org.awaitility.Awaitility;
 public final class MailpipeProcess {
 
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    /** The production image's settings (src/main/docker/Dockerfile.jvm); -Dmailpipe.process.jvm-options replaces them. */
+    private static final String DEFAULT_JVM_OPTIONS = "-Xmx256m";
 
     private final Map<String, String> env;
     private final Path logDir;
@@ -37,8 +41,11 @@ public final class MailpipeProcess {
         }
         Files.createDirectories(logDir);
         log = logDir.resolve("mailpipe-" + (++starts) + ".log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", JAR.toString())
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(System.getProperty("mailpipe.process.jvm-options", DEFAULT_JVM_OPTIONS).trim().split("\\s+")));
+        command.addAll(List.of("-jar", JAR.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(env);
