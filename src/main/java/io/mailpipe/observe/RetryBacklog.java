@@ -1,17 +1,13 @@
 package io.mailpipe.observe;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -21,7 +17,6 @@ import io.mailpipe.config.MailpipeConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
-import io.smallrye.common.annotation.Identifier;
 
 /**
  * Gauge {@code mailpipe.retries.pending}: records on the retry topic that the retry consumer group has not yet
@@ -41,15 +36,10 @@ public class RetryBacklog {
     private long refreshedAt = System.nanoTime() - REFRESH_NANOS;
     private double pending = Double.NaN;
 
-    @Inject
-    RetryBacklog(@Identifier("default-kafka-broker") Map<String, Object> kafka, MailpipeConfig config,
-            @ConfigProperty(name = "camel.component.kafka.group-id") String group, MeterRegistry registry) {
-        Map<String, Object> settings = new HashMap<>(kafka);
-        this.timeoutMs = Math.toIntExact(config.health().kafkaTimeout().toMillis());
-        settings.put(AdminClientConfig.CLIENT_ID_CONFIG, "mailpipe-metrics");
-        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
-        settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
-        this.admin = Admin.create(settings);
+    RetryBacklog(MonitoringAdmin kafka, MailpipeConfig config, @ConfigProperty(name = "camel.component.kafka.group-id") String group,
+            MeterRegistry registry) {
+        this.admin = kafka.admin();
+        this.timeoutMs = kafka.timeoutMs();
         this.topic = config.topic().retry();
         // The retry route's consumer group (RetryRoutes): the main group id with a -retry suffix.
         this.group = group + "-retry";
@@ -85,10 +75,5 @@ public class RetryBacklog {
             // An unknown topic or an unreachable broker: no number is better than a wrong one.
             return Double.NaN;
         }
-    }
-
-    @PreDestroy
-    void close() {
-        admin.close(Duration.ZERO);
     }
 }

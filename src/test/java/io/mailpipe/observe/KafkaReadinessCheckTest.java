@@ -18,8 +18,8 @@ class KafkaReadinessCheckTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        KafkaReadinessCheck check = new KafkaReadinessCheck(
-                Map.of("bootstrap.servers", "127.0.0.1:" + closedPort), Duration.ofMillis(500));
+        MonitoringAdmin kafka = new MonitoringAdmin(Map.of("bootstrap.servers", "127.0.0.1:" + closedPort), Duration.ofMillis(500));
+        KafkaReadinessCheck check = new KafkaReadinessCheck(kafka);
         try {
             long start = System.nanoTime();
             HealthCheckResponse response = check.call();
@@ -30,7 +30,7 @@ class KafkaReadinessCheckTest {
             assertThat(response.getData().orElseThrow()).containsKey("error");
             assertThat(took).isLessThan(Duration.ofSeconds(3));
         } finally {
-            check.close();
+            kafka.close();
         }
     }
 }

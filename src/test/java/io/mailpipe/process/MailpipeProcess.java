@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,21 @@ public final class MailpipeProcess {
     private Process process;
     private Path log;
     private int starts;
+
+    /**
+     * The environment of a process that reads {@code bootstrap} and sends in plain SMTP to a test server on loopback;
+     * {@code name} names its sender, inbox and log directories under target/.
+     */
+    public static MailpipeProcess plainSmtp(String name, String bootstrap, int smtpPort, Map<String, String> more) {
+        Map<String, String> env = new HashMap<>(more);
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.put("MAILPIPE_SMTP_HOST", "127.0.0.1");
+        env.put("MAILPIPE_SMTP_PORT", Integer.toString(smtpPort));
+        env.put("MAILPIPE_SMTP_SECURITY", "none");
+        env.put("MAILPIPE_FROM", "Mailpipe " + name + " <" + name + "@mailpipe.test>");
+        env.put("MAILPIPE_INBOX_DIR", "target/" + name + "-inbox");
+        return new MailpipeProcess(env, Path.of("target", name + "-logs"));
+    }
 
     public MailpipeProcess(Map<String, String> env, Path logDir) {
         this.env = env;

@@ -41,13 +41,7 @@ class ProcessRestartIT {
         // otherwise finish all of it before the test gets to stop them.
         smtp.slowData("it-", Duration.ofMillis(50));
         kafka = new KafkaTestClient(bootstrap);
-        mailpipe = new MailpipeProcess(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
-                "MAILPIPE_SMTP_HOST", "127.0.0.1",
-                "MAILPIPE_SMTP_PORT", Integer.toString(smtp.port()),
-                "MAILPIPE_SMTP_SECURITY", "none",
-                "MAILPIPE_FROM", "Mailpipe IT <it@mailpipe.test>",
-                "MAILPIPE_INBOX_DIR", "target/it-inbox"), Path.of("target", "it-logs"));
+        mailpipe = MailpipeProcess.plainSmtp("it", bootstrap, smtp.port(), Map.of());
         mailpipe.start();
     }
 

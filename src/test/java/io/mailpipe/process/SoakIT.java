@@ -55,14 +55,8 @@ class SoakIT {
         smtp.start();
         smtp.replyPerAddress("soft-", "451 4.3.0 Try again later", 2);
         kafka = new KafkaTestClient(bootstrap);
-        mailpipe = new MailpipeProcess(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
-                "MAILPIPE_SMTP_HOST", "127.0.0.1",
-                "MAILPIPE_SMTP_PORT", Integer.toString(smtp.port()),
-                "MAILPIPE_SMTP_SECURITY", "none",
-                "MAILPIPE_FROM", "Soak <soak@mailpipe.test>",
-                "MAILPIPE_INBOX_DIR", "target/soak-inbox",
-                "MAILPIPE_DELIVERY_IN_PROCESS_BACKOFF", "100ms"), Path.of("target", "soak-logs"));
+        mailpipe = MailpipeProcess.plainSmtp("soak", bootstrap, smtp.port(),
+                Map.of("MAILPIPE_DELIVERY_IN_PROCESS_BACKOFF", "100ms"));
         mailpipe.start();
     }
 
