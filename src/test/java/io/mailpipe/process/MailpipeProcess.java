@@ -18,7 +18,7 @@ import org.awaitility.Awaitility;
 public final class MailpipeProcess {
 
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
-    /** The production image's settings (src/main/docker/Dockerfile.jvm); -Dmailpipe.process.jvm-options replaces them. */
+    /** The heap budget of the throughput targets (README, "Benchmark"); -Dmailpipe.process.jvm-options replaces it. */
     private static final String DEFAULT_JVM_OPTIONS = "-Xmx256m";
 
     private final Map<String, String> env;
