@@ -1,6 +1,5 @@
 package io.mailpipe.failure;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
+import io.mailpipe.ExchangeLists;
 import io.mailpipe.MailpipeConstants;
 
 /**
@@ -34,12 +34,6 @@ public class PublishRoutes extends RouteBuilder {
 
     /** Queues records for the next publish step of this exchange. */
     public static void add(Exchange exchange, List<ChannelRecord> records) {
-        @SuppressWarnings("unchecked")
-        List<ChannelRecord> queued = exchange.getProperty(MailpipeConstants.RECORDS, List.class);
-        if (queued == null) {
-            queued = new ArrayList<>();
-            exchange.setProperty(MailpipeConstants.RECORDS, queued);
-        }
-        queued.addAll(records);
+        ExchangeLists.append(exchange, MailpipeConstants.RECORDS, records);
     }
 }

@@ -2,7 +2,6 @@ package io.mailpipe.failure;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
@@ -16,6 +15,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.Config;
 
+import io.mailpipe.ExchangeLists;
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.observe.OutcomeReporter;
 import io.mailpipe.state.KafkaClientSettings;
@@ -47,20 +47,9 @@ public class RecordPublisher {
 
     /** Sends the records queued with {@link PublishRoutes#add} and hands their acknowledgements to the exchange. */
     public void sendQueued(Exchange exchange) {
-        @SuppressWarnings("unchecked")
-        List<ChannelRecord> queued = exchange.getProperty(MailpipeConstants.RECORDS, List.class);
-        exchange.removeProperty(MailpipeConstants.RECORDS);
-        if (queued == null) {
-            return;
-        }
+        List<ChannelRecord> queued = ExchangeLists.take(exchange, MailpipeConstants.RECORDS);
         PendingWrites.add(exchange, queued.stream().map(r -> producer.send(toProducerRecord(r))).toList());
-        @SuppressWarnings("unchecked")
-        List<ChannelRecord> written = exchange.getProperty(WRITTEN, List.class);
-        if (written == null) {
-            written = new ArrayList<>();
-            exchange.setProperty(WRITTEN, written);
-        }
-        written.addAll(queued);
+        ExchangeLists.append(exchange, WRITTEN, queued);
     }
 
     /** Settles the exchange's writes now, unless a Kafka batch holding it settles them with its siblings'. */
@@ -77,10 +66,7 @@ public class RecordPublisher {
      */
     public void settle(Exchange exchange) {
         PendingWrites.await(exchange);
-        @SuppressWarnings("unchecked")
-        List<ChannelRecord> written = exchange.getProperty(WRITTEN, List.class);
-        exchange.removeProperty(WRITTEN);
-        reporter.published(exchange, written);
+        reporter.published(exchange, ExchangeLists.take(exchange, WRITTEN));
     }
 
     private static ProducerRecord<String, String> toProducerRecord(ChannelRecord record) {

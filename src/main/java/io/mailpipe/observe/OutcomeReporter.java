@@ -40,9 +40,6 @@ public class OutcomeReporter {
 
     /** Called with the list of records the publish step has written, all acknowledged. */
     public void published(Exchange exchange, List<ChannelRecord> records) {
-        if (records == null) {
-            return;
-        }
         for (ChannelRecord record : records) {
             String failureClass = record.headers().getOrDefault(MailpipeConstants.FAILURE_CLASS, "none");
             if (record.topic().equals(eventsTopic)) {

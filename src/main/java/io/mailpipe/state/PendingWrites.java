@@ -1,6 +1,5 @@
 package io.mailpipe.state;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -8,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.camel.Exchange;
+
+import io.mailpipe.ExchangeLists;
 
 /**
  * The Kafka writes an exchange has started (ledger entries, outcome and dead-letter records) and not yet seen
@@ -26,16 +27,9 @@ public final class PendingWrites {
     }
 
     public static void add(Exchange exchange, List<? extends Future<?>> writes) {
-        if (writes.isEmpty()) {
-            return;
+        if (!writes.isEmpty()) {
+            ExchangeLists.append(exchange, PROPERTY, writes);
         }
-        @SuppressWarnings("unchecked")
-        List<Future<?>> pending = exchange.getProperty(PROPERTY, List.class);
-        if (pending == null) {
-            pending = new ArrayList<>();
-            exchange.setProperty(PROPERTY, pending);
-        }
-        pending.addAll(writes);
     }
 
     /** Marks an exchange whose writes its batch waits for. */
@@ -54,14 +48,10 @@ public final class PendingWrites {
      * @throws IllegalStateException when one failed or took longer than 30 s: its record may be missing
      */
     public static void await(Exchange exchange) {
-        List<?> pending = exchange.getProperty(PROPERTY, List.class);
-        exchange.removeProperty(PROPERTY);
-        if (pending == null) {
-            return;
-        }
-        for (Object write : pending) {
+        List<Future<?>> pending = ExchangeLists.take(exchange, PROPERTY);
+        for (Future<?> write : pending) {
             try {
-                ((Future<?>) write).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                write.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (ExecutionException | TimeoutException e) {
                 throw new IllegalStateException("A Kafka write was not acknowledged: " + e.getMessage(), e);
             } catch (InterruptedException e) {

@@ -195,6 +195,8 @@ class ChaosIT {
 
     private void produceStreamEvent(int i, List<String> bouncedIds, Map<String, String> known) {
         int dice = random.nextInt(100);
+        List<String> settledBounces = dice < 94 ? List.of()
+                : bouncedIds.stream().filter(b -> "bounced".equals(known.get(b))).toList();
         String id = "chaos-" + i;
         String rcpt;
         String state;
@@ -213,8 +215,7 @@ class ChaosIT {
         } else if (dice < 94) {
             rcpt = Events.uniqueRecipient("policy-");
             state = "bounced";
-        } else if (bouncedIds.stream().anyMatch(b -> "bounced".equals(known.get(b)))) {
-            List<String> settledBounces = bouncedIds.stream().filter(b -> "bounced".equals(known.get(b))).toList();
+        } else if (!settledBounces.isEmpty()) {
             rcpt = recipientOf.get(settledBounces.get(random.nextInt(settledBounces.size())));
             state = "suppressed";
         } else {
