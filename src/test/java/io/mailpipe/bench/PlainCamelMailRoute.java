@@ -22,7 +22,7 @@ final class PlainCamelMailRoute {
     }
 
     /** Runs the route for {@code duration} and returns the messages per second the sink accepted. */
-    static double run(String bootstrap, String topic, BenchSink sink, Duration duration) throws Exception {
+    static double run(String bootstrap, String topic, SmtpSink sink, Duration duration) throws Exception {
         sink.reset();
         try (CamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(new RouteBuilder() {

@@ -1,6 +1,7 @@
 package io.mailpipe.process;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,12 +19,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Follows {@code email.events} from its beginning and keeps each event's last terminal outcome and the Message-IDs
- * announced as possible duplicates. Reading on from where
+ * Follows {@code email.events} from its beginning and keeps each event's last terminal outcome, when it was first
+ * reported delivered, and the Message-IDs announced as possible duplicates. Reading on from where
  * it stopped, rather than the whole topic each time, keeps the accounting of a long run (hundreds of thousands of
  * records) cheap, and a reading cut short is simply continued by the next.
  */
-final class OutcomeTally implements AutoCloseable {
+public final class OutcomeTally implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -31,9 +32,10 @@ final class OutcomeTally implements AutoCloseable {
     private final List<TopicPartition> partitions;
     private final Set<String> terminal;
     private final Map<String, String> states = new HashMap<>();
+    private final Map<String, Instant> firstDelivered = new HashMap<>();
     private final Set<String> possibleDuplicates = new HashSet<>();
 
-    OutcomeTally(String bootstrap, String topic, Set<String> terminal) {
+    public OutcomeTally(String bootstrap, String topic, Set<String> terminal) {
         Properties props = new Properties();
         props.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -46,7 +48,7 @@ final class OutcomeTally implements AutoCloseable {
     }
 
     /** Reads up to the topic's current end (for at most a minute) and returns every event's last terminal outcome. */
-    Map<String, String> catchUp() throws Exception {
+    public Map<String, String> catchUp() throws Exception {
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
@@ -56,12 +58,20 @@ final class OutcomeTally implements AutoCloseable {
                 if (record.key() != null && terminal.contains(outcome)) {
                     states.put(record.key(), outcome);
                 }
+                if (record.key() != null && outcome.equals("delivered") && !value.path("repeat").asBoolean()) {
+                    firstDelivered.putIfAbsent(record.key(), Instant.parse(value.path("at").asText()));
+                }
                 if (value.path("possibleDuplicate").asBoolean()) {
                     possibleDuplicates.add(value.path("messageId").asText());
                 }
             }
         }
         return Map.copyOf(states);
+    }
+
+    /** When the event was first reported delivered (the outcome's {@code at}, taken after the server's 250), as far as read. */
+    public Instant deliveredAt(String eventId) {
+        return firstDelivered.get(eventId);
     }
 
     /** Message-IDs whose delivery Mailpipe announced as a possible duplicate, as far as read. */
