@@ -91,6 +91,9 @@ class OutcomeReportingTest extends PipelineTestSupport {
         assertThat(now).contains("mailpipe_smtp_send_seconds_bucket", "mailpipe_render_seconds_bucket",
                 "mailpipe_smtp_connections_open", "mailpipe_smtp_connections_opened_total", "mailpipe_retries_pending");
         assertThat(now).as("Camel's own meters").containsPattern("(?m)^camel_exchanges_total\\{.*routeId=\"source-kafka-requests\"");
+        assertThat(now).as("no Camel meters per message on the routes each message passes through")
+                .doesNotContainPattern("routeId=\"(render-mime|deliver-smtp|failure-publish)\"")
+                .doesNotContain("camel_exchange_event_notifier");
     }
 
     @Test
