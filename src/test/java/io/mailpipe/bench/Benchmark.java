@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -112,8 +113,11 @@ public final class Benchmark {
         row.mailpipePerSecond = (last - first) / ((accepted[last] - accepted[first]) / 1e6);
         // Flat throughput: the first tenth of those deliveries against the last tenth.
         int tenth = (last - first) / 10;
-        row.firstTenthPerSecond = tenth / ((accepted[first + tenth] - accepted[first]) / 1e6);
-        row.lastTenthPerSecond = tenth / ((accepted[last] - accepted[last - tenth]) / 1e6);
+        row.tenthsPerSecond = IntStream.range(0, 10).mapToDouble(i -> {
+            int from = first + i * tenth;
+            int to = i == 9 ? last : from + tenth;
+            return (to - from) / ((accepted[to] - accepted[from]) / 1e6);
+        }).toArray();
     }
 
     /** Waits until Mailpipe has reported every one of these events delivered and returns when each was. */
@@ -188,7 +192,7 @@ public final class Benchmark {
 
     private static String line(Row r) {
         return String.format("%-6s %8d %12.0f %8.0f %15s %10.0f %10.0f %9d %6d %14.1f %9.1fx %12.0f %9.0f%% %12.0f %11s", r.sizeKib + "KiB",
-                r.events, r.mailpipePerSecond, r.coldPerSecond, Math.round(r.firstTenthPerSecond) + "/" + Math.round(r.lastTenthPerSecond),
+                r.events, r.mailpipePerSecond, r.coldPerSecond, Math.round(r.tenthsPerSecond[0]) + "/" + Math.round(r.tenthsPerSecond[9]),
                 r.p50Millis, r.p99Millis, r.peakRssMib, r.connections, r.baselinePerSecond,
                 r.mailpipePerSecond / Math.max(r.baselinePerSecond, 0.001), r.rawPerSecond,
                 100 * r.mailpipePerSecond / Math.max(r.rawPerSecond, 0.001), r.preEncodedPerSecond, r.loadBefore + "-" + r.loadAfter);
@@ -198,6 +202,10 @@ public final class Benchmark {
         System.out.println();
         System.out.println(HEADER);
         rows.forEach(row -> System.out.println(line(row)));
+        for (Row row : rows) {
+            System.out.println(row.sizeKib + "KiB mailpipe/s by tenth of the measured deliveries: "
+                    + Arrays.stream(row.tenthsPerSecond).mapToObj(r -> String.valueOf(Math.round(r))).collect(Collectors.joining(" ")));
+        }
         System.out.printf("mailpipe: pre-loaded events, end to end (Kafka -> render -> SMTP, ledger and outcome records), "
                 + "after %d warm-up events; its rates and latencies from the 'at' of each delivered outcome on email.events, "
                 + "taken after the server's 250; cold: all events from the process start, counted at the sink; "
@@ -216,8 +224,7 @@ public final class Benchmark {
         double coldPerSecond;
         double p50Millis;
         double p99Millis;
-        double firstTenthPerSecond;
-        double lastTenthPerSecond;
+        double[] tenthsPerSecond;
         long peakRssMib;
         int connections;
         double baselinePerSecond;
