@@ -111,7 +111,7 @@ public final class Benchmark {
         int last = accepted.length - 1;
         int first = Math.max(0, last - row.events);
         row.mailpipePerSecond = (last - first) / ((accepted[last] - accepted[first]) / 1e6);
-        // Flat throughput: the first tenth of those deliveries against the last tenth.
+        // Flat or not: the rate of each tenth of those deliveries.
         int tenth = (last - first) / 10;
         row.tenthsPerSecond = IntStream.range(0, 10).mapToDouble(i -> {
             int from = first + i * tenth;
@@ -123,8 +123,10 @@ public final class Benchmark {
     /** Waits until Mailpipe has reported every one of these events delivered and returns when each was. */
     private static Map<String, Instant> deliveredAt(String bootstrap, List<String> eventIds) throws Exception {
         try (OutcomeTally tally = new OutcomeTally(bootstrap, "email.events", Set.of("delivered"))) {
-            Awaitility.await().atMost(Duration.ofMinutes(2)).pollDelay(Duration.ZERO)
-                    .until(() -> tally.catchUp() != null && eventIds.stream().allMatch(id -> tally.deliveredAt(id) != null));
+            Awaitility.await().atMost(Duration.ofMinutes(2)).pollDelay(Duration.ZERO).until(() -> {
+                tally.catchUp();
+                return eventIds.stream().allMatch(id -> tally.deliveredAt(id) != null);
+            });
             return eventIds.stream().collect(Collectors.toMap(id -> id, tally::deliveredAt));
         }
     }
