@@ -1,8 +1,7 @@
 package io.mailpipe.observe;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Properties;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,33 +9,35 @@ import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.eclipse.microprofile.config.Config;
 
 import io.mailpipe.config.MailpipeConfig;
-import io.smallrye.common.annotation.Identifier;
+import io.mailpipe.state.KafkaClientSettings;
 
 /**
- * The one Kafka admin client of readiness and metrics, on the kafka.* settings the routes' clients use (brokers, and
- * TLS/SASL where set); every call gives up after {@code mailpipe.health.kafka-timeout}.
+ * The one Kafka admin client of readiness and metrics, on the kafka.* settings all of Mailpipe's clients use (brokers,
+ * and TLS/SASL where set); every call gives up after {@code mailpipe.health.kafka-timeout}.
  */
 @ApplicationScoped
 public class MonitoringAdmin {
 
     private final Admin admin;
-    private final Object bootstrap;
+    private final String bootstrap;
     private final int timeoutMs;
 
     @Inject
-    MonitoringAdmin(@Identifier("default-kafka-broker") Map<String, Object> kafka, MailpipeConfig config) {
-        this(kafka, config.health().kafkaTimeout());
+    MonitoringAdmin(Config rawConfig, MailpipeConfig config) {
+        this(KafkaClientSettings.from(rawConfig), config.health().kafkaTimeout());
     }
 
-    MonitoringAdmin(Map<String, Object> kafka, Duration timeout) {
+    MonitoringAdmin(Properties kafka, Duration timeout) {
         this.timeoutMs = Math.toIntExact(timeout.toMillis());
-        this.bootstrap = kafka.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
-        Map<String, Object> settings = new HashMap<>(kafka);
-        settings.put(AdminClientConfig.CLIENT_ID_CONFIG, "mailpipe-monitoring");
-        settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
-        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+        this.bootstrap = kafka.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        Properties settings = new Properties();
+        settings.putAll(kafka);
+        settings.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "mailpipe-monitoring");
+        settings.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(timeoutMs));
+        settings.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(timeoutMs));
         this.admin = Admin.create(settings);
     }
 
@@ -44,7 +45,7 @@ public class MonitoringAdmin {
         return admin;
     }
 
-    Object bootstrap() {
+    String bootstrap() {
         return bootstrap;
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.Map;
+import java.util.Properties;
 
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,9 @@ class KafkaReadinessCheckTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        MonitoringAdmin kafka = new MonitoringAdmin(Map.of("bootstrap.servers", "127.0.0.1:" + closedPort), Duration.ofMillis(500));
+        Properties settings = new Properties();
+        settings.setProperty("bootstrap.servers", "127.0.0.1:" + closedPort);
+        MonitoringAdmin kafka = new MonitoringAdmin(settings, Duration.ofMillis(500));
         KafkaReadinessCheck check = new KafkaReadinessCheck(kafka);
         try {
             long start = System.nanoTime();
