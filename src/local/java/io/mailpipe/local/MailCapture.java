@@ -1,7 +1,7 @@
 package io.mailpipe.local;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 import org.subethamail.smtp.MessageContext;
-import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.server.SMTPServer;
 
 /** An SMTP server on loopback that accepts everything and writes each message, byte for byte, to an .eml file. */
@@ -31,7 +30,7 @@ final class MailCapture implements AutoCloseable {
                 .bindAddress(InetAddress.getLoopbackAddress())
                 .hostName("localhost")
                 .softwareName("Mailpipe local capture")
-                .messageHandlerFactory(this::handler)
+                .messageHandler(this::capture)
                 .build();
     }
 
@@ -42,28 +41,15 @@ final class MailCapture implements AutoCloseable {
         return capture;
     }
 
-    private MessageHandler handler(MessageContext context) {
-        return new MessageHandler() {
-            @Override
-            public void from(String from) {
-            }
-
-            @Override
-            public void recipient(String recipient) {
-            }
-
-            @Override
-            public String data(InputStream data) throws IOException {
-                String name = STAMP.format(LocalDateTime.now()) + "-" + String.format("%05d", sequence.incrementAndGet()) + ".eml";
-                Files.write(dir.resolve(name), data.readAllBytes());
-                LOG.infof("Captured %s (see http://localhost:8080/local/mail)", name);
-                return null;
-            }
-
-            @Override
-            public void done() {
-            }
-        };
+    private void capture(MessageContext context, String from, String to, byte[] data) {
+        String name = STAMP.format(LocalDateTime.now()) + "-" + String.format("%05d", sequence.incrementAndGet()) + ".eml";
+        try {
+            Files.write(dir.resolve(name), data);
+        } catch (IOException e) {
+            // SubEthaSMTP rejects the message with this error as its reply.
+            throw new UncheckedIOException("Could not write " + name + ": " + e.getMessage(), e);
+        }
+        LOG.infof("Captured %s (see http://localhost:8080/local/mail)", name);
     }
 
     @Override
