@@ -17,6 +17,7 @@ import io.mailpipe.failure.FailureRecords;
 import io.mailpipe.failure.PublishRoutes;
 import io.mailpipe.failure.SmtpFailure;
 import io.mailpipe.failure.SuppressionList;
+import io.mailpipe.observe.OutcomeReporter;
 import io.mailpipe.render.ComposedMessage;
 import io.mailpipe.state.PendingWrites;
 
@@ -36,12 +37,15 @@ public class DeliveryStep {
     private final SuppressionList suppressions;
     private final SmtpCircuit circuit;
     private final FailureRecords records;
+    private final OutcomeReporter reporter;
 
-    public DeliveryStep(DeliveryLedger ledger, SuppressionList suppressions, SmtpCircuit circuit, FailureRecords records) {
+    public DeliveryStep(DeliveryLedger ledger, SuppressionList suppressions, SmtpCircuit circuit, FailureRecords records,
+            OutcomeReporter reporter) {
         this.ledger = ledger;
         this.suppressions = suppressions;
         this.circuit = circuit;
         this.records = records;
+        this.reporter = reporter;
     }
 
     /**
@@ -109,6 +113,7 @@ public class DeliveryStep {
             circuit.recordSuccess();
         } else {
             circuit.recordFailure(serverWide);
+            reporter.serverWide(serverWide);
             exchange.setProperty(UNAVAILABLE, new SmtpUnavailableException("SMTP server unavailable: "
                     + serverWide.failureClass().label() + " " + serverWide.code() + " " + serverWide.reply()));
         }

@@ -12,6 +12,7 @@ import org.jboss.logging.MDC;
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.failure.ChannelRecord;
+import io.mailpipe.failure.SmtpFailure;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -69,9 +70,21 @@ public class OutcomeReporter {
         // A message is accepted by the 250 reply to its data (RFC 5321); the record of a failure carries its own code.
         String code = outcome.equals("delivered") ? "250" : text(fields, "code", "");
         if (!outcome.equals("suppressed") && fields.containsKey("messageId")) {
-            registry.counter("mailpipe.smtp.replies", "reply", replyClass(code), "class", failureClass).increment();
+            reply(code, failureClass, 1);
         }
         log(routeId, record.key(), fields, outcome, code);
+    }
+
+    /**
+     * A server-wide failure (unreachable, TLS, throttling, credentials) publishes nothing: the message goes back to its
+     * source untouched. Its reply, or its lack of one, is counted here, once per recipient like every other reply.
+     */
+    public void serverWide(SmtpFailure failure) {
+        reply(Integer.toString(failure.code()), failure.failureClass().label(), failure.recipients().size());
+    }
+
+    private void reply(String code, String failureClass, int recipients) {
+        registry.counter("mailpipe.smtp.replies", "reply", replyClass(code), "class", failureClass).increment(recipients);
     }
 
     /** 2xx, 4xx or 5xx from the reply code; none when the connection failed before any reply. */
