@@ -102,6 +102,7 @@ public class DeliveryStep {
         for (SmtpFailure f : report.failures()) {
             if (f.serverWide()) {
                 serverWide = f;
+                reporter.serverWide(f);
                 continue;
             }
             if (f.failureClass() == FailureClass.RECIPIENT) {
@@ -113,7 +114,6 @@ public class DeliveryStep {
             circuit.recordSuccess();
         } else {
             circuit.recordFailure(serverWide);
-            reporter.serverWide(serverWide);
             exchange.setProperty(UNAVAILABLE, new SmtpUnavailableException("SMTP server unavailable: "
                     + serverWide.failureClass().label() + " " + serverWide.code() + " " + serverWide.reply()));
         }

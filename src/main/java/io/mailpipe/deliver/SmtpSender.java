@@ -108,7 +108,8 @@ public class SmtpSender implements JavaMailSender {
         try {
             connection = pool.borrow();
         } catch (AuthenticationFailedException e) {
-            return new Attempt(List.of(), List.of(failure(SmtpReply.in(e.getMessage(), SmtpCommand.AUTH), SmtpCommand.AUTH, e, recipients)), e);
+            SmtpFailure refused = failure(SmtpReply.in(e.getMessage(), SmtpCommand.AUTH), SmtpCommand.AUTH, e, recipients);
+            return new Attempt(List.of(), List.of(refused), e);
         } catch (MessagingException e) {
             return failedAttempt(e, message, null, SmtpCommand.CONNECT, recipients);
         }

@@ -19,15 +19,18 @@ public final class FailureClassifier {
     private static final Map<String, Pattern> TEXTS = Map.of(
             "greylist", text("gr[ae]y-?list"),
             "quota", text("quota|rate|limit|too many"),
-            // Postfix "Relay access denied", Sendmail "Relaying denied", Exim "relay not permitted", Exchange "Unable to relay".
-            "relay", text("relay(ing)?( access)? (denied|not permitted|prohibited|not allowed)|unable to relay|(not|n't) (permitted to |allowed to )?relay"),
+            // Postfix "Relay access denied", Sendmail "Relaying denied", Exim "relay not permitted", Exchange
+            // "Unable to relay".
+            "relay", text("relay(ing)?( access)? (denied|not permitted|prohibited|not allowed)|unable to relay"
+                    + "|(not|n't) (permitted to |allowed to )?relay"),
             // Postfix "Sender address rejected" (also at RCPT), Exim "Sender verify failed", Sendmail "Domain of sender
             // address ... does not exist", Exchange "bad outbound sender" and "SendAsDenied", Gmail "The sender address".
             "sender", text("\\bsender|sendasdenied"),
             // Postfix/Sendmail "User unknown", Exim "Unrouteable address", RFC 5321's "mailbox unavailable", Gmail
             // "account ... does not exist", Exchange "Recipient not found".
-            "mailbox", text("user unknown|unknown user|no such (user|mailbox|recipient)|mailbox (unavailable|not found|disabled)"
-                    + "|unrouteable address|(account|address|mailbox|user) (that you tried to reach )?does not exist"
+            "mailbox", text("user unknown|unknown user|no such (user|mailbox|recipient)"
+                    + "|mailbox (unavailable|not found|disabled)|unrouteable address"
+                    + "|(account|address|mailbox|user) (that you tried to reach )?does not exist"
                     + "|recipient not found|user not found|invalid recipient"),
             // Microsoft 365's directory-based edge blocking: the recipient does not exist in the organisation.
             "dbeb", text("recipient address rejected: access denied"),
@@ -74,7 +77,8 @@ public final class FailureClassifier {
             *                          *             *             *         protocol
             """, TEXTS);
 
-    private static final Pattern OVERRIDE = Pattern.compile("\\s*(\\d{3})?\\s*([245]\\.\\d{1,3}\\.\\d{1,3})?\\s*=\\s*([a-z-]+)\\s*");
+    private static final Pattern OVERRIDE =
+            Pattern.compile("\\s*(\\d{3})?\\s*([245]\\.\\d{1,3}\\.\\d{1,3})?\\s*=\\s*([a-z-]+)\\s*");
 
     private final Map<String, FailureClass> overrides;
 

@@ -8,9 +8,9 @@ import java.util.regex.Pattern;
 
 /**
  * A classification table as text, one row a line, read top to bottom: the first row that matches a reply gives its
- * class. Columns: the reply code ({@code 550}, {@code 5xx}, a comma list, {@code *} for any, {@code none} for no reply at all), the
- * enhanced code ({@code 5.1.1}, {@code 5.7.*}, a comma list, {@code -} for none given, {@code *} for any), the command
- * it answered ({@code rcpt}, ... or {@code *}), a named text pattern the reply must contain (or {@code *}), the class.
+ * class. Columns: the reply code ({@code 550}, {@code 5xx}, a comma list, {@code *} for any, {@code none} for no reply
+ * at all), the enhanced code ({@code 5.1.1}, {@code 5.7.*}, a comma list, {@code *} for any or none), the command it
+ * answered ({@code rcpt}, ... or {@code *}), a named text pattern the reply must contain (or {@code *}), the class.
  */
 final class ReplyTable {
 
@@ -38,9 +38,6 @@ final class ReplyTable {
         private static boolean enhanced(String pattern, Optional<String> code) {
             if (pattern.equals("*")) {
                 return true;
-            }
-            if (pattern.equals("-")) {
-                return code.isEmpty();
             }
             return code.map(c -> pattern.endsWith(".*") ? c.startsWith(pattern.substring(0, pattern.length() - 1))
                     : c.equals(pattern)).orElse(false);
