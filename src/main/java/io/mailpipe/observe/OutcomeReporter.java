@@ -18,7 +18,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Reports what the publish step has just made durable: counters per outcome, dead letter and retry, and one log line
  * per recipient outcome. Reporting after the write, not before, keeps a crash-and-redeliver from counting twice what
- * never happened once. No recipient or event id becomes a metric tag: they would grow the series without bound.
+ * never happened once; only the replies of server-wide failures, which publish nothing, are counted as they come.
+ * No recipient or event id becomes a metric tag: they would grow the series without bound.
  */
 @ApplicationScoped
 public class OutcomeReporter {
