@@ -17,6 +17,7 @@ import io.mailpipe.failure.FailureRecords;
 import io.mailpipe.failure.PublishRoutes;
 import io.mailpipe.failure.SmtpFailure;
 import io.mailpipe.failure.SuppressionList;
+import io.mailpipe.observe.OutcomeReporter;
 import io.mailpipe.render.ComposedMessage;
 import io.mailpipe.state.PendingWrites;
 
@@ -36,12 +37,15 @@ public class DeliveryStep {
     private final SuppressionList suppressions;
     private final SmtpCircuit circuit;
     private final FailureRecords records;
+    private final OutcomeReporter reporter;
 
-    public DeliveryStep(DeliveryLedger ledger, SuppressionList suppressions, SmtpCircuit circuit, FailureRecords records) {
+    public DeliveryStep(DeliveryLedger ledger, SuppressionList suppressions, SmtpCircuit circuit, FailureRecords records,
+            OutcomeReporter reporter) {
         this.ledger = ledger;
         this.suppressions = suppressions;
         this.circuit = circuit;
         this.records = records;
+        this.reporter = reporter;
     }
 
     /**
@@ -98,6 +102,7 @@ public class DeliveryStep {
         for (SmtpFailure f : report.failures()) {
             if (f.serverWide()) {
                 serverWide = f;
+                reporter.serverWide(f);
                 continue;
             }
             if (f.failureClass() == FailureClass.RECIPIENT) {

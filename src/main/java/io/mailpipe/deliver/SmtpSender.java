@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -21,6 +22,7 @@ import org.apache.camel.component.mail.JavaMailSender;
 import org.apache.camel.component.mail.MailAuthenticator;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 import io.mailpipe.config.MailpipeConfig;
@@ -30,6 +32,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.mailpipe.failure.SmtpCommand;
 import io.mailpipe.failure.SmtpFailure;
+import io.mailpipe.failure.SmtpReply;
 import io.mailpipe.render.ComposedMessage;
 
 /**
@@ -105,7 +108,8 @@ public class SmtpSender implements JavaMailSender {
         try {
             connection = pool.borrow();
         } catch (AuthenticationFailedException e) {
-            return new Attempt(List.of(), List.of(failure(replyCode(e.getMessage()), e.getMessage(), SmtpCommand.AUTH, false, recipients)), e);
+            SmtpFailure refused = failure(SmtpReply.in(e.getMessage(), SmtpCommand.AUTH), SmtpCommand.AUTH, e, recipients);
+            return new Attempt(List.of(), List.of(refused), e);
         } catch (MessagingException e) {
             return failedAttempt(e, message, null, SmtpCommand.CONNECT, recipients);
         }
@@ -128,7 +132,8 @@ public class SmtpSender implements JavaMailSender {
         for (Exception next = e; next instanceof MessagingException m; next = m.getNextException()) {
             if (next instanceof SMTPAddressFailedException address) {
                 String rcpt = address.getAddress().getAddress();
-                byRecipient.put(rcpt, failure(address.getReturnCode(), address.getMessage(), SmtpCommand.RCPT, false, List.of(rcpt)));
+                byRecipient.put(rcpt, failure(SmtpReply.of(address.getReturnCode(), address.getMessage(), SmtpCommand.RCPT),
+                        SmtpCommand.RCPT, address, List.of(rcpt)));
             }
             if (m.getNextException() == m) {
                 break;
@@ -147,55 +152,25 @@ public class SmtpSender implements JavaMailSender {
     /** A failure of the whole message: at MAIL FROM, DATA, the final dot, or of the connection itself. */
     private SmtpFailure messageFailure(MessagingException e, SMTPTransport transport, SmtpCommand stage, List<String> recipients,
             boolean bodyWritten) {
-        if (e instanceof SMTPSendFailedException sent && sent.getReturnCode() > 0) {
-            return failure(sent.getReturnCode(), sent.getMessage(), command(sent.getCommand(), stage), false, recipients);
+        Optional<SmtpReply> reply;
+        if (e instanceof SMTPSendFailedException sent) {
+            reply = SmtpReply.of(sent.getReturnCode(), sent.getMessage(), SmtpCommand.ofWire(sent.getCommand(), stage));
+        } else if (e instanceof SMTPSenderFailedException sender) {
+            reply = SmtpReply.of(sender.getReturnCode(), sender.getMessage(), SmtpCommand.MAIL);
+        } else {
+            // Angus quotes a refused greeting inside its own message.
+            reply = SmtpReply.in(e.getMessage(), stage);
         }
-        if (e instanceof org.eclipse.angus.mail.smtp.SMTPSenderFailedException sender) {
-            return failure(sender.getReturnCode(), sender.getMessage(), SmtpCommand.MAIL, false, recipients);
-        }
-        int code = replyCode(e.getMessage());
-        if (code > 0) {
-            return failure(code, e.getMessage(), stage, false, recipients);
-        }
-        // No reply at all. Once the whole body was written, the missing answer is the one to the final dot, and the
+        // Without a reply, once the whole body was written, the missing answer is the one to the final dot, and the
         // server may well have queued the message.
-        if (bodyWritten) {
-            return failure(0, describe(e), SmtpCommand.END_OF_DATA, true, recipients);
-        }
         boolean inData = transport != null && transport.getLastReturnCode() == 354;
-        return failure(0, describe(e), inData ? SmtpCommand.DATA : stage, false, recipients);
+        return failure(reply, bodyWritten ? SmtpCommand.END_OF_DATA : inData ? SmtpCommand.DATA : stage, e, recipients);
     }
 
-    private SmtpFailure failure(int code, String reply, SmtpCommand command, boolean ioAfterData, List<String> recipients) {
-        String text = reply == null ? "" : reply.strip();
-        String enhanced = FailureClassifier.enhancedCode(text).orElse(null);
-        FailureClass failureClass = classifier.classify(code, enhanced, text, command, ioAfterData);
-        return new SmtpFailure(failureClass, code, enhanced, text, command, recipients);
-    }
-
-    private static SmtpCommand command(String smtpCommand, SmtpCommand fallback) {
-        if (smtpCommand == null) {
-            return fallback;
-        }
-        String c = smtpCommand.strip().toUpperCase();
-        if (c.equals(".")) {
-            return SmtpCommand.END_OF_DATA;
-        }
-        if (c.startsWith("DATA")) {
-            return SmtpCommand.DATA;
-        }
-        if (c.startsWith("MAIL")) {
-            return SmtpCommand.MAIL;
-        }
-        return c.startsWith("RCPT") ? SmtpCommand.RCPT : fallback;
-    }
-
-    private static int replyCode(String message) {
-        String text = message == null ? "" : message.strip();
-        if (text.length() >= 3 && text.substring(0, 3).chars().allMatch(Character::isDigit)) {
-            return Integer.parseInt(text.substring(0, 3));
-        }
-        return 0;
+    /** The failure of {@code error}: classified by its reply when it has one, otherwise as no reply during {@code at}. */
+    private SmtpFailure failure(Optional<SmtpReply> reply, SmtpCommand at, Exception error, List<String> recipients) {
+        return reply.map(r -> SmtpFailure.of(classifier.classify(r), r, recipients))
+                .orElseGet(() -> SmtpFailure.noReply(classifier.noReply(at), at, describe(error), recipients));
     }
 
     private static String describe(Exception e) {

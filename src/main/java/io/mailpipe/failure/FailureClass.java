@@ -12,6 +12,11 @@ public enum FailureClass {
     AUTH("auth"),
     /** The recipient does not exist or is disabled: hard bounce, suppressed from now on. */
     RECIPIENT("recipient"),
+    /**
+     * The sender's address or domain was refused (bad or unknown envelope sender, sender verification failed), at
+     * whatever command: ours to fix, so not retried, and never the recipient's fault, so never suppressed.
+     */
+    SENDER("sender"),
     /** Refused by policy, spam or reputation checks: not the recipient's fault, not suppressed. */
     POLICY("policy"),
     /** The message itself is refused (too big, bad content). */

@@ -2,22 +2,83 @@ package io.mailpipe.failure;
 
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Classifies an SMTP failure from its reply code, enhanced status code (RFC 3463), the command it answered and the
- * reply text, the way Postfix tells deferrals from bounces. Entries of {@code mailpipe.failure.overrides}
- * ({@code "550 5.7.1=policy"}, {@code "5.2.2=transient"}, {@code "452=throttle"}) win over the default table.
+ * Classifies an SMTP failure from everything its reply says: the code, the enhanced status code (RFC 3463), the
+ * command it answered and the well-known texts of the common relays. Only a reply about the recipient's own mailbox,
+ * given at RCPT, is {@link FailureClass#RECIPIENT} (which suppresses the address). Entries of
+ * {@code mailpipe.failure.overrides} ({@code "550 5.7.1=policy"}, {@code "5.2.2=transient"}, {@code "452=throttle"})
+ * win over the default table.
  */
 public final class FailureClassifier {
 
-    private static final Pattern ENHANCED = Pattern.compile("^\\s*\\d{3}[ -]([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
-    private static final Pattern QUOTA = Pattern.compile("quota|rate|limit|too many", Pattern.CASE_INSENSITIVE);
-    private static final Pattern OVERRIDE = Pattern.compile("\\s*(\\d{3})?\\s*([245]\\.\\d{1,3}\\.\\d{1,3})?\\s*=\\s*([a-z-]+)\\s*");
+    private static final Map<String, Pattern> TEXTS = Map.of(
+            "greylist", text("gr[ae]y-?list"),
+            "quota", text("quota|rate|limit|too many"),
+            // Postfix "Relay access denied", Sendmail "Relaying denied", Exim "relay not permitted", Exchange
+            // "Unable to relay".
+            "relay", text("relay(ing)?( access)? (denied|not permitted|prohibited|not allowed)|unable to relay"
+                    + "|(not|n't) (permitted to |allowed to )?relay"),
+            // Postfix "Sender address rejected" (also at RCPT), Exim "Sender verify failed", Sendmail "Domain of sender
+            // address ... does not exist", Exchange "bad outbound sender" and "SendAsDenied", Gmail "The sender address".
+            "sender", text("\\bsender|sendasdenied"),
+            // Postfix/Sendmail "User unknown", Exim "Unrouteable address", RFC 5321's "mailbox unavailable", Gmail
+            // "account ... does not exist", Exchange "Recipient not found".
+            "mailbox", text("user unknown|unknown user|no such (user|mailbox|recipient)"
+                    + "|mailbox (unavailable|not found|disabled)|unrouteable address"
+                    + "|(account|address|mailbox|user) (that you tried to reach )?does not exist"
+                    + "|recipient not found|user not found|invalid recipient"),
+            // Microsoft 365's directory-based edge blocking: the recipient does not exist in the organisation.
+            "dbeb", text("recipient address rejected: access denied"),
+            "spam", text("spam|policy|blocked|reputation|blacklist|blocklist|denied"));
+
+    /** Read top to bottom, the first matching row wins; {@link ReplyTable} says what the columns hold. */
+    private static final ReplyTable DEFAULTS = ReplyTable.parse("""
+            # code                     enhanced      command       text      class
+            # No reply at all: refused, timed out, TLS or I/O error
+            none                       *             auth          *         auth
+            none                       *             end-of-data   *         unknown-outcome
+            none                       *             *             *         transient
+            # Slow down, credentials, then every other 4xx: retried, never suppressed
+            421                        *             *             *         throttle
+            530,534,535,538            *             *             *         auth
+            454                        4.7.0         *             *         auth
+            454                        *             auth          *         auth
+            4xx                        *             rcpt          greylist  transient
+            4xx                        4.7.*         *             *         throttle
+            451                        4.3.0         *             quota     throttle
+            4xx                        *             *             *         transient
+            # Policy and the sender: whatever the command, Postfix refuses a sender at RCPT
+            5xx                        5.7.*         *             *         policy
+            5xx                        *             *             relay     policy
+            5xx                        5.1.7,5.1.8   *             *         sender
+            5xx                        *             *             sender    sender
+            5xx                        5.1.*         mail          *         sender
+            # Mailbox full is retried (most providers clear it within days); too big is the message's fault
+            5xx                        5.2.2         *             *         transient
+            5xx                        5.2.3         *             *         content
+            # The recipient's mailbox, at RCPT: the only rows that suppress
+            5xx                        5.1.*,5.2.1   rcpt          *         recipient
+            550                        5.4.1         rcpt          dbeb      recipient
+            500,501,502,503,504,555    *             *             *         protocol
+            552                        *             *             *         content
+            5xx                        5.3.*,5.6.*   *             *         content
+            5xx                        *             rcpt          mailbox   recipient
+            # Anything else: a refusal that does not say the mailbox is gone is not the recipient's fault
+            5xx                        *             *             spam      policy
+            5xx                        *             mail          *         sender
+            5xx                        *             rcpt          *         policy
+            5xx                        *             *             *         content
+            # A 2xx or 3xx where a failure was reported: the dialogue is out of step
+            *                          *             *             *         protocol
+            """, TEXTS);
+
+    private static final Pattern OVERRIDE =
+            Pattern.compile("\\s*(\\d{3})?\\s*([245]\\.\\d{1,3}\\.\\d{1,3})?\\s*=\\s*([a-z-]+)\\s*");
 
     private final Map<String, FailureClass> overrides;
 
@@ -34,66 +95,26 @@ public final class FailureClassifier {
         this.overrides = Map.copyOf(parsed);
     }
 
-    /** The enhanced status code at the start of a reply ({@code "550 5.1.1 user unknown"} gives {@code 5.1.1}). */
-    public static Optional<String> enhancedCode(String reply) {
-        Matcher m = ENHANCED.matcher(reply == null ? "" : reply);
-        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
-    }
-
-    /**
-     * @param code the reply code, 0 when the server gave none (connection refused, timeout, TLS or I/O error)
-     * @param ioAfterData for {@code code == 0}: the whole message was written and the reply to the final dot never came
-     */
-    public FailureClass classify(int code, String enhanced, String reply, SmtpCommand command, boolean ioAfterData) {
-        String codeText = code == 0 ? null : Integer.toString(code);
-        for (String key : List.of(key(codeText, enhanced), key(null, enhanced), key(codeText, null))) {
+    /** The class of a reply: the most specific override, otherwise the default table. */
+    public FailureClass classify(SmtpReply reply) {
+        String code = Integer.toString(reply.code());
+        String enhanced = reply.enhancedCode().orElse(null);
+        for (String key : List.of(key(code, enhanced), key(null, enhanced), key(code, null))) {
             FailureClass override = overrides.get(key);
             if (override != null) {
                 return override;
             }
         }
-        return byDefault(code, enhanced == null ? "" : enhanced, reply == null ? "" : reply, command, ioAfterData);
+        return DEFAULTS.classify(Optional.of(reply), reply.command());
     }
 
-    private static FailureClass byDefault(int code, String enhanced, String reply, SmtpCommand command, boolean ioAfterData) {
-        if (code == 0) {
-            if (command == SmtpCommand.AUTH) {
-                return FailureClass.AUTH;
-            }
-            return ioAfterData ? FailureClass.UNKNOWN_OUTCOME : FailureClass.TRANSIENT;
-        }
-        if (code == 421) {
-            return FailureClass.THROTTLE;
-        }
-        if (code == 530 || code == 534 || code == 535 || code == 538 || (code == 454 && (enhanced.equals("4.7.0") || command == SmtpCommand.AUTH))) {
-            return FailureClass.AUTH;
-        }
-        if (code >= 400 && code < 500) {
-            if (enhanced.startsWith("4.7.") || (code == 451 && enhanced.equals("4.3.0") && QUOTA.matcher(reply).find())) {
-                return FailureClass.THROTTLE;
-            }
-            return FailureClass.TRANSIENT;
-        }
-        if ((code >= 500 && code <= 504) || code == 555) {
-            return FailureClass.PROTOCOL;
-        }
-        if (enhanced.startsWith("5.7.")) {
-            return FailureClass.POLICY;
-        }
-        if (enhanced.equals("5.2.2")) {
-            // Mailbox full: most providers clear it within days, so it is retried rather than bounced.
-            return FailureClass.TRANSIENT;
-        }
-        if (enhanced.startsWith("5.1.") || enhanced.startsWith("5.2.")) {
-            return FailureClass.RECIPIENT;
-        }
-        if (code == 552 || enhanced.startsWith("5.3.") || enhanced.startsWith("5.6.")) {
-            return FailureClass.CONTENT;
-        }
-        if (code == 554 && reply.toLowerCase(Locale.ROOT).matches(".*(spam|policy|blocked|reputation|blacklist|denied).*")) {
-            return FailureClass.POLICY;
-        }
-        return command == SmtpCommand.RCPT ? FailureClass.RECIPIENT : FailureClass.CONTENT;
+    /** The class of a failure without any reply (refused, timed out, TLS or I/O error) during {@code command}. */
+    public FailureClass noReply(SmtpCommand command) {
+        return DEFAULTS.classify(Optional.empty(), command);
+    }
+
+    private static Pattern text(String regex) {
+        return Pattern.compile(regex, Pattern.CASE_INSENSITIVE);
     }
 
     private static String key(String code, String enhanced) {

@@ -111,7 +111,9 @@ public class FailureRecords {
             LOG.errorf("SMTP server did not understand us (%d at %s): a Mailpipe bug, please report: %s",
                     failure.code(), failure.command().label(), failure.reply());
         }
-        String topic = failure.failureClass() == FailureClass.POLICY ? topics.dlqPolicy() : topics.dlqPermanent();
+        // Policy and sender refusals are fixed on the sending side and then replayed; permanent holds the rest.
+        boolean oursToFix = failure.failureClass() == FailureClass.POLICY || failure.failureClass() == FailureClass.SENDER;
+        String topic = oursToFix ? topics.dlqPolicy() : topics.dlqPermanent();
         records.add(deadLetter(exchange, failure, state, topic, failure.failureClass().label()));
         failure.recipients().forEach(r -> records.add(outcome(exchange, r, "bounced", failure)));
         return records;

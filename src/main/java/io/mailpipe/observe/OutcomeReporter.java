@@ -12,12 +12,14 @@ import org.jboss.logging.MDC;
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.failure.ChannelRecord;
+import io.mailpipe.failure.SmtpFailure;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Reports what the publish step has just made durable: counters per outcome, dead letter and retry, and one log line
  * per recipient outcome. Reporting after the write, not before, keeps a crash-and-redeliver from counting twice what
- * never happened once. No recipient or event id becomes a metric tag: they would grow the series without bound.
+ * never happened once; only the replies of server-wide failures, which publish nothing, are counted as they come.
+ * No recipient or event id becomes a metric tag: they would grow the series without bound.
  */
 @ApplicationScoped
 public class OutcomeReporter {
@@ -69,9 +71,21 @@ public class OutcomeReporter {
         // A message is accepted by the 250 reply to its data (RFC 5321); the record of a failure carries its own code.
         String code = outcome.equals("delivered") ? "250" : text(fields, "code", "");
         if (!outcome.equals("suppressed") && fields.containsKey("messageId")) {
-            registry.counter("mailpipe.smtp.replies", "reply", replyClass(code), "class", failureClass).increment();
+            reply(code, failureClass, 1);
         }
         log(routeId, record.key(), fields, outcome, code);
+    }
+
+    /**
+     * A server-wide failure (unreachable, TLS, throttling, credentials) publishes nothing: the message goes back to its
+     * source untouched. Its reply, or its lack of one, is counted here, once per recipient like every other reply.
+     */
+    public void serverWide(SmtpFailure failure) {
+        reply(Integer.toString(failure.code()), failure.failureClass().label(), failure.recipients().size());
+    }
+
+    private void reply(String code, String failureClass, int recipients) {
+        registry.counter("mailpipe.smtp.replies", "reply", replyClass(code), "class", failureClass).increment(recipients);
     }
 
     /** 2xx, 4xx or 5xx from the reply code; none when the connection failed before any reply. */

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import io.mailpipe.testing.Events;
 import io.mailpipe.testing.KafkaBrokerResource;
+import io.mailpipe.testing.PipelineRecords;
 import io.mailpipe.testing.PipelineTestSupport;
 import io.mailpipe.testing.SmtpServerResource;
 import io.quarkus.test.common.TestResourceScope;
@@ -108,6 +109,39 @@ class OutcomeReportingTest extends PipelineTestSupport {
                 .startsWith("delivered event=" + id + " messageId=<")
                 .contains(" route=source-kafka-requests code=250 recipient=" + recipient.charAt(0) + "***@")
                 .doesNotContain(recipient));
+    }
+
+    @Test
+    void connectionRefusedIsCountedAsAReplyOfNone() {
+        String none = "mailpipe_smtp_replies_total{class=\"transient\",reply=\"none\"}";
+        double before = value(metrics(), none);
+        String rcpt = Events.uniqueRecipient();
+        String id = Events.uniqueId("refused");
+        smtp.stop();
+        try {
+            kafka.send(REQUESTS, id, Events.orderConfirmation(id, rcpt));
+            await().atMost(DELIVERY).until(() -> value(metrics(), none) >= before + 1);
+        } finally {
+            smtp.start();
+        }
+        assertThat(new PipelineRecords(kafka, DELIVERY).outcome(id, rcpt).get("outcome").asText()).isEqualTo("delivered");
+    }
+
+    @Test
+    void throttlingAtTheGreetingIsCountedAsAFourHundredReply() {
+        String throttled = "mailpipe_smtp_replies_total{class=\"throttle\",reply=\"4xx\"}";
+        double before = value(metrics(), throttled);
+        smtp.replyToGreeting("421 4.7.0 mx.mailpipe.test Error: too many connections from 127.0.0.1");
+        // A restart ends the pooled connections, so the next send meets the greeting.
+        smtp.stop();
+        smtp.start();
+        String rcpt = Events.uniqueRecipient();
+        String id = Events.uniqueId("throttled");
+        kafka.send(REQUESTS, id, Events.orderConfirmation(id, rcpt));
+
+        await().atMost(DELIVERY).until(() -> value(metrics(), throttled) >= before + 1);
+        smtp.replyToGreeting(null);
+        assertThat(new PipelineRecords(kafka, DELIVERY).outcome(id, rcpt).get("outcome").asText()).isEqualTo("delivered");
     }
 
     private static String metrics() {

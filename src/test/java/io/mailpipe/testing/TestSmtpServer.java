@@ -30,6 +30,7 @@ import org.subethamail.smtp.RejectException;
 import org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory;
 import org.subethamail.smtp.auth.LoginFailedException;
 import org.subethamail.smtp.server.SMTPServer;
+import org.subethamail.smtp.server.SessionHandler;
 
 /**
  * A real SMTP server on a loopback socket that keeps what it accepted and can be told to reject recipients or to hold a
@@ -57,6 +58,7 @@ public final class TestSmtpServer {
     private final Map<String, Duration> slow = new ConcurrentHashMap<>();
     private volatile CountDownLatch hold;
     private volatile String senderReply;
+    private volatile String greetingReply;
     private volatile SMTPServer server;
     private volatile String acceptedPassword;
     private final SSLContext tls;
@@ -88,7 +90,8 @@ public final class TestSmtpServer {
         SMTPServer.Builder builder = SMTPServer.port(port)
                 .bindAddress(InetAddress.getLoopbackAddress())
                 .hostName("localhost")
-                .messageHandlerFactory(this::newHandler);
+                .messageHandlerFactory(this::newHandler)
+                .sessionHandler(new GreetingHandler());
         if (tls != null && implicitTls) {
             builder.serverSocketFactory(tls);
         } else if (tls != null) {
@@ -155,6 +158,25 @@ public final class TestSmtpServer {
         senderReply = reply;
     }
 
+    /** Every new connection is greeted with this reply (e.g. {@code "421 4.7.0 too many connections"}) and closed, until null. */
+    public void replyToGreeting(String reply) {
+        greetingReply = reply;
+    }
+
+    /** Answers the greeting with the scripted reply instead of 220, as a server refusing connections does. */
+    private final class GreetingHandler implements SessionHandler {
+        @Override
+        public SessionAcceptance accept(org.subethamail.smtp.server.Session session) {
+            String reply = greetingReply;
+            return reply == null ? SessionAcceptance.success()
+                    : SessionAcceptance.failure(Integer.parseInt(reply.substring(0, 3)), reply.substring(4));
+        }
+
+        @Override
+        public void onSessionEnd(org.subethamail.smtp.server.Session session) {
+        }
+    }
+
     /** Forgets every scripted reply and delay. */
     public void clearFaults() {
         recipientReplies.clear();
@@ -163,6 +185,7 @@ public final class TestSmtpServer {
         perAddress.clear();
         slow.clear();
         senderReply = null;
+        greetingReply = null;
         release();
     }
 
