@@ -148,6 +148,10 @@ final class AddressParser {
         if (local.startsWith("@") || (!local.startsWith("\"") && local.contains(":"))) {
             throw invalid(field, "must not be a source route (<@relay:a@b>): the relay would choose the next hop");
         }
+        if (local.contains("=?")) {
+            // Lenient clients decode encoded words wherever they find them, also in an address.
+            throw invalid(field, "must not hold an RFC 2047 encoded word ('=?') in its local part");
+        }
         if (local.length() > MAX_LOCAL_PART) {
             throw invalid(field, "must have a local part of at most " + MAX_LOCAL_PART + " characters");
         }

@@ -119,6 +119,7 @@ class EventParserTest {
             "{\"id\": \"x\", \"template\": \"t\", \"to\": \"\\\"a<b>\\\"@example.com\"}|invalid-address|to",
             "{\"id\": \"x\", \"template\": \"t\", \"to\": \"\\\"=?utf-8?q?a?=\\\"@example.com\"}|invalid-address|to",
             "{\"id\": \"x\", \"template\": \"t\", \"to\": \"\\\"a@evil.example\\\"@example.com\"}|invalid-address|to",
+            "{\"id\": \"x\", \"template\": \"t\", \"to\": \"=?utf-8?q?a=0D=0A?=@example.com\"}|invalid-address|to",
             "{\"id\": \"x\", \"template\": \"t\", \"to\": \"a@example.com\", \"from\": \"<@shop.example:ceo@bank.example>\"}|invalid-address|from",
             "{\"id\": \"x\", \"template\": \"t\", \"to\": \"a@example.com\", \"replyTo\": \"a@localhost\"}|invalid-address|replyTo",
             // Container types go out raw, unparsed, and make the composer throw.
