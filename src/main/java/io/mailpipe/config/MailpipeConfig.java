@@ -37,10 +37,30 @@ public interface MailpipeConfig {
 
     /**
      * Extra header names an event's {@code headers} may set, case-insensitive; a trailing {@code *} matches any suffix.
-     * Reserved headers (From, To, Subject, Content-*, ...) are refused whatever this list says.
+     * Reserved headers (From, To, Subject, Content-*, ...) and headers relays read as instructions (X-SMTPAPI, X-SES-*,
+     * ...) are refused whatever this list says. Names, not {@code X-*}: a relay may obey any header it knows.
      */
-    @WithDefault("X-*,List-Unsubscribe,List-Unsubscribe-Post,In-Reply-To,References")
+    @WithDefault("List-Unsubscribe,List-Unsubscribe-Post,List-Id,In-Reply-To,References,X-Campaign,X-Entity-Ref-ID,Feedback-ID")
     List<String> allowedHeaders();
+
+    /** Address forms that are valid but read differently by different parsers and relays; each refused unless allowed. */
+    Addresses addresses();
+
+    /** Unusual address forms events may use. */
+    interface Addresses {
+
+        /** Whether a domain may be a single label ({@code dev@localhost}); the local stack allows it. */
+        @WithDefault("false")
+        boolean allowSingleLabelDomains();
+
+        /** Whether a domain may be an address literal ({@code a@[192.0.2.1]}), which bypasses the MX lookup. */
+        @WithDefault("false")
+        boolean allowDomainLiterals();
+
+        /** Whether a quoted local part may hold spaces, {@code <}, {@code >}, {@code =}, {@code @} or other specials. */
+        @WithDefault("false")
+        boolean allowQuotedSpecials();
+    }
 
     /** Kafka topics. */
     Topic topic();
@@ -220,6 +240,30 @@ public interface MailpipeConfig {
         /** Largest total size, in decoded bytes, of an event's attachments and inline images together. */
         @WithDefault("7340032")
         int maxAttachmentBytes();
+
+        /** Most {@code replyTo} addresses in one event. */
+        @WithDefault("5")
+        int maxReplyTo();
+
+        /** Most extra {@code headers} in one event. */
+        @WithDefault("20")
+        int maxHeaders();
+
+        /** Largest total size, in characters, of an event's extra header names and values together. */
+        @WithDefault("8192")
+        int maxHeadersSize();
+
+        /** Most {@code tags} in one event. */
+        @WithDefault("20")
+        int maxTags();
+
+        /** Longest tag name, and longest tag value, in characters. */
+        @WithDefault("200")
+        int maxTagLength();
+
+        /** Largest total size, in characters, of an event's tag names and values; every outcome record carries them. */
+        @WithDefault("2048")
+        int maxTagsSize();
     }
 
     /** Kafka topic names. */

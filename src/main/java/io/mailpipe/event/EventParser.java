@@ -6,10 +6,10 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -18,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.mail.internet.InternetAddress;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -47,17 +48,20 @@ public class EventParser {
             .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
-    private final AddressParser addresses = new AddressParser();
+    private final AddressParser addresses;
     private final MailpipeConfig.Limits limits;
     private final PartParser parts;
     private final HeaderPolicy headers;
+    private final TagParser tags;
     private final SenderPolicy senders;
 
     @Inject
     public EventParser(MailpipeConfig config) {
         this.limits = config.limits();
+        this.addresses = new AddressParser(config.addresses());
         this.parts = new PartParser(limits);
-        this.headers = new HeaderPolicy(config.allowedHeaders());
+        this.headers = new HeaderPolicy(config.allowedHeaders(), limits);
+        this.tags = new TagParser(limits);
         this.senders = new SenderPolicy(config);
     }
 
@@ -81,7 +85,7 @@ public class EventParser {
         if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
             throw invalid("id", "must be 1 to " + MAX_ID_LENGTH + " characters");
         }
-        rejectControlCharacters("id", id);
+        DisplayText.check("id", id);
         String template = templateOverride != null ? templateOverride : requiredText(root, "template");
         if (!TEMPLATE_NAME.matcher(template).matches()) {
             throw invalid("template", "must match " + TEMPLATE_NAME.pattern());
@@ -91,20 +95,25 @@ public class EventParser {
         List<InternetAddress> bcc = addresses.list(root.get("bcc"), "bcc");
         Optional<InternetAddress> from = Optional.ofNullable(root.get("from")).map(node -> addresses.single(node, "from"));
         from.ifPresent(senders::check);
+        List<InternetAddress> replyTo = addresses.list(root.get("replyTo"), "replyTo");
+        if (replyTo.size() > limits.maxReplyTo()) {
+            throw new InvalidEventException(EventError.TOO_MANY_REPLY_TO, "replyTo", replyTo.size()
+                    + " replyTo addresses, the limit is " + limits.maxReplyTo() + " (mailpipe.limits.max-reply-to)");
+        }
         List<BinaryPart> attachments = parts.attachments(root);
         List<BinaryPart> inline = parts.inline(root);
         parts.checkLimits(attachments, inline);
         EmailEvent event = new EmailEvent(id, template,
                 locale(root),
                 from,
-                addresses.list(root.get("replyTo"), "replyTo"),
+                replyTo,
                 to, cc, bcc,
                 optionalText(root, "subject"),
                 data(root),
                 attachments,
                 inline,
                 headers.read(root.get("headers")),
-                tags(root));
+                tags.read(root.get("tags")));
         checkRecipientCount(event);
         return event;
     }
@@ -129,9 +138,11 @@ public class EventParser {
             }
             return root;
         } catch (JsonProcessingException e) {
+            // Jackson's read constraints (nesting depth, number length, name length) come without a location.
+            JsonLocation at = e.getLocation();
             throw new InvalidEventException(EventError.MALFORMED_JSON, null, "event is not valid JSON: "
-                    + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr());
+                    + Objects.requireNonNullElse(e.getOriginalMessage(), e.getClass().getSimpleName())
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
         }
     }
 
@@ -171,7 +182,7 @@ public class EventParser {
         if (!node.isTextual()) {
             throw invalid(field, "must be a string");
         }
-        rejectControlCharacters(field, node.textValue());
+        DisplayText.check(field, node.textValue());
         return Optional.of(node.textValue());
     }
 
@@ -192,25 +203,11 @@ public class EventParser {
         if (!node.isObject()) {
             throw invalid("data", "must be a JSON object");
         }
-        return mapper.convertValue(node, MAP);
-    }
-
-    private static Map<String, String> tags(JsonNode root) {
-        JsonNode node = root.get("tags");
-        if (node == null || node.isNull()) {
-            return Map.of();
+        try {
+            return mapper.convertValue(node, MAP);
+        } catch (IllegalArgumentException e) {
+            throw invalid("data", "cannot be read as a template model: " + e.getMessage());
         }
-        if (!node.isObject()) {
-            throw invalid("tags", "must be a JSON object of strings");
-        }
-        Map<String, String> tags = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> entry : node.properties()) {
-            if (!entry.getValue().isTextual()) {
-                throw invalid("tags." + entry.getKey(), "must be a string");
-            }
-            tags.put(entry.getKey(), entry.getValue().textValue());
-        }
-        return tags;
     }
 
     private void checkRecipientCount(EmailEvent event) {
@@ -220,15 +217,6 @@ public class EventParser {
         if (event.recipientCount() > limits.maxRecipients()) {
             throw new InvalidEventException(EventError.TOO_MANY_RECIPIENTS, "to",
                     event.recipientCount() + " recipients, the limit is " + limits.maxRecipients());
-        }
-    }
-
-    static void rejectControlCharacters(String field, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                throw invalid(field, "must not contain control characters such as CR or LF");
-            }
         }
     }
 

@@ -10,9 +10,11 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.mailpipe.config.MailpipeConfig;
+
 /**
- * Reads an event's extra {@code headers}: names on the configured allow-list only, never a header Mailpipe or the
- * transport owns, values on one line.
+ * Reads an event's extra {@code headers}: names on the configured allow-list only, never a header Mailpipe, the
+ * transport or a relay owns, values safe to show, count and size bounded.
  */
 final class HeaderPolicy {
 
@@ -22,11 +24,21 @@ final class HeaderPolicy {
     private static final List<String> RESERVED = List.of("from", "sender", "to", "cc", "bcc", "reply-to", "subject", "date",
             "message-id", "mime-version", "return-path", "received", "dkim-signature", "authentication-results",
             "content-*", "resent-*", "arc-*");
+    /**
+     * Headers relays and mailbox providers obey as instructions: SendGrid's X-SMTPAPI adds recipients and skips
+     * suppressions, Amazon SES reads X-SES-* as identity and configuration, Exchange trusts X-MS-Exchange-Organization-*;
+     * Mailgun, Postmark, Mandrill, Mailjet, SparkPost and Brevo have their own, and X-Spam-* steers filters.
+     */
+    private static final List<String> RELAY_CONTROL = List.of("x-smtpapi", "x-sg-*", "x-ses-*", "x-ms-exchange-*",
+            "x-microsoft-antispam*", "x-forefront-antispam-report*", "x-mailgun-*", "x-pm-*", "x-mc-*", "x-mailjet-*",
+            "x-msys-api", "x-mailin-*", "x-sib-*", "x-spam-*");
 
     private final List<String> allowed;
+    private final MailpipeConfig.Limits limits;
 
-    HeaderPolicy(List<String> allowed) {
+    HeaderPolicy(List<String> allowed, MailpipeConfig.Limits limits) {
         this.allowed = allowed.stream().map(name -> name.strip().toLowerCase(Locale.ROOT)).toList();
+        this.limits = limits;
     }
 
     Map<String, String> read(JsonNode node) {
@@ -36,8 +48,13 @@ final class HeaderPolicy {
         if (!node.isObject()) {
             throw EventParser.invalid("headers", "must be a JSON object of header names to string values");
         }
+        if (node.size() > limits.maxHeaders()) {
+            throw new InvalidEventException(EventError.TOO_MANY_HEADERS, "headers",
+                    node.size() + " headers, the limit is " + limits.maxHeaders() + " (mailpipe.limits.max-headers)");
+        }
         Map<String, String> headers = new LinkedHashMap<>();
         Set<String> seen = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        long size = 0;
         for (Map.Entry<String, JsonNode> entry : node.properties()) {
             String name = entry.getKey();
             String field = "headers." + name;
@@ -49,11 +66,16 @@ final class HeaderPolicy {
                 throw EventParser.invalid(field, "must be a string");
             }
             String value = entry.getValue().textValue();
-            EventParser.rejectControlCharacters(field, value);
+            DisplayText.check(field, value);
             if (value.length() > MAX_VALUE_LENGTH) {
                 throw EventParser.invalid(field, "must be at most " + MAX_VALUE_LENGTH + " characters");
             }
+            size += name.length() + value.length();
             headers.put(name, value);
+        }
+        if (size > limits.maxHeadersSize()) {
+            throw new InvalidEventException(EventError.HEADERS_TOO_LARGE, "headers", "header names and values are " + size
+                    + " characters, the limit is " + limits.maxHeadersSize() + " (mailpipe.limits.max-headers-size)");
         }
         return headers;
     }
@@ -66,6 +88,10 @@ final class HeaderPolicy {
         if (matchesAny(RESERVED, lower)) {
             throw new InvalidEventException(EventError.RESERVED_HEADER, field,
                     "header '" + name + "' is set by Mailpipe and cannot come from an event");
+        }
+        if (matchesAny(RELAY_CONTROL, lower)) {
+            throw new InvalidEventException(EventError.RESERVED_HEADER, field,
+                    "header '" + name + "' instructs the relay or the receiving mail system and cannot come from an event");
         }
         if (!matchesAny(allowed, lower)) {
             throw new InvalidEventException(EventError.HEADER_NOT_ALLOWED, field,

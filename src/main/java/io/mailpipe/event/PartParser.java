@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -33,7 +34,7 @@ final class PartParser {
         List<BinaryPart> inline = parts(root, "inline", "cid");
         Set<String> cids = new HashSet<>();
         for (int i = 0; i < inline.size(); i++) {
-            if (!inline.get(i).contentType().toLowerCase().startsWith("image/")) {
+            if (!inline.get(i).contentType().toLowerCase(Locale.ROOT).startsWith("image/")) {
                 throw EventParser.invalid("inline[" + i + "].contentType", "must be an image type such as image/png");
             }
             if (!cids.add(inline.get(i).name())) {
@@ -89,12 +90,17 @@ final class PartParser {
         if (!CONTENT_TYPE.matcher(contentType).matches()) {
             throw EventParser.invalid(path + ".contentType", "must be a media type such as application/pdf, without parameters");
         }
+        String type = contentType.toLowerCase(Locale.ROOT);
+        if (type.startsWith("multipart/") || type.startsWith("message/")) {
+            // A container would go out as opaque base64 claiming a structure it does not have, and fails to compose.
+            throw EventParser.invalid(path + ".contentType", "must be a leaf type, not multipart/* or message/*");
+        }
         String content = EventParser.requiredText(node, "content", path + ".content");
         return new BinaryPart(name, contentType, decode(content, path + ".content"));
     }
 
     private static void checkFilename(String filename, String field) {
-        EventParser.rejectControlCharacters(field, filename);
+        DisplayText.check(field, filename);
         if (filename.isBlank() || filename.length() > MAX_FILENAME_LENGTH) {
             throw EventParser.invalid(field, "must be 1 to " + MAX_FILENAME_LENGTH + " characters");
         }

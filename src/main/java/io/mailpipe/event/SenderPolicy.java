@@ -33,12 +33,14 @@ final class SenderPolicy {
         }).orElse(List.of());
     }
 
+    /** Judges the address MAIL FROM will carry, which Angus Mail reads back from the From header, not the event's text. */
     void check(InternetAddress from) {
-        String address = from.getAddress().toLowerCase(Locale.ROOT);
-        String domain = address.substring(address.lastIndexOf('@'));
-        if (!allowed.contains(address) && !allowed.contains(domain)) {
+        String wire = WireAddress.of(from);
+        String address = wire.toLowerCase(Locale.ROOT);
+        String domain = address.substring(Math.max(0, address.lastIndexOf('@')));
+        if (address.isEmpty() || (!allowed.contains(address) && !allowed.contains(domain))) {
             throw new InvalidEventException(EventError.SENDER_NOT_ALLOWED, "from",
-                    "sender " + from.getAddress() + " is not on the allow-list (mailpipe.allowed-senders)");
+                    "sender " + wire + " is not on the allow-list (mailpipe.allowed-senders)");
         }
     }
 

@@ -2,8 +2,10 @@ package io.mailpipe.render;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
@@ -96,13 +98,24 @@ public class ComposedMessage extends MimeMessage {
         written = false;
     }
 
-    /** The recipients this message is to be sent to: every header recipient unless narrowed. */
+    /**
+     * The recipients this message is to be sent to: every header recipient unless narrowed, each mailbox once (ignoring
+     * case) however often To, Cc and Bcc name it, so that it gets one RCPT TO, one copy and one outcome.
+     */
     public List<InternetAddress> envelope() throws MessagingException {
         if (envelope != null) {
             return envelope;
         }
         Address[] all = getAllRecipients();
-        return all == null ? List.of() : Arrays.stream(all).map(InternetAddress.class::cast).toList();
+        if (all == null) {
+            return List.of();
+        }
+        Map<String, InternetAddress> unique = new LinkedHashMap<>();
+        for (Address address : all) {
+            InternetAddress mailbox = (InternetAddress) address;
+            unique.putIfAbsent(mailbox.getAddress().toLowerCase(Locale.ROOT), mailbox);
+        }
+        return List.copyOf(unique.values());
     }
 
     public void narrowEnvelope(List<InternetAddress> recipients) {

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.mailpipe.event.DisplayText;
 import io.mailpipe.event.EmailEvent;
 import io.mailpipe.event.EventError;
 import io.mailpipe.event.InvalidEventException;
@@ -34,7 +35,7 @@ public class MessageRenderer {
                 EventError.UNKNOWN_TEMPLATE, "template", "template '" + event.template() + "' does not exist (known: "
                         + String.join(", ", catalog.names()) + ")"));
         Map<String, Object> model = model(event);
-        String subject = event.subject().orElseGet(() -> oneLine(render(set.subject(event.locale()), model, set)));
+        String subject = event.subject().orElseGet(() -> renderedSubject(set, event, model));
         TemplateSet.Body body = set.body(event.locale());
         Optional<String> html = body.html().map(template -> render(template, model, set));
         InlineReferences.check(html, event.inline());
@@ -63,6 +64,16 @@ public class MessageRenderer {
             throw new InvalidEventException(EventError.TEMPLATE_ERROR, "data",
                     "template '" + set.name() + "' cannot be rendered with this event's data: " + e.getMessage());
         }
+    }
+
+    /** Data the template puts into the subject passes the check the event's own subject passes. */
+    private static String renderedSubject(TemplateSet set, EmailEvent event, Map<String, Object> model) {
+        String subject = oneLine(render(set.subject(event.locale()), model, set));
+        DisplayText.problem(subject).ifPresent(reason -> {
+            throw new InvalidEventException(EventError.INVALID_FIELD, "data",
+                    "the subject template '" + set.name() + "' rendered with this event's data " + reason);
+        });
+        return subject;
     }
 
     private static String oneLine(String subject) {

@@ -34,14 +34,14 @@ class PreviewResourceTest {
                  "data": {"name": "Jürgen", "month": "März"},
                  "inline": [{"cid": "logo", "contentType": "image/png", "content": "iVBORw=="}],
                  "attachments": [{"filename": "März.pdf", "contentType": "application/pdf", "content": "JVBERg=="}],
-                 "headers": {"X-Kampagne": "Frühling"}}
+                 "headers": {"X-Campaign": "Frühling"}}
                 """.formatted(Events.uniqueId("preview"), recipient))
                 .when().post("/preview")
                 .then().statusCode(200)
                 .body("subject", equalTo("Neuigkeiten für Jürgen im März – Grüße aus Zürich"))
                 .body("text", containsString("Hallo Jürgen,"))
                 .body("html", containsString("src=\"cid:logo\""))
-                .body("headers.name", hasItem("X-Kampagne"))
+                .body("headers.name", hasItem("X-Campaign"))
                 .body("headers.name", not(hasItem("Bcc")))
                 .body("structure.contentType", equalTo("multipart/mixed"))
                 .body("structure.parts[0].parts[1].contentType", equalTo("multipart/related"))

@@ -63,7 +63,7 @@ class MimeComposerTest {
                 , "attachments": [{"filename": "%s", "contentType": "application/pdf", "content": "JVBERg=="},
                                   {"filename": "notes \\"v2\\".txt", "contentType": "text/plain", "content": "aGk="}],
                 "inline": [{"cid": "logo@shop", "contentType": "image/png", "content": "%s"}],
-                "headers": {"X-Kampagne": "Frühling", "List-Unsubscribe": "<https://shop.example/unsubscribe/123>"}
+                "headers": {"X-Campaign": "Frühling", "List-Unsubscribe": "<https://shop.example/unsubscribe/123>"}
                 """.formatted(LONG_NAME, Base64.getEncoder().encodeToString(PNG)),
                 new RenderedEmail("Grüße aus Zürich – Ihre Bestellung", Optional.of(html), "Grüße\n"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -75,9 +75,9 @@ class MimeComposerTest {
                 "multipart/mixed[multipart/alternative[text/plain, multipart/related[text/html, image/png]], application/pdf, text/plain]");
         assertThat(message.getSubject()).isEqualTo("Grüße aus Zürich – Ihre Bestellung");
         assertThat(((InternetAddress) message.getRecipients(MimeMessage.RecipientType.TO)[0]).getPersonal()).isEqualTo("Jürgen Müller");
-        assertThat(MimeUtility.decodeText(message.getHeader("X-Kampagne", null))).isEqualTo("Frühling");
+        assertThat(MimeUtility.decodeText(message.getHeader("X-Campaign", null))).isEqualTo("Frühling");
         assertThat(RawMail.headerNames(message)).containsExactlyInAnyOrder("Date", "From", "To", "Message-ID", "Subject",
-                "MIME-Version", "Content-Type", "X-Kampagne", "List-Unsubscribe");
+                "MIME-Version", "Content-Type", "X-Campaign", "List-Unsubscribe");
 
         Multipart mixed = (Multipart) message.getContent();
         MimeBodyPart pdf = (MimeBodyPart) mixed.getBodyPart(1);

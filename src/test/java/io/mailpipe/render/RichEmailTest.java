@@ -55,7 +55,7 @@ class RichEmailTest {
                    {"filename": "Rechnung März.pdf", "contentType": "application/pdf", "content": "%s"},
                    {"filename": "Übersicht – 2025.csv", "contentType": "text/csv", "content": "%s"}],
                  "inline": [{"cid": "logo", "contentType": "image/png", "content": "%s"}],
-                 "headers": {"X-Kampagne": "Frühling", "List-Unsubscribe": "<https://shop.example/u/42>",
+                 "headers": {"X-Campaign": "Frühling", "List-Unsubscribe": "<https://shop.example/u/42>",
                              "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
                  "tags": {"team": "marketing"}}
                 """.formatted(Events.uniqueId("rich"), recipient, b64(PDF), b64(CSV), b64(PNG));
@@ -72,13 +72,13 @@ class RichEmailTest {
                 "multipart/mixed[multipart/alternative[text/plain, multipart/related[text/html, image/png]], application/pdf, text/csv]");
         assertThat(RawMail.headerNames(message)).filteredOn(name -> !name.equals("Received")).containsExactlyInAnyOrder(
                 "Date", "From", "Reply-To", "To", "Message-ID", "Subject", "MIME-Version", "Content-Type",
-                "X-Kampagne", "List-Unsubscribe", "List-Unsubscribe-Post");
+                "X-Campaign", "List-Unsubscribe", "List-Unsubscribe-Post");
         assertThat(message.getHeader("Subject", null)).startsWith("=?UTF-8?");
         assertThat(message.getSubject()).isEqualTo("Neuigkeiten für Jürgen & Söhne im März – Grüße aus Zürich");
         assertThat(((InternetAddress) message.getFrom()[0]).getPersonal()).isEqualTo("Zoë Müller – Shop");
         assertThat(((InternetAddress) message.getReplyTo()[0]).getPersonal()).isEqualTo("Kundendienst Zürich");
         assertThat(((InternetAddress) message.getAllRecipients()[0]).getPersonal()).isEqualTo("Jürgen Groß");
-        assertThat(MimeUtility.decodeText(message.getHeader("X-Kampagne", null))).isEqualTo("Frühling");
+        assertThat(MimeUtility.decodeText(message.getHeader("X-Campaign", null))).isEqualTo("Frühling");
         assertThat(message.getHeader("MIME-Version", null)).isEqualTo("1.0");
         assertThat(message.getSentDate()).isNotNull();
         assertThat(message.getMessageID()).matches("<[0-9a-f]{40}@mailpipe\\.test>");
@@ -115,5 +115,24 @@ class RichEmailTest {
 
     private static String b64(byte[] bytes) {
         return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    @Test
+    void theSameMailboxInToCcAndBccInAnyCaseGetsOneRcptAndOneMail() throws Exception {
+        String recipient = Events.uniqueRecipient("dup-");
+        String event = """
+                {"id": "%s", "template": "order-confirmation", "to": ["Ada <%s>"], "cc": ["%s"], "bcc": ["%s", "%s"],
+                 "data": {"name": "Ada", "order": {"number": "42", "total": "CHF 12.50", "items": []}}}
+                """.formatted(Events.uniqueId("dup"), recipient, recipient.toUpperCase(), recipient,
+                "Dup-" + recipient.substring(4, recipient.indexOf('@')) + "@Example.COM");
+        try (KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
+            kafka.send("email.requests", "dup", event);
+        }
+
+        TestSmtpServer.Received mail = await().atMost(Duration.ofSeconds(30))
+                .until(() -> smtp.firstFor(recipient), o -> o.isPresent()).get();
+        assertThat(mail.envelopeTo()).containsExactly(recipient);
+        assertThat(smtp.received()).filteredOn(m -> m.envelopeTo().stream().anyMatch(to -> to.equalsIgnoreCase(recipient)))
+                .hasSize(1);
     }
 }
