@@ -10,14 +10,24 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.replay.OpsAccess;
+
 /**
  * A form for template authors: paste an event, see what {@code POST /preview} makes of it (subject, HTML in a
- * sandboxed frame, text, headers, MIME tree) or the error the dead letter would carry. Nothing is sent.
+ * sandboxed frame, text, headers, MIME tree) or the error the dead letter would carry. Nothing is sent. The page carries
+ * the preview token the local stack made for this run.
  */
 @jakarta.ws.rs.Path("/local/preview")
 public class LocalPreviewPage {
 
     private static final Path SAMPLE = Path.of("samples", "order-confirmation.json");
+
+    private final MailpipeConfig config;
+
+    public LocalPreviewPage(MailpipeConfig config) {
+        this.config = config;
+    }
 
     @GET
     @Produces(MediaType.TEXT_HTML)
@@ -28,17 +38,18 @@ public class LocalPreviewPage {
                 pre{background:#f4f4f4;padding:1em;white-space:pre-wrap}iframe{width:100%%;height:24em;border:1px solid #ccc}</style>
                 </head><body><h1>Preview an event</h1>
                 <p>Renders with the templates this instance loaded; sends nothing. <a href="/local/mail">Captured mail</a></p>
-                <textarea id="event">%s</textarea><p><button onclick="preview()">Preview</button></p>
+                <textarea id="event" data-token="%s">%s</textarea><p><button onclick="preview()">Preview</button></p>
                 <div id="out"></div>
                 <script>
                 async function preview() {
-                  const response = await fetch('/preview', {method: 'POST', headers: {'Content-Type': 'application/json'},
-                      body: document.getElementById('event').value});
+                  const event = document.getElementById('event');
+                  const response = await fetch('/preview', {method: 'POST', headers: {'Content-Type': 'application/json',
+                      'Authorization': 'Bearer ' + event.dataset.token}, body: event.value});
                   const result = await response.json();
                   const out = document.getElementById('out');
                   out.replaceChildren();
                   const add = (tag, text) => { const e = document.createElement(tag); e.textContent = text; out.append(e); return e; };
-                  if (!response.ok) { add('h2', 'Refused: ' + result.error.code); add('pre', JSON.stringify(result.error, null, 2)); return; }
+                  if (!response.ok) { add('h2', 'Refused: ' + (result.error.code || response.status)); add('pre', JSON.stringify(result.error, null, 2)); return; }
                   add('h2', result.subject);
                   if (result.html) { const frame = document.createElement('iframe'); frame.sandbox = ''; frame.srcdoc = result.html; out.append(frame); }
                   add('h3', 'Text part'); add('pre', result.text);
@@ -46,7 +57,7 @@ public class LocalPreviewPage {
                   add('h3', 'MIME structure'); add('pre', JSON.stringify(result.structure, null, 2));
                 }
                 </script></body></html>
-                """.formatted(Html.escape(sample()));
+                """.formatted(Html.escape(OpsAccess.previewToken(config).orElse("")), Html.escape(sample()));
     }
 
     private static String sample() {

@@ -2,6 +2,7 @@ package io.mailpipe.local;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 
@@ -41,8 +42,15 @@ public final class LocalStackMain {
             System.setProperty("mailpipe.smtp.port", Integer.toString(smtpPort));
             System.setProperty("mailpipe.smtp.security", "none");
             System.setProperty(MailCapture.DIR_PROPERTY, mailDir.toAbsolutePath().toString());
+            // POST /preview needs a token everywhere; the local preview page sends this one, made afresh for each run.
+            String given = System.getenv("MAILPIPE_PREVIEW_TOKEN");
+            boolean made = given == null || given.isBlank();
+            String previewToken = made ? UUID.randomUUID().toString() : given;
+            System.setProperty("mailpipe.preview.token", previewToken);
             LOG.infof("Local stack: Kafka on %s, capturing SMTP server on 127.0.0.1:%d writing .eml files to %s",
                     kafka.bootstrapServers(), smtpPort, mailDir.toAbsolutePath());
+            LOG.infof("Preview: http://localhost:8080/local/preview, or POST /preview with 'Authorization: Bearer %s'",
+                    made ? previewToken : "$MAILPIPE_PREVIEW_TOKEN");
             Quarkus.run(CamelMainApplication.class, args);
         }
     }

@@ -109,6 +109,23 @@ public interface MailpipeConfig {
     /** The operations API and CLI over the dead-letter channels. */
     Ops ops();
 
+    /** {@code POST /preview}, which renders an event without sending it. */
+    Preview preview();
+
+    /** Preview settings. */
+    interface Preview {
+
+        /**
+         * Bearer token of {@code POST /preview} (a Secret); while unset the ops token opens it, and with neither the
+         * preview is disabled.
+         */
+        Optional<String> token();
+
+        /** Most previews in progress at once (receiving their event or rendering it); more are answered 503 at once. */
+        @WithDefault("2")
+        int maxConcurrent();
+    }
+
     /** Operations API settings. */
     interface Ops {
 

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,7 +21,10 @@ import io.mailpipe.state.CompactedTopicMap;
 import io.mailpipe.state.KafkaClientSettings;
 import io.quarkus.runtime.Startup;
 
-/** Hard-bounced recipients, kept in the compacted {@code email.suppressions} topic: they are not sent to again. */
+/**
+ * Hard-bounced recipients, kept in the compacted {@code email.suppressions} topic keyed by {@link SuppressionKey}: they
+ * are not sent to again, however the address is spelt.
+ */
 @Startup
 @ApplicationScoped
 public class SuppressionList {
@@ -37,7 +39,7 @@ public class SuppressionList {
     }
 
     public boolean suppressed(String address) {
-        return entries.containsKey(normalize(address));
+        return entries.containsKey(SuppressionKey.of(address));
     }
 
     /**
@@ -45,7 +47,7 @@ public class SuppressionList {
      * or a rebalance must report that bounce again, not call itself suppressed.
      */
     public Optional<SmtpFailure> ownBounce(String eventId, String address) {
-        return entries.get(normalize(address)).map(this::read)
+        return entries.get(SuppressionKey.of(address)).map(this::read)
                 .filter(entry -> eventId.equals(entry.path("eventId").asText()))
                 .map(entry -> new SmtpFailure(FailureClass.RECIPIENT, entry.path("code").asInt(),
                         entry.path("enhancedCode").textValue(), entry.path("reply").asText(),
@@ -76,7 +78,7 @@ public class SuppressionList {
     private void store(String address, Map<String, Object> entry) {
         entry.put("at", Instant.now().toString());
         try {
-            entries.put(normalize(address), mapper.writeValueAsString(entry));
+            entries.put(SuppressionKey.of(address), mapper.writeValueAsString(entry));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -91,16 +93,12 @@ public class SuppressionList {
     }
 
     public void remove(String address) {
-        entries.remove(normalize(address));
+        entries.remove(SuppressionKey.of(address));
     }
 
     /** Every suppressed address with the bounce that put it there, as JSON. */
     public Map<String, String> entries() {
         return entries.snapshot();
-    }
-
-    private static String normalize(String address) {
-        return address.strip().toLowerCase(Locale.ROOT);
     }
 
     @PreDestroy

@@ -17,16 +17,27 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.mailpipe.config.MailpipeConfig;
 import io.quarkus.qute.Engine;
+import io.quarkus.qute.Expression;
+import io.quarkus.qute.HtmlEscaper;
+import io.quarkus.qute.IfSectionHelper;
+import io.quarkus.qute.IncludeSectionHelper;
+import io.quarkus.qute.InsertSectionHelper;
+import io.quarkus.qute.LoopSectionHelper;
+import io.quarkus.qute.SetSectionHelper;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateException;
 import io.quarkus.qute.TemplateNode;
+import io.quarkus.qute.ValueResolvers;
 import io.quarkus.qute.Variant;
+import io.quarkus.qute.WhenSectionHelper;
+import io.quarkus.qute.WithSectionHelper;
 import io.quarkus.runtime.Startup;
 
 /**
  * All email templates, parsed once at start-up: the built-in ones under {@code templates/} on the class path,
  * overridden by name by those in {@code mailpipe.templates-dir}, plus shared layouts and partials (folders starting
- * with {@code _}) that templates {@code {#include}}. A broken file or a missing include stops start-up.
+ * with {@code _}) that templates {@code {#include}}. A broken file, a missing include, or an expression that reaches
+ * beyond the model (a namespace such as {@code config:}) stops start-up.
  */
 @Startup
 @ApplicationScoped
@@ -41,9 +52,8 @@ public class TemplateCatalog {
     private final Engine engine;
     private final Map<String, TemplateSet> templates;
 
-    public TemplateCatalog(Engine engine, MailpipeConfig config) {
-        // An engine of our own (same resolvers, escaping and strictness) so shared files registered by id stay ours.
-        this.engine = engine.newBuilder().build();
+    public TemplateCatalog(MailpipeConfig config) {
+        this.engine = sandboxedEngine();
         Map<String, String> builtIn = TemplateFiles.fromClassPath(CLASS_PATH_FOLDER);
         Map<String, String> external = config.templatesDir().map(TemplateFiles::fromDirectory).orElse(Map.of());
         String externalOrigin = config.templatesDir().map(Path::toString).orElse("");
@@ -53,6 +63,7 @@ public class TemplateCatalog {
         Map<String, TemplateSet> all = new TreeMap<>(parse(withoutShared(builtIn), "built-in"));
         all.putAll(parse(withoutShared(external), externalOrigin));
         all.values().forEach(set -> parsed.addAll(set.all()));
+        parsed.forEach(TemplateCatalog::checkNoNamespaces);
         parsed.forEach(this::checkIncludes);
         this.templates = Map.copyOf(all);
     }
@@ -106,6 +117,45 @@ public class TemplateCatalog {
         Map<String, String> templates = new TreeMap<>(files);
         templates.keySet().removeIf(TemplateCatalog::isShared);
         return templates;
+    }
+
+    /**
+     * Qute's core resolvers (maps, lists, numbers, logic) and sections, and nothing of Quarkus': the injected engine
+     * carries the {@code config:} namespace (ConfigTemplateExtensions), {@code inject:}/{@code cdi:} (named beans) and
+     * every template extension of the application, through which a template could print the ops token or the SMTP
+     * password. {@code {#eval}} is left out because it renders a value, which may come from an event, as template code.
+     */
+    private static Engine sandboxedEngine() {
+        return Engine.builder()
+                .addSectionHelpers(new LoopSectionHelper.Factory(), new IfSectionHelper.Factory(), new WithSectionHelper.Factory(),
+                        new IncludeSectionHelper.Factory(), new InsertSectionHelper.Factory(), new SetSectionHelper.Factory(),
+                        new WhenSectionHelper.Factory())
+                .addDefaultValueResolvers()
+                .addValueResolver(ValueResolvers.rawResolver())
+                .addResultMapper(new HtmlEscaper(List.of(Variant.TEXT_HTML)))
+                .strictRendering(true)
+                .build();
+    }
+
+    /** No namespace resolver exists, so a namespace would only fail when rendered; tell the author at start-up. */
+    private static void checkNoNamespaces(Template template) {
+        for (Expression expression : template.getExpressions()) {
+            Optional<String> namespace = namespaceIn(expression);
+            if (namespace.isPresent()) {
+                throw new IllegalStateException("Template file " + template.getId() + " line " + expression.getOrigin().getLine()
+                        + " uses '" + namespace.get() + ":' in {" + expression.toOriginalString() + "}; templates see only the"
+                        + " event's data and {event}, never configuration, the environment or application beans");
+            }
+        }
+    }
+
+    private static Optional<String> namespaceIn(Expression expression) {
+        if (expression.hasNamespace()) {
+            return Optional.of(expression.getNamespace());
+        }
+        return expression.getParts().stream().filter(Expression.Part::isVirtualMethod)
+                .flatMap(part -> part.asVirtualMethod().getParameters().stream())
+                .map(TemplateCatalog::namespaceIn).flatMap(Optional::stream).findFirst();
     }
 
     /** Qute resolves an include only when it first renders; a typo in a layout name must stop start-up instead. */

@@ -9,13 +9,19 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
-/** Reads every template file below a folder on disk or on the class path, keyed by its path relative to that folder. */
+/**
+ * Reads every template file below a folder on disk or on the class path, keyed by its path relative to that folder;
+ * a link that leads out of the folder stops start-up.
+ */
 final class TemplateFiles {
 
     private TemplateFiles() {
@@ -49,21 +55,50 @@ final class TemplateFiles {
         }
     }
 
-    // Links are followed and hidden names skipped: a Kubernetes ConfigMap volume is made of symbolic links into a
-    // hidden "..<timestamp>" folder (reached through "..data"), which must be read once, under the visible names.
+    // Links are followed, but only where they stay inside the folder: a Kubernetes ConfigMap volume is made of links
+    // into a hidden "..<timestamp>" folder (reached through "..data"), which must be read once, under the visible
+    // names; a link to /etc/passwd or to the application's configuration must never become a template a mail prints.
+    // Refusing (not skipping) it keeps a mail from going out without the template its author meant.
     private static Map<String, String> readAll(Path root) {
         Map<String, String> contents = new TreeMap<>();
-        try (Stream<Path> paths = Files.walk(root, FileVisitOption.FOLLOW_LINKS)) {
-            for (Path file : paths.filter(Files::isRegularFile).toList()) {
-                String relative = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
-                if (!isHidden(relative)) {
-                    contents.put(relative, Files.readString(file));
+        try {
+            Path realRoot = root.toRealPath();
+            Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
+                    if (!dir.equals(root) && isHidden(relative(root, dir))) {
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    checkInside(root, realRoot, dir);
+                    return FileVisitResult.CONTINUE;
                 }
-            }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                    String relative = relative(root, file);
+                    if (attributes.isRegularFile() && !isHidden(relative)) {
+                        checkInside(root, realRoot, file);
+                        contents.put(relative, Files.readString(file));
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read templates below " + root, e);
         }
         return contents;
+    }
+
+    private static void checkInside(Path root, Path realRoot, Path path) throws IOException {
+        Path target = path.toRealPath();
+        if (!target.startsWith(realRoot)) {
+            throw new IllegalStateException("Template folder " + root + ": " + relative(root, path) + " is a link to "
+                    + target + ", outside the folder; links may only point inside it");
+        }
+    }
+
+    private static String relative(Path root, Path path) {
+        return root.relativize(path).toString().replace(path.getFileSystem().getSeparator(), "/");
     }
 
     private static boolean isHidden(String relative) {

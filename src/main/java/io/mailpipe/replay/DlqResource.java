@@ -79,9 +79,9 @@ public class DlqResource {
                     .entity(Map.of("error", "no dead-letter entry " + entryId)).build();
         }
         if (OpsOutput.preferred(headers).isCompatible(MediaType.TEXT_PLAIN_TYPE)) {
-            return Response.ok(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(entry) + "\n", MediaType.TEXT_PLAIN_TYPE).build();
+            return Response.ok(OpsOutput.json(mapper).withDefaultPrettyPrinter().writeValueAsString(entry) + "\n", MediaType.TEXT_PLAIN_TYPE).build();
         }
-        return Response.ok(mapper.writeValueAsString(entry) + "\n", MediaType.APPLICATION_JSON_TYPE).build();
+        return Response.ok(OpsOutput.json(mapper).writeValueAsString(entry) + "\n", MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     @POST

@@ -12,10 +12,12 @@ import jakarta.ws.rs.core.Response.Status;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 
 /**
  * Renders an answer the way the client asked: JSON (the default), one JSON object per line ({@code application/x-ndjson},
- * for the CLI's {@code --json}), or a human table ({@code text/plain}), so the CLI needs no JSON parser.
+ * for the CLI's {@code --json}), or a human table ({@code text/plain}), so the CLI needs no JSON parser. Each form is
+ * safe to print on a terminal: no control or bidi character from an event field or a relay's reply comes out raw.
  */
 final class OpsOutput {
 
@@ -36,14 +38,19 @@ final class OpsOutput {
             if (wanted.toString().startsWith(NDJSON)) {
                 StringBuilder lines = new StringBuilder();
                 for (Map<String, Object> row : rows) {
-                    lines.append(mapper.writeValueAsString(row)).append('\n');
+                    lines.append(json(mapper).writeValueAsString(row)).append('\n');
                 }
                 return Response.status(status).type(NDJSON).entity(lines.toString()).build();
             }
-            return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(mapper.writeValueAsString(json)).build();
+            return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(json(mapper).writeValueAsString(json)).build();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The JSON writer of every ops answer: standard JSON, with DEL, C1, line separators and bidi controls escaped too. */
+    static ObjectWriter json(ObjectMapper mapper) {
+        return mapper.writer().with(TerminalText.JSON_ESCAPES);
     }
 
     static MediaType preferred(HttpHeaders headers) {
@@ -91,7 +98,7 @@ final class OpsOutput {
         } else {
             text = String.valueOf(value);
         }
-        text = text.replaceAll("\\s+", " ");
+        text = TerminalText.escape(text.replaceAll("\\s+", " "));
         return text.length() > MAX_CELL ? text.substring(0, MAX_CELL - 1) + "…" : text;
     }
 }

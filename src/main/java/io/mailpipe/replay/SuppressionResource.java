@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import jakarta.mail.internet.AddressException;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -25,10 +23,14 @@ import jakarta.ws.rs.core.Response.Status;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mailpipe.failure.SuppressionKey;
 import io.mailpipe.failure.SuppressionList;
 import io.smallrye.common.annotation.Blocking;
 
-/** The suppression list over HTTP: list, add (an operator's block), remove (e.g. before replaying a fixed address). */
+/**
+ * The suppression list over HTTP: list, add (an operator's block), remove (e.g. before replaying a fixed address). An
+ * address is taken in its {@link SuppressionKey} form; one that could never match a recipient is refused.
+ */
 @Path("/ops/suppressions")
 @OpsSecured
 @Blocking
@@ -58,11 +60,11 @@ public class SuppressionResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response add(JsonNode body, @Context HttpHeaders headers) {
-        String address = body == null ? "" : body.path("address").asText("");
+        String address;
         try {
-            new InternetAddress(address, true).validate();
-        } catch (AddressException e) {
-            return refuse(Status.BAD_REQUEST, "\"address\" must be one bare email address: " + address);
+            address = SuppressionKey.parse(body == null ? "" : body.path("address").asText(""));
+        } catch (IllegalArgumentException e) {
+            return refuse(Status.BAD_REQUEST, e.getMessage());
         }
         suppressions.add(address, body.path("reason").asText("added by an operator"), DlqResource.operator(headers));
         return Response.ok(Map.of("suppressed", address), MediaType.APPLICATION_JSON_TYPE).build();
@@ -70,7 +72,13 @@ public class SuppressionResource {
 
     @DELETE
     @Path("{address}")
-    public Response remove(@PathParam("address") String address) {
+    public Response remove(@PathParam("address") String given) {
+        String address;
+        try {
+            address = SuppressionKey.parse(given);
+        } catch (IllegalArgumentException e) {
+            return refuse(Status.BAD_REQUEST, e.getMessage());
+        }
         if (!suppressions.suppressed(address)) {
             return refuse(Status.NOT_FOUND, "not on the suppression list: " + address);
         }

@@ -35,7 +35,6 @@ import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.render.TemplateCatalog;
 import io.mailpipe.testing.KafkaBrokerResource;
 import io.mailpipe.testing.SmtpServerResource;
-import io.quarkus.qute.Engine;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -49,9 +48,6 @@ class KubernetesManifestsTest {
     private static final int DNS = 53;
     /** Read by the image's start script (run-java.sh), not by Mailpipe. */
     private static final String HEAP_RATIO = "JAVA_MAX_MEM_RATIO";
-
-    @Inject
-    Engine engine;
 
     @Inject
     MailpipeConfig config;
@@ -212,7 +208,7 @@ class KubernetesManifestsTest {
                 (proxy, method, args) -> method.getName().equals("templatesDir") ? Optional.of(mount) : method.invoke(config, args));
 
         // The catalog parses every file and stops on the first broken one, as start-up in the pod would.
-        Map<String, String> origins = new TemplateCatalog(engine, external).origins();
+        Map<String, String> origins = new TemplateCatalog(external).origins();
         assertThat(fieldNames(data)).allSatisfy(key -> assertThat(origins.get(key.substring(0, key.indexOf('.')))).isEqualTo(mount.toString()));
     }
 

@@ -10,14 +10,13 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.mailpipe.testing.TestConfigs;
-import io.quarkus.qute.Engine;
 
 class TemplateCatalogTest {
-
-    private final Engine engine = Engine.builder().addDefaults().strictRendering(true).build();
 
     @TempDir
     Path dir;
@@ -69,8 +68,57 @@ class TemplateCatalogTest {
         assertThat(html).startsWith("<div class=\"external\">").contains("Hello Ada");
     }
 
+    // A Quarkus-injected engine resolves config: (ConfigTemplateExtensions), inject: and cdi: (named beans): a template
+    // could print the ops token or the SMTP password into a mail. No namespace is offered, and any use stops start-up.
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "welcome/body.txt|{config:property('mailpipe.ops.token')}|config",
+            "welcome/body.txt|{config:mailpipe.smtp.password}|config",
+            "welcome/body.txt|{config:['mailpipe.smtp.password']}|config",
+            "welcome/body.html|{#if config:boolean('x')}yes{/if}|config",
+            "welcome/body.txt|{#let t=env:HOME}{t}{/let}|env",
+            "welcome/body.txt|{name.or(config:property('mailpipe.ops.token'))}|config",
+            "welcome/body.txt|{inject:mailpipeConfig.ops.token}|inject",
+            "welcome/body.txt|{cdi:mailpipeConfig.smtp.password}|cdi",
+            "welcome/subject.txt|{msg:hello}|msg",
+            "_partials/footer.txt|{config:property('mailpipe.ops.token')}|config",
+    })
+    void aTemplateReachingOutsideItsModelStopsStartUpNamingFileAndLine(String file, String expression, String namespace)
+            throws IOException {
+        write("welcome/subject.txt", "Welcome");
+        write("welcome/body.txt", "Hello {name}");
+        write(file, "Hello {name},\n" + expression + "\n");
+        assertThatThrownBy(this::catalog)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Template file " + dir + ":" + file + " line 2")
+                .hasMessageContaining("'" + namespace + ":'");
+    }
+
+    // {#eval} would render event data as template code: a value sent by an event's producer would become a template.
+    @Test
+    void evalStopsStartUpSoEventDataNeverBecomesTemplateCode() throws IOException {
+        write("welcome/subject.txt", "Welcome");
+        write("welcome/body.txt", "Hello\n{#eval note /}\n");
+        assertThatThrownBy(this::catalog)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(dir + ":welcome/body.txt:2")
+                .hasMessageContaining("eval");
+    }
+
+    @Test
+    void htmlBodiesAreEscapedAndTextBodiesAreNot() throws IOException {
+        write("welcome/subject.txt", "Welcome {name}");
+        write("welcome/body.html", "<p>{name}</p>");
+        write("welcome/body.txt", "{name}");
+        TemplateSet set = catalog().find("welcome").orElseThrow();
+        Map<String, Object> model = Map.of("name", "<b>Ada</b> & co");
+        assertThat(set.body(Optional.empty()).html().orElseThrow().data(model).render()).isEqualTo("<p>&lt;b&gt;Ada&lt;/b&gt; &amp; co</p>");
+        assertThat(set.body(Optional.empty()).text().orElseThrow().data(model).render()).isEqualTo("<b>Ada</b> & co");
+        assertThat(set.subject(Optional.empty()).data(model).render()).isEqualTo("Welcome <b>Ada</b> & co");
+    }
+
     private TemplateCatalog catalog() {
-        return new TemplateCatalog(engine, TestConfigs.mailpipe(Map.of("mailpipe.templates-dir", dir.toString())));
+        return new TemplateCatalog(TestConfigs.mailpipe(Map.of("mailpipe.templates-dir", dir.toString())));
     }
 
     private void write(String path, String content) throws IOException {

@@ -103,6 +103,58 @@ class DlqCliTest extends PipelineTestSupport {
         assertExit(cli(DeadLetters.TOKEN, "suppressions", "remove", address), 2);
     }
 
+    // A relay's reply text and an operator's reason reach the table; ESC sequences could clear or retitle the operator's
+    // terminal, C1 CSI (U+009B) does the same on terminals that read it, a bidi override (U+202E) reorders what is shown.
+    @Test
+    void tablesAndJsonLinesShowControlAndBidiCharactersEscapedNeverRaw() throws Exception {
+        String team = "cli-" + UUID.randomUUID();
+        String spam = "spam-" + UUID.randomUUID() + "@cli.example";
+        // What reaches us of a reply: the SMTP stack drops ESC from reply lines, but passes DEL.
+        smtp.replyToData(spam, "554 5.7.1 rejected\u007f[2J");
+        String id = Events.uniqueId("cli");
+        kafka.send(REQUESTS, id, event(id, "order-confirmation", team, spam));
+        awaitEntry(id);
+
+        Run table = cli(DeadLetters.TOKEN, "list", "--event-id", id);
+        assertExit(table, 0);
+        assertThat(table.out()).contains("554 5.7.1 rejected\\x7f[2J");
+        assertNoRawControls(table.out());
+
+        String address = "cli-reason-" + UUID.randomUUID() + "@cli.example";
+        String reason = "a\u001b[31m\u202eb\u009bc\u2028d\u2066e\u2069";
+        DeadLetters.ops().contentType("application/json").body(Map.of("address", address, "reason", reason))
+                .post("/ops/suppressions").then().statusCode(200);
+        Run suppressions = cli(DeadLetters.TOKEN, "suppressions", "list");
+        assertExit(suppressions, 0);
+        assertThat(suppressions.out()).contains("a\\x1b[31m\\u202eb\\u009bc\\u2028d\\u2066e\\u2069");
+        assertNoRawControls(suppressions.out());
+
+        // JSON escapes C0 controls anyway; DEL, C1, bidi and line separators get \\u escapes too, the same string once parsed.
+        Run lines = cli(DeadLetters.TOKEN, "--json", "suppressions", "list");
+        assertExit(lines, 0);
+        assertNoRawControls(lines.out());
+        assertThat(lines.out().lines().map(line -> readTree(line).path("reason").asText())).contains(reason);
+        Run show = cli(DeadLetters.TOKEN, "show", awaitEntry(id));
+        assertExit(show, 0);
+        assertNoRawControls(show.out());
+        assertThat(show.out()).contains("rejected\\u007f[2J");
+    }
+
+    private static void assertNoRawControls(String output) {
+        assertThat(output.codePoints().filter(c -> c != '\n' && (Character.getType(c) == Character.CONTROL
+                || c == 0x2028 || c == 0x2029 || c == 0x061c || c == 0x200e || c == 0x200f || c >= 0x202a && c <= 0x202e
+                || c >= 0x2066 && c <= 0x2069)).mapToObj(c -> String.format("U+%04X", c)).toList())
+                .as("raw control or bidi characters in%n%s", output).isEmpty();
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode readTree(String line) {
+        try {
+            return json.readTree(line);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void assertExit(Run run, int code) {
         assertThat(run.exit()).as("%s", run).isEqualTo(code);
     }

@@ -25,6 +25,8 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -294,6 +296,34 @@ class DlqOperationsTest extends PipelineTestSupport {
         String again = send(address);
         await().atMost(PATIENCE).until(() -> smtp.firstFor(address).isPresent());
         assertThat(again).isNotEqualTo(id);
+    }
+
+    // The list is keyed by the normalised mailbox: an operator's spelling of an address still stops mail to it.
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "ADA-%s@Example.COM", "<ADA-%s@example.com>", "ada-%s@example.com.", "\"ada-%s\"@example.com",
+            " ada-%s@EXAMPLE.com ", "ada-%s@b\u00fccher.example" })
+    void anAddressSuppressedInAnotherSpellingIsSuppressedAtDelivery(String spelling) {
+        String tag = UUID.randomUUID().toString();
+        String suppressed = String.format(spelling, tag);
+        String recipient = "ada-" + tag + (spelling.contains("cher") ? "@xn--bcher-kva.example" : "@example.com");
+        ops().contentType(ContentType.JSON).body(Map.of("address", suppressed, "reason", "asked to stop")).post("/ops/suppressions")
+                .then().statusCode(200).body("suppressed", equalTo(recipient));
+
+        String id = send(recipient);
+        await().atMost(PATIENCE).until(() -> kafka.readAll("email.events").stream()
+                .anyMatch(r -> id.equals(r.key()) && r.value().contains("\"suppressed\"")));
+        assertThat(smtp.receivedFor(recipient)).isEmpty();
+        ops().delete("/ops/suppressions/" + suppressed.strip()).then().statusCode(200).body("removed", equalTo(recipient));
+    }
+
+    // An entry that could never match a recipient would look like protection and protect no one.
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = { "\"Ada\" <ada@example.com>", "Ada Lovelace <ada@example.com>", "ada@example.com, bob@example.com",
+            "team: ada@example.com;", "<@relay.example:ada@example.com>", "j\u00fcrgen@example.com", "ada@", "@example.com",
+            "ada", "ada@exa_mple.com", "ada@example..com", "\"a\"b\"@example.com", "" })
+    void anAddressThatCanNeverMatchARecipientIsRefused(String address) {
+        ops().contentType(ContentType.JSON).body(Map.of("address", address)).post("/ops/suppressions")
+                .then().statusCode(400).body("error", org.hamcrest.Matchers.containsString("address"));
     }
 
     private static Response replay(Map<String, ?> body) {
