@@ -55,8 +55,11 @@ class InboxSourceTest {
         String name = "bad-" + System.nanoTime() + ".json";
         dropAtomically(name, "{\"id\": \"x\", \"template\": \"order-confirmation\", \"to\": \"not an address\"}");
 
-        Path sidecar = inbox.resolve(".failed").resolve(name + ".error.json");
-        await().atMost(DELIVERY).until(() -> Files.exists(sidecar) && Files.exists(inbox.resolve(".failed").resolve(name)));
+        Path failed = inbox.resolve(".failed");
+        await().atMost(DELIVERY).until(() -> failedCopies(failed, name).size() == 1);
+        Path copy = failedCopies(failed, name).get(0);
+        Path sidecar = copy.resolveSibling(copy.getFileName() + ".error.json");
+        await().atMost(DELIVERY).until(() -> Files.exists(sidecar));
         JsonNode error = new ObjectMapper().readTree(sidecar.toFile());
         assertThat(error.at("/error/code").asText()).isEqualTo("invalid-address");
         assertThat(error.at("/error/field").asText()).isEqualTo("to");
