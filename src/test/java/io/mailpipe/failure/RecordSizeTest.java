@@ -1,13 +1,16 @@
 package io.mailpipe.failure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,6 +28,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
 
 /**
  * Mailpipe's producers may write records of at most 20,000 bytes while events of up to 32 KiB are accepted: a dead
@@ -81,13 +85,18 @@ class RecordSizeTest extends PipelineTestSupport {
         kafka.send(REQUESTS, "next", Events.orderConfirmation(Events.uniqueId("after-big"), next));
 
         await().atMost(DELIVERY).until(() -> smtp.firstFor(next).isPresent());
-        JsonNode envelope = json.readTree(awaitRecord("email.dlq.permanent", id).value());
+        ConsumerRecord<String, String> dead = awaitRecord("email.dlq.permanent", id);
+        JsonNode envelope = json.readTree(dead.value());
         assertThat(envelope.at("/failure/recipients/0").asText()).isEqualTo(recipient);
         assertThat(envelope.at("/failure/code").asInt()).isEqualTo(550);
         assertThat(envelope.at("/payloadTruncated").asBoolean()).isTrue();
         assertThat(envelope.at("/payloadBytes").asInt()).isGreaterThan(LIMIT);
         assertThat(envelope.at("/event/id").asText()).isEqualTo(id);
         assertThat(envelope.at("/event/data").isMissingNode()).isTrue();
+        // What is left of the event could never be sent: the entry cannot be replayed.
+        given().auth().oauth2("test-ops-token").contentType(ContentType.JSON)
+                .body(Map.of("ids", List.of(dead.topic() + ":" + dead.partition() + ":" + dead.offset())))
+                .post("/ops/dlq/replay").then().body("results[0].result", equalTo("refused"));
     }
 
     @Test
