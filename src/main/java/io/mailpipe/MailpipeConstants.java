@@ -1,5 +1,7 @@
 package io.mailpipe;
 
+import org.apache.camel.Exchange;
+
 /**
  * Names shared by routes, beans and YAML routes. Our header names never start with {@code Camel} (Camel filters those);
  * exchange properties carry state a Kafka record header must never be able to set.
@@ -47,6 +49,13 @@ public final class MailpipeConstants {
 
     /** Header of a replayed request: the dead-letter entry it came from (the pipeline drops it before sending). */
     public static final String REPLAY_OF = "mailpipe-replay-of";
+
+    /**
+     * Camel's redelivery bookkeeping, kept wherever inbound headers are stripped: Camel counts attempts in these
+     * headers, and without them a failing exchange would be redelivered from attempt one, forever.
+     */
+    public static final String[] REDELIVERY_HEADERS = { Exchange.REDELIVERED, Exchange.REDELIVERY_COUNTER,
+            Exchange.REDELIVERY_MAX_COUNTER };
 
     /** Entry point of the pipeline: validate, render, deliver. */
     public static final String SEND = "direct:mailpipe-send";

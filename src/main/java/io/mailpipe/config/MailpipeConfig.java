@@ -181,7 +181,10 @@ public interface MailpipeConfig {
         @WithDefault("2")
         int inProcessRetries();
 
-        /** Back-off before the first quick retry; doubles each time, with jitter. */
+        /**
+         * Back-off before the first quick retry; doubles each time, with jitter. Also before the first of the 3 quick
+         * tries of an event whose handling threw an unexpected exception, before it is dead-lettered as internal-error.
+         */
         @WithDefault("500ms")
         Duration inProcessBackoff();
 

@@ -24,7 +24,7 @@ public class DeliverRoutes extends RouteBuilder {
         from(MailpipeConstants.DELIVER).routeId("deliver-smtp")
                 .errorHandler(noErrorHandler())
                 // camel-mail lets headers such as To, Subject or mail.smtp.* override the message and the session.
-                .removeHeaders("*").id("deliver-strip-headers")
+                .removeHeaders("*", MailpipeConstants.REDELIVERY_HEADERS).id("deliver-strip-headers")
                 .process(step::admit).id("deliver-admit")
                 .filter(exchangeProperty(DeliveryStep.SEND_NEEDED))
                     .doTry()

@@ -17,6 +17,7 @@ import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.state.CompactedTopicMap;
 import io.mailpipe.state.InFlightLimit;
 import io.mailpipe.state.KafkaClientSettings;
+import io.mailpipe.state.KafkaWriteException;
 import io.quarkus.runtime.Startup;
 
 /**
@@ -47,17 +48,17 @@ public class DeliveryLedger {
      * Waits until fewer than {@code mailpipe.idempotency.max-unacknowledged} entries await Kafka's acknowledgement, so
      * that a crash cannot lose more; a sender calls it before each send.
      *
-     * @throws IllegalStateException when Kafka acknowledged none within {@code mailpipe.delivery.max-wait}
+     * @throws KafkaWriteException when Kafka acknowledged none within {@code mailpipe.delivery.max-wait}
      */
     public void awaitRoomToSend() {
         try {
             if (!unacknowledged.awaitRoom(maxWait)) {
-                throw new IllegalStateException("Kafka has not acknowledged " + unacknowledged.inFlight()
+                throw new KafkaWriteException("Kafka has not acknowledged " + unacknowledged.inFlight()
                         + " delivery ledger entries within " + maxWait + "; the message goes back to its source");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for Kafka to acknowledge ledger entries", e);
+            throw new KafkaWriteException("Interrupted while waiting for Kafka to acknowledge ledger entries", e);
         }
     }
 

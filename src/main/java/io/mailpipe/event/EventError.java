@@ -27,7 +27,9 @@ public enum EventError {
     HEADER_NOT_ALLOWED("header-not-allowed"),
     RESERVED_HEADER("reserved-header"),
     UNKNOWN_CID("unknown-cid"),
-    UNREFERENCED_INLINE("unreferenced-inline");
+    UNREFERENCED_INLINE("unreferenced-inline"),
+    /** Not the event's fault as far as anyone knows: processing it failed, again and again, for an unforeseen reason. */
+    INTERNAL_ERROR("internal-error");
 
     private final String code;
 

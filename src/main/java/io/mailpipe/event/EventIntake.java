@@ -20,10 +20,14 @@ public class EventIntake {
 
     /** Inbound headers (Kafka record headers among them) must not reach the mail endpoint, which reads To, Subject... */
     public void capture(Exchange exchange) {
+        if (exchange.getProperty(MailpipeConstants.PAYLOAD) != null) {
+            // A redelivery: the body is what the failed attempt left, its headers are gone; keep the first capture.
+            return;
+        }
         byte[] payload = exchange.getMessage().getBody(byte[].class);
         exchange.setProperty(MailpipeConstants.PAYLOAD, payload == null ? EMPTY : payload);
         exchange.setProperty(MailpipeConstants.SOURCE, EventSource.of(exchange.getMessage()));
-        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().removeHeaders("*", MailpipeConstants.REDELIVERY_HEADERS);
     }
 
     public void parse(Exchange exchange) {

@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.event.EmailEvent;
+import io.mailpipe.event.EventError;
 import io.mailpipe.event.EventSource;
 import io.mailpipe.event.InvalidEventException;
 
@@ -41,35 +42,66 @@ public class FailureRecords {
 
     private static final Logger LOG = Logger.getLogger("deliver-smtp");
 
+    /** Longest exception message kept on a dead letter. */
+    private static final int MAX_MESSAGE_CHARS = 2000;
+    /** Most bytes of a cut payload kept as its head. */
+    private static final int MAX_HEAD_BYTES = 8192;
+
     private final ObjectMapper mapper;
     private final MailpipeConfig.Topic topics;
     private final MailpipeConfig.Retry retry;
+    private final RecordLimit limit;
 
-    public FailureRecords(ObjectMapper mapper, MailpipeConfig config) {
+    public FailureRecords(ObjectMapper mapper, MailpipeConfig config, RecordLimit limit) {
         this.mapper = mapper;
         this.topics = config.topic();
         this.retry = config.retry();
+        this.limit = limit;
     }
 
     /** An event that can never become an email: a dead letter with the payload byte for byte, and its outcome. */
     public List<ChannelRecord> invalid(Exchange exchange) {
         InvalidEventException error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidEventException.class);
+        return rejected(exchange, "invalid", error.toMap());
+    }
+
+    /**
+     * An event whose processing failed again and again for a reason nobody foresaw (a bug, input no rule catches): a
+     * dead letter on the invalid channel with code {@code internal-error} and the exception, and its outcome, so that
+     * its source moves on. Records the failed attempts queued (deliveries the server accepted) are kept.
+     */
+    public List<ChannelRecord> internalError(Exchange exchange, Throwable failure) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", EventError.INTERNAL_ERROR.code());
+        error.put("field", null);
+        error.put("exception", failure.getClass().getName());
+        error.put("message", cap(String.valueOf(failure.getMessage())));
+        return rejected(exchange, "internal", error);
+    }
+
+    private List<ChannelRecord> rejected(Exchange exchange, String failureClass, Map<String, Object> error) {
         byte[] payload = exchange.getProperty(MailpipeConstants.PAYLOAD, byte[].class);
+        payload = payload == null ? new byte[0] : payload;
         Map<String, Object> envelope = new LinkedHashMap<>();
-        envelope.put("error", error.toMap());
+        envelope.put("error", error);
         envelope.put("source", source(exchange));
         envelope.put("failedAt", Instant.now().toString());
         putPayload(envelope, payload);
 
         String key = String.valueOf(source(exchange).getOrDefault("key", ""));
-        Map<String, String> headers = Map.of(MailpipeConstants.FAILURE_CLASS, "invalid", MailpipeConstants.ERROR_CODE, error.error().code());
+        String code = String.valueOf(error.get("code"));
+        Map<String, String> headers = Map.of(MailpipeConstants.FAILURE_CLASS, failureClass, MailpipeConstants.ERROR_CODE, code);
         Map<String, Object> outcome = new LinkedHashMap<>();
+        EmailEvent event = event(exchange);
+        if (event != null) {
+            outcome.put("eventId", event.id());
+        }
         outcome.put("outcome", "invalid");
-        outcome.put("code", error.error().code());
-        outcome.put("message", error.getMessage());
+        outcome.put("code", code);
+        outcome.put("message", error.get("message"));
         outcome.put("source", source(exchange));
         outcome.put("at", Instant.now().toString());
-        return List.of(new ChannelRecord(topics.dlqInvalid(), key, json(envelope), headers),
+        return List.of(new ChannelRecord(topics.dlqInvalid(), key, fitted(envelope, key, headers, payload, null), headers),
                 new ChannelRecord(topics.events(), key, json(outcome), Map.of(MailpipeConstants.OUTCOME, "invalid"), outcome));
     }
 
@@ -102,8 +134,15 @@ public class FailureRecords {
                 records.add(deadLetter(exchange, failure, state, topics.dlqExpired(), "expired"));
                 failure.recipients().forEach(r -> records.add(outcome(exchange, r, "expired", failure)));
             } else {
-                records.add(retryRecord(exchange, failure, state));
-                failure.recipients().forEach(r -> records.add(outcome(exchange, r, "deferred", failure)));
+                ChannelRecord retryRecord = retryRecord(exchange, failure, state);
+                if (limit.fits(retryRecord)) {
+                    records.add(retryRecord);
+                    failure.recipients().forEach(r -> records.add(outcome(exchange, r, "deferred", failure)));
+                } else {
+                    // The producer would refuse it on every attempt: a dead letter, never a loop.
+                    records.add(deadLetter(exchange, failure, state, topics.dlqPermanent(), failure.failureClass().label(), true));
+                    failure.recipients().forEach(r -> records.add(outcome(exchange, r, "bounced", failure)));
+                }
             }
             return records;
         }
@@ -120,6 +159,11 @@ public class FailureRecords {
     }
 
     private ChannelRecord deadLetter(Exchange exchange, SmtpFailure failure, RetryState state, String topic, String failureClass) {
+        return deadLetter(exchange, failure, state, topic, failureClass, false);
+    }
+
+    private ChannelRecord deadLetter(Exchange exchange, SmtpFailure failure, RetryState state, String topic, String failureClass,
+            boolean retryRecordTooLarge) {
         EmailEvent event = event(exchange);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("class", failureClass);
@@ -133,10 +177,17 @@ public class FailureRecords {
         details.put("lastFailedAt", Instant.now().toString());
         details.put("possibleDuplicate", state.possibleDuplicate());
         details.put("source", source(exchange));
+        if (retryRecordTooLarge) {
+            details.put("retryRecordTooLarge", true);
+        }
+        ObjectNode narrowed = narrowedEvent(exchange, failure.recipients());
         Map<String, Object> envelope = new LinkedHashMap<>();
-        envelope.put("event", narrowedEvent(exchange, failure.recipients()));
+        envelope.put("event", narrowed);
         envelope.put("failure", details);
-        return new ChannelRecord(topic, event.id(), json(envelope), failureHeaders(event, failure, failureClass));
+        Map<String, String> headers = failureHeaders(event, failure, failureClass);
+        ObjectNode stub = mapper.createObjectNode().put("id", event.id()).put("template", event.template());
+        return new ChannelRecord(topic, event.id(), fitted(envelope, event.id(), headers, json(narrowed).getBytes(StandardCharsets.UTF_8), stub),
+                headers);
     }
 
     private ChannelRecord retryRecord(Exchange exchange, SmtpFailure failure, RetryState state) {
@@ -236,6 +287,40 @@ public class FailureRecords {
     private static Map<String, Object> source(Exchange exchange) {
         EventSource source = exchange.getProperty(MailpipeConstants.SOURCE, EventSource.class);
         return source == null ? Map.of("kind", "unknown") : source.toMap();
+    }
+
+    /**
+     * The envelope as JSON, unless it would not fit in one record: then its payload (or event) is cut to its first bytes,
+     * with the original's size and SHA-256, flagged {@code payloadTruncated}. The failure itself is always kept.
+     */
+    private String fitted(Map<String, Object> envelope, String key, Map<String, String> headers, byte[] whole, ObjectNode stub) {
+        String json = json(envelope);
+        int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+        int budget = limit.valueBudget(key, headers);
+        if (bytes <= budget) {
+            return json;
+        }
+        envelope.remove("payload");
+        envelope.remove("payloadBase64");
+        if (stub != null) {
+            envelope.put("event", stub);
+        }
+        envelope.put("payloadTruncated", true);
+        envelope.put("payloadBytes", whole.length);
+        envelope.put("payloadSha256", RecordLimit.sha256(whole));
+        // JSON escapes a control character in six bytes: a head of room / 6 bytes fits whatever it holds.
+        int room = budget - json(envelope).getBytes(StandardCharsets.UTF_8).length - 32;
+        int head = Math.min(MAX_HEAD_BYTES, Math.min(whole.length, room / 6));
+        if (head > 0) {
+            envelope.put("payloadHead", new String(whole, 0, head, StandardCharsets.UTF_8));
+        }
+        LOG.warnf("A dead letter of %d bytes is over the record limit; its payload is cut to %d bytes (sha256 kept)",
+                bytes, Math.max(head, 0));
+        return json(envelope);
+    }
+
+    private static String cap(String message) {
+        return message.length() <= MAX_MESSAGE_CHARS ? message : message.substring(0, MAX_MESSAGE_CHARS) + "...";
     }
 
     private static void putPayload(Map<String, Object> envelope, byte[] payload) {

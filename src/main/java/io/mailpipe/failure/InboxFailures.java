@@ -17,12 +17,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.deliver.SmtpUnavailableException;
+import io.mailpipe.event.EventError;
 import io.mailpipe.event.EventSource;
 import io.mailpipe.event.InvalidEventException;
 
 /**
- * Explains a failed inbox file: next to the file that the file endpoint moves to {@code .failed}, a
- * {@code <name>.error.json} sidecar says why, so an operator can fix and drop it back into the inbox.
+ * Explains a failed inbox file: next to the file that the file endpoint moves to {@code .failed} under a name of its
+ * own ({@code <name>-<exchange id>.json}, so a second failing file of the same name erases nothing), a
+ * {@code <that name>.error.json} sidecar says why, so an operator can fix and drop it back into the inbox.
  */
 @ApplicationScoped
 public class InboxFailures {
@@ -44,6 +46,14 @@ public class InboxFailures {
         return Path.of(String.valueOf(file)).getFileName().toString();
     }
 
+    /** The name the file gets in {@code .failed}: the same as {@code moveFailed} in {@code routes/inbox-files.yaml}. */
+    static String failedName(String fileName, Exchange exchange) {
+        int dot = fileName.lastIndexOf('.');
+        String stem = dot < 0 ? fileName : fileName.substring(0, dot);
+        String ext = dot < 0 ? "" : fileName.substring(dot + 1);
+        return stem + "-" + exchange.getExchangeId() + "." + ext;
+    }
+
     public void explain(Exchange exchange) throws IOException {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String fileName = fileName(exchange);
@@ -52,8 +62,12 @@ public class InboxFailures {
             error.put("class", "invalid");
             error.put("code", invalid.error().code());
             error.put("field", invalid.field());
+        } else if (failure instanceof SmtpUnavailableException) {
+            error.put("class", "smtp-unavailable");
         } else {
-            error.put("class", failure instanceof SmtpUnavailableException ? "smtp-unavailable" : "internal");
+            error.put("class", "internal");
+            error.put("code", EventError.INTERNAL_ERROR.code());
+            error.put("exception", failure.getClass().getName());
         }
         error.put("message", String.valueOf(failure.getMessage()));
         Map<String, Object> sidecar = new LinkedHashMap<>();
@@ -62,7 +76,7 @@ public class InboxFailures {
         sidecar.put("failedAt", Instant.now().toString());
 
         Files.createDirectories(failedDir);
-        Files.writeString(failedDir.resolve(fileName + ".error.json"), mapper.writerWithDefaultPrettyPrinter().writeValueAsString(sidecar));
+        Files.writeString(failedDir.resolve(failedName(fileName, exchange) + ".error.json"), mapper.writerWithDefaultPrettyPrinter().writeValueAsString(sidecar));
         LOG.warnf("Inbox file %s moves to %s: %s %s", fileName, FAILED_FOLDER, error.get("class"), error.getOrDefault("code", ""));
     }
 }

@@ -34,9 +34,11 @@ public class RecordPublisher {
 
     private final KafkaProducer<String, String> producer;
     private final OutcomeReporter reporter;
+    private final RecordLimit limit;
 
-    public RecordPublisher(Config config, OutcomeReporter reporter) {
+    public RecordPublisher(Config config, OutcomeReporter reporter, RecordLimit limit) {
         this.reporter = reporter;
+        this.limit = limit;
         Properties props = KafkaClientSettings.from(config);
         props.setProperty(ProducerConfig.ACKS_CONFIG, "all");
         props.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -47,7 +49,9 @@ public class RecordPublisher {
 
     /** Sends the records queued with {@link PublishRoutes#add} and hands their acknowledgements to the exchange. */
     public void sendQueued(Exchange exchange) {
-        List<ChannelRecord> queued = ExchangeLists.take(exchange, MailpipeConstants.RECORDS);
+        // A record the producer refuses as too large would be refused on every attempt: cut it first.
+        List<ChannelRecord> queued = ExchangeLists.<ChannelRecord> take(exchange, MailpipeConstants.RECORDS).stream()
+                .map(limit::fitted).toList();
         PendingWrites.add(exchange, queued.stream().map(r -> producer.send(toProducerRecord(r))).toList());
         ExchangeLists.append(exchange, WRITTEN, queued);
     }

@@ -45,6 +45,10 @@ public class DlqReplayer {
 
     /** The event a replay would send, with {@code set} applied; refuses what cannot be corrected. */
     public byte[] payload(DlqEntry entry, ObjectNode set) {
+        if (entry.envelope().path("payloadTruncated").asBoolean()) {
+            throw new ReplayRefusedException("the dead letter keeps only the head of its payload (it was over the record size);"
+                    + " send the event again from its source");
+        }
         byte[] original = original(entry);
         if (set == null || set.isEmpty()) {
             return original;
@@ -70,7 +74,9 @@ public class DlqReplayer {
     public void replay(DlqEntry entry, ObjectNode set) {
         byte[] payload = payload(entry, set);
         if (entry.channel() == DlqChannel.INBOX) {
-            backToInbox(entry.id().substring("file:".length()), payload);
+            // Under the name it came with, not the unique one .failed gave it, so names do not grow with each replay.
+            String failedName = entry.id().substring("file:".length());
+            backToInbox(failedName, entry.envelope().path("file").asText(failedName), payload);
         } else {
             producer.send(requests, entry.replayKey(), payload, Map.of(MailpipeConstants.REPLAY_OF, entry.id()));
         }
@@ -92,8 +98,8 @@ public class DlqReplayer {
     }
 
     /** Written under a name the inbox ignores, then renamed, so the inbox never reads a half-written file. */
-    private void backToInbox(String name, byte[] payload) {
-        List<Path> failed = reader.filesOf(name);
+    private void backToInbox(String failedName, String name, byte[] payload) {
+        List<Path> failed = reader.filesOf(failedName);
         try {
             Path temp = inbox.resolve(name + ".replay.tmp");
             Files.write(temp, payload);

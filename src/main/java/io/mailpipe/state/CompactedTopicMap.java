@@ -161,10 +161,10 @@ public final class CompactedTopicMap implements AutoCloseable {
         try {
             producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Cannot write to topic " + topic + ": " + e.getMessage(), e);
+            throw new KafkaWriteException("Cannot write to topic " + topic + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            throw new KafkaWriteException("Interrupted while writing to topic " + topic, e);
         }
     }
 

@@ -45,7 +45,7 @@ public final class PendingWrites {
     /**
      * Waits until every write of the exchange is acknowledged, and forgets them.
      *
-     * @throws IllegalStateException when one failed or took longer than 30 s: its record may be missing
+     * @throws KafkaWriteException when one failed or took longer than 30 s: its record may be missing
      */
     public static void await(Exchange exchange) {
         List<Future<?>> pending = ExchangeLists.take(exchange, PROPERTY);
@@ -53,10 +53,10 @@ public final class PendingWrites {
             try {
                 write.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (ExecutionException | TimeoutException e) {
-                throw new IllegalStateException("A Kafka write was not acknowledged: " + e.getMessage(), e);
+                throw new KafkaWriteException("A Kafka write was not acknowledged: " + e.getMessage(), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for Kafka", e);
+                throw new KafkaWriteException("Interrupted while waiting for Kafka", e);
             }
         }
     }

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
@@ -257,19 +258,23 @@ class DlqOperationsTest extends PipelineTestSupport {
         Files.writeString(temp, event(id, "order-confirmaton", team, rcpt));
         Files.move(temp, inbox.resolve(name));
         Map<String, Object> first = awaitFileEntry(id, Instant.EPOCH);
-        assertThat(first.get("id")).isEqualTo("file:" + name);
+        String stem = name.substring(0, name.length() - ".json".length());
+        assertThat((String) first.get("id")).as("each failure gets a name of its own in .failed").startsWith("file:" + stem + "-");
         assertThat(first.get("code")).isEqualTo("unknown-template");
 
-        replay(Map.of("ids", List.of("file:" + name))).then().statusCode(200).body("results[0].result", equalTo("replayed"));
+        replay(Map.of("ids", List.of(first.get("id")))).then().statusCode(200).body("results[0].result", equalTo("replayed"));
         Map<String, Object> again = awaitFileEntry(id, Instant.parse((String) first.get("at")));
-        assertThat(again.get("state")).as("a file that fails again is a new failure under the same name").isEqualTo("open");
+        assertThat(again.get("state")).as("a file that fails again is a new failure").isEqualTo("open");
+        assertThat((String) again.get("id")).as("replayed under its own name, failed under a new one")
+                .isNotEqualTo(first.get("id")).matches(Pattern.quote("file:" + stem + "-") + "[0-9A-F]+-[0-9A-F]+\\.json");
 
-        replay(Map.of("ids", List.of("file:" + name), "set", Map.of("template", "order-confirmation")))
+        replay(Map.of("ids", List.of(again.get("id")), "set", Map.of("template", "order-confirmation")))
                 .then().statusCode(200).body("results[0].result", equalTo("replayed"));
         await().atMost(PATIENCE).until(() -> smtp.firstFor(rcpt).isPresent());
         await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve(".done").resolve(name)));
-        assertThat(inbox.resolve(".failed").resolve(name + ".error.json")).doesNotExist();
-        replay(Map.of("ids", List.of("file:" + name))).then().statusCode(409).body("results[0].result", equalTo("not-found"));
+        String failedName = ((String) again.get("id")).substring("file:".length());
+        assertThat(inbox.resolve(".failed").resolve(failedName + ".error.json")).doesNotExist();
+        replay(Map.of("ids", List.of(again.get("id")))).then().statusCode(409).body("results[0].result", equalTo("not-found"));
     }
 
     /** The inbox entry of this event once it failed after {@code after}. */
