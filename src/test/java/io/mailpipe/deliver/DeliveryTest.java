@@ -291,25 +291,23 @@ class DeliveryTest extends PipelineTestSupport {
     void outageOfThirtySecondsDuringAStreamDeadLettersNoneAndResendsOnlyWhatWasOnTheWireFlaggedPossibleDuplicate() throws Exception {
         Map<String, String> recipientOf = new LinkedHashMap<>();
         Set<String> ids = recipientOf.keySet();
-        int dataBefore = 0;
+        int heldBefore = smtp.held();
         CompletableFuture<Void> stopped = null;
         for (int i = 0; i < 200; i++) {
             if (i == 50) {
                 // From here the server holds each message it read whole, its final dot unanswered...
                 smtp.holdData();
-                dataBefore = smtp.dataStarted();
             }
-            if (stopped == null && i > 50 && smtp.dataStarted() > dataBefore) {
-                // ...and dies while one is on the wire (stop() returns once the sessions it cut off have ended).
-                stopped = CompletableFuture.runAsync(smtp::stop);
+            if (stopped == null && smtp.held() > heldBefore) {
+                // ...and dies while one is held, at once: held past the read timeout, it would be a slow server instead.
+                stopped = stopInBackground();
             }
             String rcpt = Events.uniqueRecipient("stream-");
             recipientOf.put(send(rcpt), rcpt);
         }
         if (stopped == null) {
-            int before = dataBefore;
-            await().atMost(PATIENCE).until(() -> smtp.dataStarted() > before);
-            stopped = CompletableFuture.runAsync(smtp::stop);
+            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(10)).until(() -> smtp.held() > heldBefore);
+            stopped = stopInBackground();
         }
         // The sender lost the connection after the final dot; only then does the server keep the messages it held.
         await().atMost(PATIENCE).until(() -> kafka.readAll("email.retry").stream().anyMatch(r -> ids.contains(r.key())));
@@ -375,6 +373,16 @@ class DeliveryTest extends PipelineTestSupport {
     private List<JsonNode> outcomes(String id, String recipient) {
         Predicate<JsonNode> forRecipient = n -> recipient == null || recipient.equals(n.get("recipient").asText());
         return recordsFor("email.events", id).stream().map(r -> parse(r.value())).filter(forRecipient).toList();
+    }
+
+    /** Stops the server on a thread of its own: stop() returns only once the sessions it cut off have ended. */
+    private CompletableFuture<Void> stopInBackground() {
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        new Thread(() -> {
+            smtp.stop();
+            stopped.complete(null);
+        }, "smtp-stop").start();
+        return stopped;
     }
 
     /** The dead letters of any of these events, on every SMTP dead-letter channel. */
