@@ -16,6 +16,12 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -32,6 +38,7 @@ import org.junit.jupiter.api.Test;
 import io.mailpipe.testing.Events;
 import io.mailpipe.testing.KafkaBrokerProcess;
 import io.mailpipe.testing.KafkaTestClient;
+import io.mailpipe.testing.Pacer;
 import io.mailpipe.testing.TestCertificates;
 import io.mailpipe.testing.TestSmtpServer;
 
@@ -73,6 +80,9 @@ class ChaosIT {
     private final Map<String, String> recipientOf = new ConcurrentHashMap<>();
     private final List<String> hostileKeys = new ArrayList<>();
     private int kills;
+    /** Ends each fault on time, whatever the test thread is waiting for meanwhile. */
+    private final ScheduledExecutorService faults = Executors.newScheduledThreadPool(2);
+    private final List<AutoCloseable> closeAfterwards = new ArrayList<>();
 
     @BeforeEach
     void startServers() throws Exception {
@@ -111,7 +121,11 @@ class ChaosIT {
 
     @AfterEach
     void stopServers() throws Exception {
+        faults.shutdownNow();
         mailpipe.stopIfRunning();
+        for (AutoCloseable c : closeAfterwards) {
+            c.close();
+        }
         tally.close();
         kafka.close();
         smtp.stop();
@@ -121,37 +135,47 @@ class ChaosIT {
     @Test
     void everyEventEndsInExactlyOneKnownStateUnderFaults() throws Exception {
         long started = System.nanoTime();
-        Thread stream = new Thread(this::produceStream, "chaos-stream");
-        stream.start();
+        Pacer stream = produceStream();
 
-        pause(Duration.ofSeconds(5));
+        // Each fault ends on the clock; meanwhile the test waits until the running process shows the fault's effect.
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> !tally.catchUp().isEmpty());
         killAndRestart();
         mark("SMTP stopped");
         smtp.stop();
-        pause(outage.dividedBy(2));
+        ScheduledFuture<?> outageOver = faults.schedule(() -> {
+            mark("SMTP started");
+            smtp.start();
+        }, outage.toNanos(), TimeUnit.NANOSECONDS);
+        awaitSmtpFailure("transient", outage);
         killAndRestart();
-        pause(outage.dividedBy(2));
-        mark("SMTP started, hostile burst, 421 at MAIL FROM");
-        smtp.start();
+        awaitEnd(outageOver, outage);
+        mark("hostile burst, 421 at MAIL FROM");
         produceHostileBurst();
         smtp.replyToSender("421 4.7.0 Too many connections, slow down");
-        pause(outage);
-        mark("421 over");
-        smtp.replyToSender(null);
+        ScheduledFuture<?> throttleOver = faults.schedule(() -> {
+            mark("421 over");
+            smtp.replyToSender(null);
+        }, outage.toNanos(), TimeUnit.NANOSECONDS);
+        awaitSmtpFailure("throttle", outage);
+        awaitEnd(throttleOver, outage);
         killAndRestart();
         smtp.acceptPassword("rotated-" + PASSWORD);
         // Refused from the moment the new process first tries to log in, so the fault is exercised for the whole 15 s.
         await().atMost(Duration.ofSeconds(60)).until(() -> mailpipe.logged("SMTP credentials refused"));
         mark("AUTH refused");
-        pause(Duration.ofSeconds(15));
-        mark("AUTH accepted again");
-        smtp.acceptPassword(PASSWORD);
+        awaitEnd(faults.schedule(() -> {
+            mark("AUTH accepted again");
+            smtp.acceptPassword(PASSWORD);
+        }, 15, TimeUnit.SECONDS), Duration.ofSeconds(15));
         mark("Kafka broker stopped");
         broker.stop();
-        pause(Duration.ofSeconds(10));
-        broker.start();
-        mark("Kafka broker started");
-        stream.join();
+        // start() returns once the broker answers on its old port again.
+        awaitEnd(faults.schedule(() -> {
+            broker.start();
+            mark("Kafka broker started");
+            return null;
+        }, 10, TimeUnit.SECONDS), Duration.ofSeconds(10));
+        stream.awaitDone(Duration.ofSeconds(Long.getLong("chaos.stream-seconds", 90)).plus(accountingTimeout));
         mark("stream produced");
 
         Map<String, String> outcomes = awaitEveryEventAccounted();
@@ -177,20 +201,24 @@ class ChaosIT {
      * they share a key) and bounce itself. Which bounces have settled depends on timing, so the seed fixes the mix of
      * events, not every suppressed event's address.
      */
-    private void produceStream() {
+    private Pacer produceStream() {
         List<String> bouncedIds = new ArrayList<>();
-        long interval = Duration.ofSeconds(Long.getLong("chaos.stream-seconds", 90)).toNanos() / events;
-        long next = System.nanoTime();
-        try (OutcomeTally settled = new OutcomeTally(bootstrap, "email.events", TERMINAL)) {
-            Map<String, String> known = Map.of();
-            for (int i = 0; i < events; i++) {
-                if (i % 50 == 0) {
-                    known = catchUpQuietly(settled, known);
-                }
-                produceStreamEvent(i, bouncedIds, known);
-                next = pace(next, interval);
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Map<String, String>> known = new AtomicReference<>(Map.of());
+        OutcomeTally settled = new OutcomeTally(bootstrap, "email.events", TERMINAL);
+        closeAfterwards.add(settled);
+        Duration interval = Duration.ofSeconds(Long.getLong("chaos.stream-seconds", 90)).dividedBy(events);
+        Pacer stream = Pacer.start("chaos-stream", interval, () -> {
+            int i = next.getAndIncrement();
+            if (i % 50 == 0) {
+                known.set(catchUpQuietly(settled, known.get()));
             }
-        }
+            produceStreamEvent(i, bouncedIds, known.get());
+            return i + 1 < events;
+        });
+        // Stopped before the tally it reads is closed.
+        closeAfterwards.add(0, stream);
+        return stream;
     }
 
     private void produceStreamEvent(int i, List<String> bouncedIds, Map<String, String> known) {
@@ -238,15 +266,6 @@ class ChaosIT {
         } catch (Exception e) {
             return known;
         }
-    }
-
-    /** Waits for the next slot of an evenly paced stream and returns the slot after it. */
-    private static long pace(long next, long interval) {
-        long wait = next + interval - System.nanoTime();
-        if (wait > 0) {
-            pause(Duration.ofNanos(wait));
-        }
-        return next + interval;
     }
 
     private void produceHostileBurst() {
@@ -331,20 +350,30 @@ class ChaosIT {
 
     /** SIGKILL at a random moment within the next two seconds, whatever the process is doing then. */
     private void killAndRestart() throws Exception {
-        pause(Duration.ofMillis(killJitter.nextInt(2000)));
-        mark("SIGKILL");
-        mailpipe.kill();
+        Duration jitter = Duration.ofMillis(killJitter.nextInt(2000));
+        awaitEnd(faults.schedule(() -> {
+            mark("SIGKILL");
+            mailpipe.kill();
+            return null;
+        }, jitter.toNanos(), TimeUnit.NANOSECONDS), jitter.plusSeconds(30));
         kills++;
         mailpipe.start();
         mark("restarted");
     }
 
+    /** Until the running process reports this failure class for its SMTP circuit: the fault reached it. */
+    private void awaitSmtpFailure(String failureClass, Duration within) {
+        await("readiness reports " + failureClass).atMost(within).pollInterval(Duration.ofMillis(500))
+                .until(() -> mailpipe.smtpFailureClass().equals(failureClass));
+    }
+
+    /** Waits for a scheduled step due within {@code due}, and rethrows what it threw. */
+    private static void awaitEnd(Future<?> step, Duration due) throws Exception {
+        step.get(due.plusMinutes(2).toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     /** A line of the fault timeline, to read next to the process logs. */
     private static void mark(String step) {
         System.out.printf("chaos %s %s%n", LocalTime.now(), step);
-    }
-
-    private static void pause(Duration duration) {
-        await().pollDelay(duration).atMost(duration.plusSeconds(1)).until(() -> true);
     }
 }

@@ -1,6 +1,10 @@
 package io.mailpipe.process;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,12 +18,18 @@ import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /** The packaged Mailpipe jar run as a separate process, as production runs it, so tests can kill and restart it. */
 public final class MailpipeProcess {
 
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     /** The heap budget of the throughput targets (README, "Benchmark"); -Dmailpipe.process.jvm-options replaces it. */
     private static final String DEFAULT_JVM_OPTIONS = "-Xmx256m";
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, String> env;
     private final Path logDir;
@@ -115,6 +125,26 @@ public final class MailpipeProcess {
             throw new IllegalStateException("No 'Listening on' in " + log);
         }
         return Integer.parseInt(listening.group(1));
+    }
+
+    /**
+     * The failure class the running process's readiness reports for its SMTP circuit ({@code transient},
+     * {@code throttle}, {@code auth}), empty while it reports none or does not answer.
+     */
+    public String smtpFailureClass() throws IOException, InterruptedException {
+        HttpResponse<String> ready;
+        try {
+            ready = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException notAnswering) {
+            return "";
+        }
+        for (JsonNode check : JSON.readTree(ready.body()).path("checks")) {
+            if (check.path("name").asText().equals("mailpipe-smtp")) {
+                return check.path("data").path("failureClass").asText();
+            }
+        }
+        return "";
     }
 
     private long statusKib(String field) throws IOException {

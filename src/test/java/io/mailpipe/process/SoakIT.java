@@ -10,9 +10,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import io.mailpipe.testing.Events;
 import io.mailpipe.testing.KafkaBrokerProcess;
 import io.mailpipe.testing.KafkaTestClient;
+import io.mailpipe.testing.Pacer;
 import io.mailpipe.testing.TestSmtpServer;
 
 /**
@@ -70,26 +72,24 @@ class SoakIT {
 
     @Test
     void memoryConnectionsAndRetriesStayFlatAtASteadyRate() throws Exception {
-        List<Sample> samples = new ArrayList<>();
-        long produced = 0;
-        long started = System.nanoTime();
-        long intervalNanos = 1_000_000_000L / rate;
-        for (int minute = 1; minute <= length.toMinutes(); minute++) {
-            long minuteEnds = started + Duration.ofMinutes(minute).toNanos();
-            while (System.nanoTime() < minuteEnds) {
-                String id = "soak-" + produced;
-                String rcpt = Events.uniqueRecipient(produced % 10 == 0 ? "soft-" : "ok-");
-                kafka.send("email.requests", id, Events.orderConfirmation(id, rcpt));
-                produced++;
-                long wait = started + produced * intervalNanos - System.nanoTime();
-                if (wait > 0) {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                }
-            }
-            samples.add(sample(minute, produced));
-            System.out.println(samples.get(samples.size() - 1));
+        List<Sample> samples = new CopyOnWriteArrayList<>();
+        AtomicLong produced = new AtomicLong();
+        long total = rate * length.toSeconds();
+        try (Pacer stream = Pacer.start("soak-stream", Duration.ofNanos(1_000_000_000L / rate), () -> {
+            long n = produced.get();
+            String id = "soak-" + n;
+            String rcpt = Events.uniqueRecipient(n % 10 == 0 ? "soft-" : "ok-");
+            kafka.send("email.requests", id, Events.orderConfirmation(id, rcpt));
+            return produced.incrementAndGet() < total;
+        }); Pacer sampler = Pacer.start("soak-sampler", Duration.ofMinutes(1), () -> {
+            Sample sample = sample(samples.size() + 1, produced.get());
+            samples.add(sample);
+            System.out.println(sample);
+            return samples.size() < length.toMinutes();
+        })) {
+            stream.awaitDone(length.plusMinutes(5));
+            sampler.awaitDone(Duration.ofMinutes(2));
         }
-        long total = produced;
         await().atMost(Duration.ofMinutes(5)).until(() -> delivered() >= total);
         print(samples);
 

@@ -2,6 +2,7 @@ package io.mailpipe.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -33,19 +34,23 @@ class InFlightLimitTest {
     void anAcknowledgedWriteWakesTheWaitingCaller() throws Exception {
         InFlightLimit limit = new InFlightLimit(1);
         limit.started();
-        CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Boolean> waiter = new CompletableFuture<>();
+        Thread caller = new Thread(() -> {
             try {
-                return limit.awaitRoom(Duration.ofSeconds(10));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
+                waiter.complete(limit.awaitRoom(Duration.ofSeconds(30)));
+            } catch (Throwable e) {
+                waiter.completeExceptionally(e);
             }
-        });
-        Thread.sleep(100);
+        }, "in-flight-waiter");
+        caller.start();
+        // Only once the caller is parked inside awaitRoom does the acknowledgement below prove a wake-up.
+        await().atMost(Duration.ofSeconds(10)).until(() -> caller.getState() == Thread.State.TIMED_WAITING);
         assertThat(waiter).isNotDone();
 
         limit.finished();
 
-        assertThat(waiter.get(5, TimeUnit.SECONDS)).isTrue();
+        // Well before the caller's own 30 s would run out.
+        assertThat(waiter.get(10, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test

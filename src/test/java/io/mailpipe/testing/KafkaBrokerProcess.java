@@ -11,10 +11,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.awaitility.Awaitility;
 
 /**
  * A single-node KRaft broker in a process of its own (the kafka_2.13 artifact on the test class path), so that a test
@@ -44,7 +47,7 @@ public final class KafkaBrokerProcess {
     }
 
     /** Starts the broker on its data folder and waits until it answers. */
-    public void start() throws IOException, InterruptedException {
+    public void start() throws IOException {
         process = java(List.of("kafka.Kafka", dir.resolve("server.properties").toString()), dir.resolve("broker.log"), true).start();
         awaitReady();
     }
@@ -86,24 +89,24 @@ public final class KafkaBrokerProcess {
         return file;
     }
 
-    private void awaitReady() throws InterruptedException {
+    /** Until the broker answers a metadata request; fails at once when its process ends. */
+    private void awaitReady() {
         Properties props = new Properties();
         props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         try (Admin admin = Admin.create(props)) {
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("The Kafka broker exited; see " + dir.resolve("broker.log"));
-                }
-                try {
-                    admin.describeCluster().nodes().get(2, TimeUnit.SECONDS);
-                    return;
-                } catch (Exception notYet) {
-                    Thread.sleep(200);
-                }
-            }
+            Awaitility.await("the Kafka broker answers (see " + dir.resolve("broker.log") + ")").atMost(Duration.ofSeconds(60))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException("The Kafka broker exited; see " + dir.resolve("broker.log"));
+                        }
+                        try {
+                            admin.describeCluster().nodes().get(2, TimeUnit.SECONDS);
+                            return true;
+                        } catch (ExecutionException | TimeoutException notYet) {
+                            return false;
+                        }
+                    });
         }
-        throw new IllegalStateException("The Kafka broker did not answer within 60 s; see " + dir.resolve("broker.log"));
     }
 
     private static void run(List<String> mainAndArgs, Path log) throws IOException, InterruptedException {

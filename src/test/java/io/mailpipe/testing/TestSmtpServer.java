@@ -51,6 +51,7 @@ public final class TestSmtpServer {
 
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger dataStarted = new AtomicInteger();
+    private final AtomicInteger held = new AtomicInteger();
     private final Map<String, Deque<String>> recipientReplies = new ConcurrentHashMap<>();
     private final Map<String, Deque<String>> dataReplies = new ConcurrentHashMap<>();
     private final Map<String, Deque<Duration>> dataDelays = new ConcurrentHashMap<>();
@@ -232,6 +233,11 @@ public final class TestSmtpServer {
         return dataStarted.get();
     }
 
+    /** How many messages so far were read whole, final dot included, and then held unanswered by {@link #holdData()}. */
+    public int held() {
+        return held.get();
+    }
+
 
     private static void await(CountDownLatch latch) {
         await(latch, Duration.ofSeconds(60));
@@ -278,7 +284,11 @@ public final class TestSmtpServer {
             public String data(InputStream data) throws IOException, RejectException {
                 dataStarted.incrementAndGet();
                 byte[] bytes = data.readAllBytes();
-                await(hold);
+                CountDownLatch latch = hold;
+                if (latch != null) {
+                    held.incrementAndGet();
+                }
+                await(latch);
                 Duration delay = next(dataDelays, to);
                 if (delay == null) {
                     delay = slow.entrySet().stream().filter(e -> to.stream().anyMatch(a -> a.startsWith(e.getKey())))
