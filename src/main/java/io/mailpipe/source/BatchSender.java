@@ -47,8 +47,8 @@ public class BatchSender {
     private final RecordPublisher publisher;
     private final ExecutorService lanes;
     private final int laneCount;
-    /** Per Kafka consumer, the partitions its previous batch rewound and the highest offset it sent there. */
-    private final Map<Consumer<?, ?>, Map<TopicPartition, Long>> rewound = new ConcurrentHashMap<>();
+    /** Per Kafka consumer, what its previous batches left about the partitions they rewound. */
+    private final Map<Consumer<?, ?>, Map<TopicPartition, BatchOffsets.Carry>> rewound = new ConcurrentHashMap<>();
 
     public BatchSender(CamelContext camel, RecordPublisher publisher, MailpipeConfig config) {
         this.camel = camel;
@@ -73,7 +73,8 @@ public class BatchSender {
             String template = batch.getProperty(MailpipeConstants.TEMPLATE, String.class);
             runLanes(records, offsets, template);
             for (int i = 0; i < records.size(); i++) {
-                done[i] = !offsets.stale(i) && records.get(i).getException() == null && writesAcknowledged(records.get(i));
+                done[i] = !offsets.stale(i) && (offsets.alreadyDone(i)
+                        || records.get(i).getException() == null && writesAcknowledged(records.get(i)));
             }
         } catch (RuntimeException e) {
             LOG.errorf(e, "Kafka batch failed; its records are polled again");
@@ -87,7 +88,7 @@ public class BatchSender {
             byLane.add(new ArrayList<>());
         }
         for (int i = 0; i < records.size(); i++) {
-            if (!offsets.stale(i)) {
+            if (!offsets.stale(i) && !offsets.alreadyDone(i)) {
                 Exchange record = records.get(i);
                 if (template != null) {
                     record.setProperty(MailpipeConstants.TEMPLATE, template);
@@ -143,11 +144,11 @@ public class BatchSender {
     /** Commits what is done and rewinds the rest, on the partitions this consumer still owns. */
     private void settle(Consumer<?, ?> consumer, BatchOffsets offsets, boolean[] done, List<Exchange> records) {
         Map<TopicPartition, Long> rewinds = offsets.rewinds(done);
-        Map<TopicPartition, Long> staleAbove = offsets.staleAbove(done);
-        if (staleAbove.isEmpty()) {
+        Map<TopicPartition, BatchOffsets.Carry> carry = offsets.carry(done);
+        if (carry.isEmpty()) {
             rewound.remove(consumer);
         } else {
-            rewound.put(consumer, staleAbove);
+            rewound.put(consumer, carry);
         }
         var owned = consumer.assignment();
         Map<TopicPartition, OffsetAndMetadata> commits = offsets.commits(done).entrySet().stream()

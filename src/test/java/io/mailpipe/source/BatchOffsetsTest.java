@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class BatchOffsetsTest {
 
         assertThat(offsets.commits(done)).containsExactlyInAnyOrderEntriesOf(Map.of(P0, 13L, P1, 7L));
         assertThat(offsets.rewinds(done)).isEmpty();
-        assertThat(offsets.staleAbove(done)).isEmpty();
+        assertThat(offsets.carry(done)).isEmpty();
     }
 
     @Test
@@ -32,7 +33,8 @@ class BatchOffsetsTest {
 
         assertThat(offsets.commits(done)).containsExactlyInAnyOrderEntriesOf(Map.of(P0, 11L, P1, 7L));
         assertThat(offsets.rewinds(done)).containsExactlyInAnyOrderEntriesOf(Map.of(P0, 11L));
-        assertThat(offsets.staleAbove(done)).containsExactlyInAnyOrderEntriesOf(Map.of(P0, 13L));
+        // 12 is done: when the rewind fetches it again it is not sent again.
+        assertThat(offsets.carry(done)).containsExactly(Map.entry(P0, new BatchOffsets.Carry(13, Set.of(12L))));
     }
 
     @Test
@@ -47,7 +49,7 @@ class BatchOffsetsTest {
     @Test
     void recordsFetchedBeforeARewindAreSkippedUntilTheRefetchedOnesArrive() {
         // The previous batch sent P0 up to 13 and rewound it to 11; 14 and 15 were fetched before the rewind.
-        BatchOffsets offsets = new BatchOffsets(positions(P0, 14, 15, 11, 12, 13, 14, P1, 7), Map.of(P0, 13L));
+        BatchOffsets offsets = new BatchOffsets(positions(P0, 14, 15, 11, 12, 13, 14, P1, 7), Map.of(P0, new BatchOffsets.Carry(13, Set.of())));
 
         assertThat(stale(offsets, 7)).containsExactly(true, true, false, false, false, false, false);
         boolean[] done = {false, false, true, true, true, true, true};
@@ -57,24 +59,63 @@ class BatchOffsetsTest {
 
     @Test
     void batchOfOnlyStaleRecordsCommitsAndRewindsNothing() {
-        BatchOffsets offsets = new BatchOffsets(positions(P0, 14, 15), Map.of(P0, 13L));
+        BatchOffsets offsets = new BatchOffsets(positions(P0, 14, 15), Map.of(P0, new BatchOffsets.Carry(13, Set.of())));
         boolean[] done = {false, false};
 
         assertThat(stale(offsets, 2)).containsExactly(true, true);
         assertThat(offsets.commits(done)).isEmpty();
         assertThat(offsets.rewinds(done)).isEmpty();
-        assertThat(offsets.staleAbove(done)).isEmpty();
+        // The refetched records are still to come: the next batch filters stale ones too.
+        assertThat(offsets.carry(done)).containsExactly(Map.entry(P0, new BatchOffsets.Carry(13, Set.of())));
     }
 
     @Test
     void secondRewindCountsOnlyTheRefetchedRecords() {
         // Stale 20..21 from before the first rewind, then the refetched 11..13, of which 12 fails again.
-        BatchOffsets offsets = new BatchOffsets(positions(P0, 20, 21, 11, 12, 13), Map.of(P0, 19L));
+        BatchOffsets offsets = new BatchOffsets(positions(P0, 20, 21, 11, 12, 13), Map.of(P0, new BatchOffsets.Carry(19, Set.of())));
         boolean[] done = {false, false, true, false, true};
 
         assertThat(offsets.commits(done)).containsExactly(Map.entry(P0, 12L));
         assertThat(offsets.rewinds(done)).containsExactly(Map.entry(P0, 12L));
-        assertThat(offsets.staleAbove(done)).containsExactly(Map.entry(P0, 13L));
+        assertThat(offsets.carry(done)).containsExactly(Map.entry(P0, new BatchOffsets.Carry(13, Set.of(13L))));
+    }
+
+    @Test
+    void recordDoneAboveTheRewindIsNotSentAgainWhenItIsFetchedAgain() {
+        // The previous batch rewound P0 to 11 and had already deferred 12 to the retry topic.
+        BatchOffsets offsets = new BatchOffsets(positions(P0, 11, 12, 13),
+                Map.of(P0, new BatchOffsets.Carry(13, Set.of(12L))));
+
+        assertThat(alreadyDone(offsets, 3)).containsExactly(false, true, false);
+        boolean[] done = {true, true, true};
+        assertThat(offsets.commits(done)).containsExactly(Map.entry(P0, 14L));
+        assertThat(offsets.carry(done)).isEmpty();
+    }
+
+    @Test
+    void doneRecordsBeyondAShortRefetchAreRememberedUntilTheyCome() {
+        BatchOffsets first = new BatchOffsets(positions(P0, 10, 11, 12, 13), Map.of());
+        Map<TopicPartition, BatchOffsets.Carry> afterFirst = first.carry(new boolean[] {false, true, true, true});
+        assertThat(afterFirst).containsExactly(Map.entry(P0, new BatchOffsets.Carry(13, Set.of(11L, 12L, 13L))));
+
+        // The refetch comes back in a short poll: 10 and 11 only.
+        BatchOffsets second = new BatchOffsets(positions(P0, 10, 11), afterFirst);
+        assertThat(alreadyDone(second, 2)).containsExactly(false, true);
+        Map<TopicPartition, BatchOffsets.Carry> afterSecond = second.carry(new boolean[] {true, true});
+        assertThat(afterSecond).containsExactly(Map.entry(P0, new BatchOffsets.Carry(-1, Set.of(12L, 13L))));
+
+        BatchOffsets third = new BatchOffsets(positions(P0, 12, 13, 14), afterSecond);
+        assertThat(stale(third, 3)).containsExactly(false, false, false);
+        assertThat(alreadyDone(third, 3)).containsExactly(true, true, false);
+        assertThat(third.carry(new boolean[] {true, true, true})).isEmpty();
+    }
+
+    private static boolean[] alreadyDone(BatchOffsets offsets, int size) {
+        boolean[] done = new boolean[size];
+        for (int i = 0; i < size; i++) {
+            done[i] = offsets.alreadyDone(i);
+        }
+        return done;
     }
 
     private static boolean[] stale(BatchOffsets offsets, int size) {
