@@ -5,10 +5,20 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.mailpipe.deliver.DeliveryClaims;
 
 import io.mailpipe.testing.Events;
 import io.mailpipe.testing.KafkaBrokerResource;
@@ -27,6 +37,9 @@ class KafkaBatchTest extends PipelineTestSupport {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final int EVENTS = 30;
     private static final int STUCK = 5;
+
+    @Inject
+    DeliveryClaims claims;
 
     @Test
     void serverWideFailureHoldsTheCommitAtItsRecordAndTheRecordsSentAfterItAreNotSentAgain() {
@@ -58,5 +71,42 @@ class KafkaBatchTest extends PipelineTestSupport {
         await().atMost(PATIENCE).until(() -> kafka.committedOffset("mailpipe", REQUESTS) > offsets.get(EVENTS - 1));
         // Records sent before the hand-back were polled again; the ledger kept them from being sent twice.
         assertThat(recipients).allMatch(r -> smtp.receivedFor(r).size() == 1);
+    }
+
+    @Test
+    void sameEventInTwoLanesAtOnceIsSentOnceAndTheSecondCopyIsReportedAsARepeat() throws Exception {
+        String rcpt = Events.uniqueRecipient("twice-");
+        String id = Events.uniqueId("twice");
+        String event = Events.orderConfirmation(id, rcpt);
+        int started = smtp.dataStarted();
+        smtp.holdData();
+        // Different keys, so different lanes of one batch: both copies are in flight at the same time.
+        Map<String, String> copies = new LinkedHashMap<>();
+        copies.put("copy-a", event);
+        copies.put("copy-b", event);
+        kafka.sendTogether(REQUESTS, copies);
+
+        // The first copy is held at DATA; the second either waits for it or (without claims) reaches DATA as well.
+        await().atMost(PATIENCE).until(() -> smtp.dataStarted() > started && (claims.waiting() > 0 || smtp.dataStarted() > started + 1));
+        smtp.release();
+
+        List<JsonNode> outcomes = await().atMost(PATIENCE).until(() -> outcomes(id), l -> l.size() == 2);
+        assertThat(smtp.receivedFor(rcpt)).hasSize(1);
+        assertThat(outcomes).extracting(n -> n.get("outcome").asText()).containsOnly("delivered");
+        assertThat(outcomes).filteredOn(n -> n.path("repeat").asBoolean()).hasSize(1);
+    }
+
+    private List<JsonNode> outcomes(String id) {
+        List<JsonNode> outcomes = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : kafka.readAll("email.events")) {
+            if (id.equals(r.key())) {
+                try {
+                    outcomes.add(json.readTree(r.value()));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return outcomes;
     }
 }
