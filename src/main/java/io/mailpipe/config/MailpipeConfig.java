@@ -315,5 +315,13 @@ public interface MailpipeConfig {
         /** Time allowed for each write to the server. */
         @WithDefault("30s")
         Duration writeTimeout();
+
+        /**
+         * Time allowed for one whole transaction (connect or RSET, MAIL, RCPT, DATA, the final reply), however quickly
+         * each single reply trickles in; past it the connection is closed and the send fails (transient before the body
+         * was written, unknown outcome after).
+         */
+        @WithDefault("2m")
+        Duration transactionTimeout();
     }
 }
