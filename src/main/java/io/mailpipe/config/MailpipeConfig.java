@@ -154,6 +154,14 @@ public interface MailpipeConfig {
          */
         @WithDefault("30s")
         Duration maxWait();
+
+        /**
+         * How long the senders may start new records of one Kafka batch; records not started by then are handed back
+         * and polled again. Half the consumer's max.poll.interval.ms ({@code camel.component.kafka.max-poll-interval-ms},
+         * Kafka's default 300 s) when unset; must stay below it, or a slow server makes the group rebalance and another
+         * consumer send the same records.
+         */
+        Optional<Duration> batchTimeBudget();
     }
 
     /** Retry topic schedule. */
