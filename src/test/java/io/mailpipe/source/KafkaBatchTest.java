@@ -3,6 +3,8 @@ package io.mailpipe.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +16,7 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,6 +43,9 @@ class KafkaBatchTest extends PipelineTestSupport {
 
     @Inject
     DeliveryClaims claims;
+
+    @ConfigProperty(name = "mailpipe.inbox-dir")
+    Path inbox;
 
     @Test
     void serverWideFailureHoldsTheCommitAtItsRecordAndTheRecordsSentAfterItAreNotSentAgain() {
@@ -91,6 +97,31 @@ class KafkaBatchTest extends PipelineTestSupport {
         smtp.release();
 
         List<JsonNode> outcomes = await().atMost(PATIENCE).until(() -> outcomes(id), l -> l.size() == 2);
+        assertThat(smtp.receivedFor(rcpt)).hasSize(1);
+        assertThat(outcomes).extracting(n -> n.get("outcome").asText()).containsOnly("delivered");
+        assertThat(outcomes).filteredOn(n -> n.path("repeat").asBoolean()).hasSize(1);
+    }
+
+    @Test
+    void sameEventFromTheInboxAndFromKafkaAtOnceIsSentOnce() throws Exception {
+        String rcpt = Events.uniqueRecipient("both-");
+        String id = Events.uniqueId("both");
+        String event = Events.orderConfirmation(id, rcpt);
+        int started = smtp.dataStarted();
+        smtp.holdData();
+        String name = "both-" + System.nanoTime() + ".json";
+        Files.createDirectories(inbox);
+        Path temp = inbox.resolve(name + ".tmp");
+        Files.writeString(temp, event);
+        Files.move(temp, inbox.resolve(name));
+        await().atMost(PATIENCE).until(() -> smtp.dataStarted() > started);
+
+        kafka.send(REQUESTS, id, event);
+        await().atMost(PATIENCE).until(() -> claims.waiting() > 0 || smtp.dataStarted() > started + 1);
+        smtp.release();
+
+        List<JsonNode> outcomes = await().atMost(PATIENCE).until(() -> outcomes(id), l -> l.size() == 2);
+        await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve(".done").resolve(name)));
         assertThat(smtp.receivedFor(rcpt)).hasSize(1);
         assertThat(outcomes).extracting(n -> n.get("outcome").asText()).containsOnly("delivered");
         assertThat(outcomes).filteredOn(n -> n.path("repeat").asBoolean()).hasSize(1);
