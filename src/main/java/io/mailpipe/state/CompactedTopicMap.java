@@ -163,6 +163,9 @@ public final class CompactedTopicMap implements AutoCloseable {
             } catch (WakeupException | InterruptException e) {
                 // close() asked us to stop, or a spurious wake-up: the loop condition decides
             } catch (RuntimeException e) {
+                if (closed) {
+                    break;
+                }
                 lag = "retrying after " + e;
                 LOG.warnf("Following topic %s failed, retrying in %s: %s", topic, backoff, e);
                 closeConsumer();

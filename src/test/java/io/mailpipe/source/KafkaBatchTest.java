@@ -103,6 +103,57 @@ class KafkaBatchTest extends PipelineTestSupport {
     }
 
     @Test
+    void copyWaitingForAFirstCopyThatFailsSendsItself() {
+        String rcpt = Events.uniqueRecipient("fails-first-");
+        String id = Events.uniqueId("fails-first");
+        String event = Events.orderConfirmation(id, rcpt);
+        smtp.replyToData(rcpt, "554 5.6.0 Message content rejected");
+        int started = smtp.dataStarted();
+        smtp.holdData();
+        Map<String, String> copies = new LinkedHashMap<>();
+        copies.put("copy-a", event);
+        copies.put("copy-b", event);
+        kafka.sendTogether(REQUESTS, copies);
+
+        await().atMost(PATIENCE).until(() -> smtp.dataStarted() > started && (claims.waiting() > 0 || smtp.dataStarted() > started + 1));
+        smtp.release();
+
+        // The first copy's claim is released with its failure, so the second is not stuck behind it.
+        List<JsonNode> outcomes = await().atMost(PATIENCE).until(() -> outcomes(id), l -> l.size() == 2);
+        assertThat(smtp.receivedFor(rcpt)).hasSize(1);
+        assertThat(outcomes).filteredOn(n -> n.get("outcome").asText().equals("delivered")).hasSize(1)
+                .allMatch(n -> !n.path("repeat").asBoolean());
+        assertThat(claims.waiting()).isZero();
+    }
+
+    @Test
+    void copyHandedBackAfterAServerWideFailureReleasesItsClaimAndTheEventIsSentOnce() {
+        String rcpt = Events.uniqueRecipient("throttled-first-");
+        String id = Events.uniqueId("throttled-first");
+        String event = Events.orderConfirmation(id, rcpt);
+        smtp.replyToData(rcpt, "421 4.7.0 Try again later");
+        int started = smtp.dataStarted();
+        smtp.holdData();
+        Map<String, String> copies = new LinkedHashMap<>();
+        copies.put("copy-a", event);
+        copies.put("copy-b", event);
+        kafka.sendTogether(REQUESTS, copies);
+        long end = kafka.endOffset(REQUESTS);
+
+        await().atMost(PATIENCE).until(() -> smtp.dataStarted() > started && (claims.waiting() > 0 || smtp.dataStarted() > started + 1));
+        smtp.release();
+
+        // The first copy ends in an exception (handed back to be polled again): its claim goes with it, the second
+        // copy sends once the circuit lets it, and both, polled again from the first, find the ledger entry.
+        await().atMost(PATIENCE).until(() -> kafka.committedOffset("mailpipe", REQUESTS) >= end);
+        List<JsonNode> outcomes = outcomes(id);
+        assertThat(smtp.receivedFor(rcpt)).hasSize(1);
+        assertThat(outcomes).extracting(n -> n.get("outcome").asText()).containsOnly("delivered");
+        assertThat(outcomes).filteredOn(n -> !n.path("repeat").asBoolean()).hasSize(1);
+        assertThat(outcomes).filteredOn(n -> n.path("repeat").asBoolean()).isNotEmpty();
+    }
+
+    @Test
     void sameEventFromTheInboxAndFromKafkaAtOnceIsSentOnce() throws Exception {
         String rcpt = Events.uniqueRecipient("both-");
         String id = Events.uniqueId("both");
