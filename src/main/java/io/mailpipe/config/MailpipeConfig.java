@@ -194,6 +194,14 @@ public interface MailpipeConfig {
          */
         @WithDefault("30s")
         Duration maxWait();
+
+        /**
+         * How long the senders may start new records of one Kafka batch; records not started by then are handed back
+         * and polled again. Half the consumer's max.poll.interval.ms ({@code camel.component.kafka.max-poll-interval-ms},
+         * Kafka's default 300 s) when unset; must stay below it, or a slow server makes the group rebalance and another
+         * consumer send the same records.
+         */
+        Optional<Duration> batchTimeBudget();
     }
 
     /** Retry topic schedule. */
@@ -379,5 +387,13 @@ public interface MailpipeConfig {
         /** Time allowed for each write to the server. */
         @WithDefault("30s")
         Duration writeTimeout();
+
+        /**
+         * Time allowed for one whole transaction (connect or RSET, MAIL, RCPT, DATA, the final reply), however quickly
+         * each single reply trickles in; past it the connection is closed and the send fails (transient before the body
+         * was written, unknown outcome after).
+         */
+        @WithDefault("2m")
+        Duration transactionTimeout();
     }
 }

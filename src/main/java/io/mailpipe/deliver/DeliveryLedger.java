@@ -74,7 +74,7 @@ public class DeliveryLedger {
         }).toList();
     }
 
-    private static String key(String eventId, String recipient) {
+    static String key(String eventId, String recipient) {
         return eventId + "\n" + recipient.toLowerCase(Locale.ROOT);
     }
 

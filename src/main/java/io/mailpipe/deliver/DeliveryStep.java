@@ -1,5 +1,6 @@
 package io.mailpipe.deliver;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -9,8 +10,10 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
 
 import io.mailpipe.MailpipeConstants;
+import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.event.EmailEvent;
 import io.mailpipe.failure.FailureClass;
 import io.mailpipe.failure.FailureRecords;
@@ -38,25 +41,32 @@ public class DeliveryStep {
     private final SmtpCircuit circuit;
     private final FailureRecords records;
     private final OutcomeReporter reporter;
+    private final DeliveryClaims claims;
+    private final Duration maxWait;
 
     public DeliveryStep(DeliveryLedger ledger, SuppressionList suppressions, SmtpCircuit circuit, FailureRecords records,
-            OutcomeReporter reporter) {
+            OutcomeReporter reporter, DeliveryClaims claims, MailpipeConfig config) {
         this.ledger = ledger;
         this.suppressions = suppressions;
         this.circuit = circuit;
         this.records = records;
         this.reporter = reporter;
+        this.claims = claims;
+        this.maxWait = config.delivery().maxWait();
     }
 
     /**
      * Narrows the envelope to the recipients that still need the message, then waits until the server may be used.
      * A recipient this very event bounced before (it is being redelivered) gets that bounce reported again, one it was
      * delivered to gets that delivery reported again: a crash may have come before the first report was written.
+     * Before it looks, it claims the event's recipients, so that a copy of the event being sent at this moment is found
+     * in the ledger once it is done instead of being sent a second time.
      */
     public void admit(Exchange exchange) throws MessagingException, SmtpUnavailableException {
         ComposedMessage message = exchange.getMessage().getBody(ComposedMessage.class);
         EmailEvent event = exchange.getProperty(MailpipeConstants.EVENT, EmailEvent.class);
         exchange.setProperty(MailpipeConstants.MESSAGE_ID, message.getMessageID());
+        claim(exchange, event, message.envelope());
         List<InternetAddress> pending = new ArrayList<>();
         List<String> suppressed = new ArrayList<>();
         List<String> alreadyDelivered = new ArrayList<>();
@@ -83,6 +93,35 @@ public class DeliveryStep {
             // Before the circuit: a permission taken (a half-open probe) must lead to a send.
             ledger.awaitRoomToSend();
             circuit.awaitPermission();
+        }
+    }
+
+    /**
+     * Claims (event id, recipient) for this exchange until it completes, however it completes: the claims are released
+     * only after its ledger entries are in memory (on success) or its failure is settled.
+     */
+    private void claim(Exchange exchange, EmailEvent event, List<InternetAddress> envelope) throws SmtpUnavailableException {
+        String owner = exchange.getExchangeId();
+        List<String> keys = envelope.stream().map(r -> DeliveryLedger.key(event.id(), r.getAddress())).toList();
+        Optional<List<String>> claimed;
+        try {
+            claimed = claims.claim(owner, keys, maxWait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SmtpUnavailableException("Interrupted while another copy of event " + event.id() + " was being sent");
+        }
+        if (claimed.isEmpty()) {
+            throw new SmtpUnavailableException("Another copy of event " + event.id() + " is still being sent after " + maxWait
+                    + "; this one goes back to its source");
+        }
+        List<String> held = claimed.get();
+        if (!held.isEmpty()) {
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    claims.release(owner, held);
+                }
+            });
         }
     }
 

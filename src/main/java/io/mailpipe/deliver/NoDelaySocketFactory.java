@@ -14,9 +14,10 @@ public final class NoDelaySocketFactory extends SocketFactory {
 
     private final SocketFactory delegate = SocketFactory.getDefault();
 
+    /** Also hands the socket to the deadline of the transaction opening it, which closes it when it passes. */
     static Socket noDelay(Socket socket) throws IOException {
         socket.setTcpNoDelay(true);
-        return socket;
+        return TransactionDeadline.opened(socket);
     }
 
     @Override

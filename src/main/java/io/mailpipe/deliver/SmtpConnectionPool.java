@@ -1,5 +1,6 @@
 package io.mailpipe.deliver;
 
+import java.net.Socket;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.Semaphore;
@@ -31,12 +32,15 @@ public class SmtpConnectionPool {
     /** A pooled connection and its history. */
     static final class Connection {
         final SMTPTransport transport;
+        /** Its socket, for the transaction deadline to close; null when the socket factory was not Mailpipe's. */
+        final Socket socket;
         final long openedAt = System.nanoTime();
         long lastUsedAt = openedAt;
         int messages;
 
-        Connection(SMTPTransport transport) {
+        Connection(SMTPTransport transport, Socket socket) {
             this.transport = transport;
+            this.socket = socket;
         }
     }
 
@@ -63,11 +67,17 @@ public class SmtpConnectionPool {
                 .description("Messages sent over a connection that was already open").register(registry);
     }
 
-    /** A connected, authenticated connection: a reused one that answered RSET, or a new one. */
-    Connection borrow() throws MessagingException {
+    /**
+     * A connected, authenticated connection: a reused one that answered RSET, or a new one. Both the RSET and the
+     * opening of a new one count against the transaction's deadline.
+     */
+    Connection borrow(TransactionDeadline deadline) throws MessagingException {
         acquirePermit();
         try {
             for (Connection c = idle.pollFirst(); c != null; c = idle.pollFirst()) {
+                if (c.socket != null) {
+                    deadline.watch(c.socket);
+                }
                 if (reusable(c) && answersReset(c)) {
                     reused.incrementAndGet();
                     return c;
@@ -78,7 +88,7 @@ public class SmtpConnectionPool {
             transport.connect(smtp.host(), smtp.port(), smtp.username().orElse(null), smtp.password().orElse(null));
             opened.incrementAndGet();
             open.incrementAndGet();
-            return new Connection(transport);
+            return new Connection(transport, deadline.socket());
         } catch (MessagingException | RuntimeException e) {
             permits.release();
             throw e;

@@ -104,26 +104,42 @@ public class SmtpSender implements JavaMailSender {
             composed.forgetWrite();
         }
         rateLimit.awaitTurn();
-        SmtpConnectionPool.Connection connection;
-        try {
-            connection = pool.borrow();
-        } catch (AuthenticationFailedException e) {
-            SmtpFailure refused = failure(SmtpReply.in(e.getMessage(), SmtpCommand.AUTH), SmtpCommand.AUTH, e, recipients);
-            return new Attempt(List.of(), List.of(refused), e);
-        } catch (MessagingException e) {
-            return failedAttempt(e, message, null, SmtpCommand.CONNECT, recipients);
-        }
-        try {
-            connection.transport.sendMessage(message, envelope.toArray(Address[]::new));
-            pool.release(connection);
+        try (TransactionDeadline deadline = TransactionDeadline.start(smtp.transactionTimeout())) {
+            SmtpConnectionPool.Connection connection;
+            try {
+                connection = pool.borrow(deadline);
+            } catch (AuthenticationFailedException e) {
+                SmtpFailure refused = failure(SmtpReply.in(e.getMessage(), SmtpCommand.AUTH), SmtpCommand.AUTH, e, recipients);
+                return new Attempt(List.of(), List.of(refused), e);
+            } catch (MessagingException e) {
+                return failedAttempt(overdue(e, deadline), message, null, SmtpCommand.CONNECT, recipients);
+            }
+            try {
+                connection.transport.sendMessage(message, envelope.toArray(Address[]::new));
+            } catch (MessagingException e) {
+                pool.discard(connection);
+                return failedAttempt(overdue(e, deadline), message, connection.transport, SmtpCommand.MAIL, recipients);
+            } catch (RuntimeException e) {
+                pool.discard(connection);
+                throw e;
+            }
+            // The server answered in time; a deadline passing just now closed the socket all the same.
+            if (deadline.finish()) {
+                pool.release(connection);
+            } else {
+                pool.discard(connection);
+            }
             return new Attempt(recipients, List.of(), null);
-        } catch (MessagingException e) {
-            pool.discard(connection);
-            return failedAttempt(e, message, connection.transport, SmtpCommand.MAIL, recipients);
-        } catch (RuntimeException e) {
-            pool.discard(connection);
-            throw e;
         }
+    }
+
+    /** A failure caused by the transaction deadline says so; what it is classified as depends on how far it got. */
+    private static MessagingException overdue(MessagingException e, TransactionDeadline deadline) {
+        if (!deadline.expired()) {
+            return e;
+        }
+        return new MessagingException("SMTP transaction not finished within " + deadline.timeout()
+                + " (mailpipe.smtp.transaction-timeout)", e);
     }
 
     private Attempt failedAttempt(MessagingException e, MimeMessage message, SMTPTransport transport, SmtpCommand stage,

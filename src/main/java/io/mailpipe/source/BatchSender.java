@@ -1,8 +1,10 @@
 package io.mailpipe.source;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -22,6 +24,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import io.mailpipe.MailpipeConstants;
@@ -41,21 +44,40 @@ public class BatchSender {
     private static final Logger LOG = Logger.getLogger("source-batch");
     /** Exchange property keeping camel-kafka's manual commit once the pipeline has dropped the record's headers. */
     private static final String MANUAL_COMMIT = "mailpipe-kafka-position";
+    private static final String MAX_POLL_INTERVAL = "camel.component.kafka.max-poll-interval-ms";
+    /** Kafka's own default of max.poll.interval.ms. */
+    private static final long DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
 
     private final CamelContext camel;
     private final ProducerTemplate template;
     private final RecordPublisher publisher;
     private final ExecutorService lanes;
     private final int laneCount;
+    private final Duration budget;
     /** Per Kafka consumer, what its previous batches left about the partitions they rewound. */
     private final Map<Consumer<?, ?>, Map<TopicPartition, BatchOffsets.Carry>> rewound = new ConcurrentHashMap<>();
 
-    public BatchSender(CamelContext camel, RecordPublisher publisher, MailpipeConfig config) {
+    public BatchSender(CamelContext camel, RecordPublisher publisher, MailpipeConfig config, Config rawConfig) {
         this.camel = camel;
         this.publisher = publisher;
         this.template = camel.createProducerTemplate();
         this.laneCount = config.delivery().senders();
+        this.budget = budget(config.delivery().batchTimeBudget(),
+                rawConfig.getOptionalValue(MAX_POLL_INTERVAL, Long.class).orElse(DEFAULT_MAX_POLL_INTERVAL_MS));
         this.lanes = camel.getExecutorServiceManager().newFixedThreadPool(this, "mailpipe-sender", laneCount);
+    }
+
+    /**
+     * How long lanes may start new records of one batch: as configured, or half the consumer's max.poll.interval.ms,
+     * which leaves the other half for the records already started (a transaction is bounded by its own timeout).
+     */
+    static Duration budget(Optional<Duration> configured, long maxPollIntervalMs) {
+        Duration budget = configured.orElse(Duration.ofMillis(maxPollIntervalMs / 2));
+        if (budget.isNegative() || budget.isZero() || budget.toMillis() >= maxPollIntervalMs) {
+            throw new IllegalArgumentException("mailpipe.delivery.batch-time-budget must be positive and below " + MAX_POLL_INTERVAL
+                    + " (" + maxPollIntervalMs + " ms), or the group rebalances while a batch is still being sent; it is " + budget);
+        }
+        return budget;
     }
 
     /** Processes the batch exchange of a {@code batching=true} Kafka endpoint: its body is the list of record exchanges. */
@@ -71,7 +93,7 @@ public class BatchSender {
         boolean[] done = new boolean[records.size()];
         try {
             String template = batch.getProperty(MailpipeConstants.TEMPLATE, String.class);
-            runLanes(records, offsets, template);
+            runLanes(records, offsets, template, System.nanoTime() + budget.toNanos());
             for (int i = 0; i < records.size(); i++) {
                 done[i] = !offsets.stale(i) && (offsets.alreadyDone(i)
                         || records.get(i).getException() == null && writesAcknowledged(records.get(i)));
@@ -82,7 +104,7 @@ public class BatchSender {
         settle(consumer, offsets, done, records);
     }
 
-    private void runLanes(List<Exchange> records, BatchOffsets offsets, String template) {
+    private void runLanes(List<Exchange> records, BatchOffsets offsets, String template, long startBy) {
         List<List<Exchange>> byLane = new ArrayList<>();
         for (int i = 0; i < laneCount; i++) {
             byLane.add(new ArrayList<>());
@@ -98,7 +120,7 @@ public class BatchSender {
         }
         AtomicBoolean stop = new AtomicBoolean();
         List<Future<?>> running = byLane.stream().filter(l -> !l.isEmpty())
-                .<Future<?>>map(lane -> lanes.submit(() -> sendInOrder(lane, stop))).toList();
+                .<Future<?>>map(lane -> lanes.submit(() -> sendInOrder(lane, stop, startBy))).toList();
         RuntimeException failure = null;
         for (Future<?> lane : running) {
             try {
@@ -115,11 +137,19 @@ public class BatchSender {
         }
     }
 
-    /** Sends a lane's records one after the other; after the first failure of any lane, no lane starts another. */
-    private void sendInOrder(List<Exchange> lane, AtomicBoolean stop) {
+    /**
+     * Sends a lane's records one after the other; after the first failure of any lane, or once the batch's time budget
+     * is spent, no lane starts another: those are handed back and polled again, well before Kafka would take the
+     * partitions away and give them, records in flight included, to another consumer.
+     */
+    private void sendInOrder(List<Exchange> lane, AtomicBoolean stop, long startBy) {
         for (Exchange record : lane) {
             if (stop.get() || camel.isStopping()) {
                 record.setException(new IllegalStateException("not sent: an earlier record of its batch failed"));
+                continue;
+            }
+            if (System.nanoTime() - startBy > 0) {
+                record.setException(new IllegalStateException("not sent: its batch used its time budget of " + budget));
                 continue;
             }
             PendingWrites.deferToBatch(record);

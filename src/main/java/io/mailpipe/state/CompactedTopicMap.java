@@ -2,10 +2,16 @@ package io.mailpipe.state;
 
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +25,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -27,21 +35,34 @@ import org.jboss.logging.Logger;
 /**
  * A string map kept in a compacted Kafka topic and mirrored in memory. A write returns only once Kafka has it
  * (acks=all); every instance follows the topic, so replicas and restarts see the same entries. With a size bound the
- * mirror keeps only the most recent entries (the topic keeps them all until retention).
+ * mirror keeps only the most recent entries (the topic keeps them all until retention). The follower never stops on an
+ * error: it re-creates its consumer with back-off and resumes where it was, and {@link #lag()} says while it is not
+ * following.
  */
 public final class CompactedTopicMap implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(CompactedTopicMap.class);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+    private static final Duration LAST_BACKOFF = Duration.ofSeconds(30);
+    private static final Set<CompactedTopicMap> OPEN = ConcurrentHashMap.newKeySet();
 
     private final String topic;
     private final Map<String, String> entries;
     private final KafkaProducer<String, String> producer;
-    private final KafkaConsumer<String, String> consumer;
+    private final Properties consumerProps;
+    private final Duration loadTimeout;
     private final Thread follower;
+    /** Per partition, the offset after the last record applied; touched by the loading thread, then the follower only. */
+    private final Map<TopicPartition, Long> positions = new HashMap<>();
+    private volatile KafkaConsumer<String, String> consumer;
     private volatile boolean loaded;
+    private volatile boolean closed;
+    /** Why the follower is not following now, or null while it is. */
+    private volatile String lag = "not loaded yet";
 
-    private CompactedTopicMap(String topic, Properties kafka, int maxEntries) {
+    private CompactedTopicMap(String topic, Properties kafka, int maxEntries, Duration loadTimeout) {
         this.topic = topic;
+        this.loadTimeout = loadTimeout;
         this.entries = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
@@ -56,15 +77,19 @@ public final class CompactedTopicMap implements AutoCloseable {
         // (5 ms by default since Kafka 4). Concurrent writes still share a request while an earlier one is in flight.
         producerProps.setProperty(ProducerConfig.LINGER_MS_CONFIG, "0");
         this.producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
-        Properties consumerProps = new Properties();
+        this.consumerProps = new Properties();
         consumerProps.putAll(kafka);
         consumerProps.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         consumerProps.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        // Asking for a missing topic must not create it with the broker's defaults (not compacted).
+        consumerProps.setProperty(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        // A position the topic no longer has (it was re-created, or compaction passed it): read again from the start,
+        // which only re-applies entries, rather than skip to the end and miss some.
+        consumerProps.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // This instance's own writes are already in memory; others' may arrive a moment later, so the follower fetches
         // in bulk instead of once per write.
         consumerProps.setProperty(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536");
         consumerProps.setProperty(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "200");
-        this.consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer());
         this.follower = new Thread(this::follow, "mailpipe-follow-" + topic);
         this.follower.setDaemon(true);
     }
@@ -78,10 +103,37 @@ public final class CompactedTopicMap implements AutoCloseable {
     public static CompactedTopicMap open(String topic, Properties kafka, int maxEntries, Optional<Duration> retention,
             Duration loadTimeout) {
         createIfMissing(topic, kafka, retention);
-        CompactedTopicMap map = new CompactedTopicMap(topic, kafka, maxEntries);
-        map.load(loadTimeout);
+        return follow(topic, kafka, maxEntries, loadTimeout);
+    }
+
+    /** Opens the map over a topic that exists or is being created elsewhere: waits for its partitions at load. */
+    static CompactedTopicMap follow(String topic, Properties kafka, int maxEntries, Duration loadTimeout) {
+        CompactedTopicMap map = new CompactedTopicMap(topic, kafka, maxEntries, loadTimeout);
+        try {
+            map.resume();
+        } catch (RuntimeException e) {
+            map.closeConsumer();
+            map.producer.close(Duration.ZERO);
+            throw e;
+        }
+        map.loaded = true;
+        OPEN.add(map);
         map.follower.start();
         return map;
+    }
+
+    /** Every open map whose follower is not following now: topic and why. */
+    public static Map<String, String> lagging() {
+        Map<String, String> lagging = new TreeMap<>();
+        OPEN.forEach(map -> map.lag().ifPresent(why -> lagging.put(map.topic, why)));
+        return lagging;
+    }
+
+    /** The topics of the open maps. */
+    public static Set<String> openTopics() {
+        Set<String> topics = new TreeSet<>();
+        OPEN.forEach(map -> topics.add(map.topic));
+        return topics;
     }
 
     private static void createIfMissing(String topic, Properties kafka, Optional<Duration> retention) {
@@ -90,26 +142,63 @@ public final class CompactedTopicMap implements AutoCloseable {
                 .orElse(Map.of("cleanup.policy", "compact")));
     }
 
-    private void load(Duration timeout) {
-        KafkaTopics.readFromStart(consumer, topic, timeout, this::apply);
-        loaded = true;
+    /** A new consumer, assigned every partition (waiting for them), read from where this map was to the current end. */
+    private void resume() {
+        consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer());
+        List<TopicPartition> partitions = KafkaTopics.awaitPartitions(consumer, topic, loadTimeout);
+        KafkaTopics.readFrom(consumer, partitions, positions, loadTimeout, this::apply);
+        lag = null;
     }
 
     private void follow() {
-        try {
-            while (!Thread.currentThread().isInterrupted()) {
+        Duration backoff = FIRST_BACKOFF;
+        while (!closed) {
+            try {
+                if (consumer == null) {
+                    resume();
+                    LOG.infof("Following topic %s again", topic);
+                }
                 consumer.poll(Duration.ofSeconds(1)).forEach(this::apply);
+                backoff = FIRST_BACKOFF;
+            } catch (WakeupException | InterruptException e) {
+                // close() asked us to stop, or a spurious wake-up: the loop condition decides
+            } catch (RuntimeException e) {
+                if (closed) {
+                    break;
+                }
+                lag = "retrying after " + e;
+                LOG.warnf("Following topic %s failed, retrying in %s: %s", topic, backoff, e);
+                closeConsumer();
+                pause(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(LAST_BACKOFF) > 0 ? LAST_BACKOFF : backoff.multipliedBy(2);
             }
-        } catch (WakeupException e) {
-            // close() asked us to stop
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "Stopped following topic %s", topic);
-        } finally {
-            consumer.close();
+        }
+        Thread.interrupted(); // so that the consumer can close cleanly
+        closeConsumer();
+    }
+
+    private void pause(Duration backoff) {
+        try {
+            Thread.sleep(backoff.toMillis());
+        } catch (InterruptedException e) {
+            // close() interrupts the back-off; the loop sees closed
+        }
+    }
+
+    private void closeConsumer() {
+        KafkaConsumer<String, String> current = consumer;
+        consumer = null;
+        if (current != null) {
+            try {
+                current.close(Duration.ofSeconds(1));
+            } catch (RuntimeException e) {
+                LOG.debugf("Closing the consumer of topic %s: %s", topic, e);
+            }
         }
     }
 
     private void apply(ConsumerRecord<String, String> record) {
+        positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
         if (record.value() == null) {
             entries.remove(record.key());
         } else {
@@ -119,6 +208,11 @@ public final class CompactedTopicMap implements AutoCloseable {
 
     public boolean loaded() {
         return loaded;
+    }
+
+    /** Why the follower is not following now (it retries by itself), or empty while it is. */
+    public Optional<String> lag() {
+        return Optional.ofNullable(lag);
     }
 
     public Optional<String> get(String key) {
@@ -170,7 +264,13 @@ public final class CompactedTopicMap implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.wakeup();
+        closed = true;
+        OPEN.remove(this);
+        KafkaConsumer<String, String> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+        follower.interrupt();
         producer.close(Duration.ofSeconds(5));
     }
 }

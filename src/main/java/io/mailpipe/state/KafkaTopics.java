@@ -61,10 +61,51 @@ public final class KafkaTopics {
         read(consumer, topic, Optional.of(from), timeout, sink);
     }
 
+    /**
+     * The topic's partitions, asked for until there are some: right after a topic is created, or while its metadata is
+     * still spreading through the cluster, a consumer sees none, and assigning it none makes every later poll throw.
+     *
+     * @throws IllegalStateException when the topic still has no partitions after {@code timeout}
+     */
+    public static List<TopicPartition> awaitPartitions(KafkaConsumer<?, ?> consumer, String topic, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (long pause = 50;; pause = Math.min(pause * 2, 1_000)) {
+            List<TopicPartition> partitions = partitions(consumer, topic, timeout);
+            if (!partitions.isEmpty()) {
+                return partitions;
+            }
+            if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) > deadline) {
+                throw new IllegalStateException("Topic " + topic + " has no partitions within " + timeout);
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for the partitions of topic " + topic, e);
+            }
+        }
+    }
+
+    /**
+     * Assigns the consumer these partitions and hands each record from {@code positions} (the beginning for a partition
+     * without one) up to at least the end offsets seen when it started, to {@code sink}.
+     */
+    public static <K, V> void readFrom(KafkaConsumer<K, V> consumer, List<TopicPartition> partitions,
+            Map<TopicPartition, Long> positions, Duration timeout, Consumer<ConsumerRecord<K, V>> sink) {
+        consumer.assign(partitions);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+        consumer.seekToBeginning(partitions.stream().filter(p -> !positions.containsKey(p)).toList());
+        partitions.stream().filter(positions::containsKey).forEach(p -> consumer.seek(p, positions.get(p)));
+        readToEnd(consumer, partitions, end, timeout, sink);
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic, Duration timeout) {
+        return consumer.partitionsFor(topic, timeout).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    }
+
     private static <K, V> void read(KafkaConsumer<K, V> consumer, String topic, Optional<Instant> from, Duration timeout,
             Consumer<ConsumerRecord<K, V>> sink) {
-        List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        List<TopicPartition> partitions = partitions(consumer, topic, timeout);
         consumer.assign(partitions);
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
         if (from.isEmpty()) {
@@ -74,10 +115,15 @@ public final class KafkaTopics {
                     partitions.stream().collect(Collectors.toMap(p -> p, p -> from.get().toEpochMilli())), timeout);
             partitions.forEach(p -> consumer.seek(p, starts.get(p) == null ? end.get(p) : starts.get(p).offset()));
         }
+        readToEnd(consumer, partitions, end, timeout, sink);
+    }
+
+    private static <K, V> void readToEnd(KafkaConsumer<K, V> consumer, List<TopicPartition> partitions,
+            Map<TopicPartition, Long> end, Duration timeout, Consumer<ConsumerRecord<K, V>> sink) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Could not read topic " + topic + " to its end within " + timeout);
+                throw new IllegalStateException("Could not read " + partitions + " to its end within " + timeout);
             }
             consumer.poll(Duration.ofMillis(200)).forEach(sink);
         }

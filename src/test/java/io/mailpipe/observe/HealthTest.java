@@ -44,6 +44,8 @@ class HealthTest {
         assertThat(ready.jsonPath().getInt("checks.find { it.name == 'mailpipe-kafka' }.data.nodes")).isEqualTo(1);
         assertThat(check(ready, "mailpipe-smtp", "status")).isEqualTo("UP");
         assertThat(check(ready, "mailpipe-smtp", "data.circuit")).isEqualTo("closed");
+        assertThat(check(ready, "mailpipe-state", "status")).isEqualTo("UP");
+        assertThat(check(ready, "mailpipe-state", "data.following")).contains("email.delivered", "email.suppressions");
     }
 
     @Test

@@ -3,12 +3,25 @@ package io.mailpipe.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.mailpipe.deliver.DeliveryClaims;
 
 import io.mailpipe.testing.Events;
 import io.mailpipe.testing.KafkaBrokerResource;
@@ -27,6 +40,12 @@ class KafkaBatchTest extends PipelineTestSupport {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final int EVENTS = 30;
     private static final int STUCK = 5;
+
+    @Inject
+    DeliveryClaims claims;
+
+    @ConfigProperty(name = "mailpipe.inbox-dir")
+    Path inbox;
 
     @Test
     void serverWideFailureHoldsTheCommitAtItsRecordAndTheRecordsSentAfterItAreNotSentAgain() {
@@ -57,5 +76,118 @@ class KafkaBatchTest extends PipelineTestSupport {
         await().atMost(PATIENCE).until(() -> kafka.committedOffset("mailpipe", REQUESTS) > offsets.get(EVENTS - 1));
         // Records sent before the hand-back were polled again; the ledger kept them from being sent twice.
         assertThat(recipients).allMatch(r -> smtp.receivedFor(r).size() == 1);
+    }
+
+    @Test
+    void sameEventInTwoLanesAtOnceIsSentOnceAndTheSecondCopyIsReportedAsARepeat() throws Exception {
+        String rcpt = Events.uniqueRecipient("twice-");
+        String id = Events.uniqueId("twice");
+        String event = Events.orderConfirmation(id, rcpt);
+        int started = smtp.dataStarted();
+        smtp.holdData();
+        // Different keys, so different lanes of one batch: both copies are in flight at the same time.
+        Map<String, String> copies = new LinkedHashMap<>();
+        copies.put("copy-a", event);
+        copies.put("copy-b", event);
+        kafka.sendTogether(REQUESTS, copies);
+
+        // The first copy is held at DATA; the second either waits for it or (without claims) reaches DATA as well.
+        await().atMost(PATIENCE).until(() -> smtp.dataStarted() > started && (claims.waiting() > 0 || smtp.dataStarted() > started + 1));
+        smtp.release();
+
+        List<JsonNode> outcomes = await().atMost(PATIENCE).until(() -> outcomes(id), l -> l.size() == 2);
+        assertThat(smtp.receivedFor(rcpt)).hasSize(1);
+        assertThat(outcomes).extracting(n -> n.get("outcome").asText()).containsOnly("delivered");
+        assertThat(outcomes).filteredOn(n -> n.path("repeat").asBoolean()).hasSize(1);
+    }
+
+    @Test
+    void copyWaitingForAFirstCopyThatFailsSendsItself() {
+        String rcpt = Events.uniqueRecipient("fails-first-");
+        String id = Events.uniqueId("fails-first");
+        String event = Events.orderConfirmation(id, rcpt);
+        smtp.replyToData(rcpt, "554 5.6.0 Message content rejected");
+        int started = smtp.dataStarted();
+        smtp.holdData();
+        Map<String, String> copies = new LinkedHashMap<>();
+        copies.put("copy-a", event);
+        copies.put("copy-b", event);
+        kafka.sendTogether(REQUESTS, copies);
+
+        await().atMost(PATIENCE).until(() -> smtp.dataStarted() > started && (claims.waiting() > 0 || smtp.dataStarted() > started + 1));
+        smtp.release();
+
+        // The first copy's claim is released with its failure, so the second is not stuck behind it.
+        List<JsonNode> outcomes = await().atMost(PATIENCE).until(() -> outcomes(id), l -> l.size() == 2);
+        assertThat(smtp.receivedFor(rcpt)).hasSize(1);
+        assertThat(outcomes).filteredOn(n -> n.get("outcome").asText().equals("delivered")).hasSize(1)
+                .allMatch(n -> !n.path("repeat").asBoolean());
+        assertThat(claims.waiting()).isZero();
+    }
+
+    @Test
+    void copyHandedBackAfterAServerWideFailureReleasesItsClaimAndTheEventIsSentOnce() {
+        String rcpt = Events.uniqueRecipient("throttled-first-");
+        String id = Events.uniqueId("throttled-first");
+        String event = Events.orderConfirmation(id, rcpt);
+        smtp.replyToData(rcpt, "421 4.7.0 Try again later");
+        int started = smtp.dataStarted();
+        smtp.holdData();
+        Map<String, String> copies = new LinkedHashMap<>();
+        copies.put("copy-a", event);
+        copies.put("copy-b", event);
+        kafka.sendTogether(REQUESTS, copies);
+        long end = kafka.endOffset(REQUESTS);
+
+        await().atMost(PATIENCE).until(() -> smtp.dataStarted() > started && (claims.waiting() > 0 || smtp.dataStarted() > started + 1));
+        smtp.release();
+
+        // The first copy ends in an exception (handed back to be polled again): its claim goes with it, the second
+        // copy sends once the circuit lets it, and both, polled again from the first, find the ledger entry.
+        await().atMost(PATIENCE).until(() -> kafka.committedOffset("mailpipe", REQUESTS) >= end);
+        List<JsonNode> outcomes = outcomes(id);
+        assertThat(smtp.receivedFor(rcpt)).hasSize(1);
+        assertThat(outcomes).extracting(n -> n.get("outcome").asText()).containsOnly("delivered");
+        assertThat(outcomes).filteredOn(n -> !n.path("repeat").asBoolean()).hasSize(1);
+        assertThat(outcomes).filteredOn(n -> n.path("repeat").asBoolean()).isNotEmpty();
+    }
+
+    @Test
+    void sameEventFromTheInboxAndFromKafkaAtOnceIsSentOnce() throws Exception {
+        String rcpt = Events.uniqueRecipient("both-");
+        String id = Events.uniqueId("both");
+        String event = Events.orderConfirmation(id, rcpt);
+        int started = smtp.dataStarted();
+        smtp.holdData();
+        String name = "both-" + System.nanoTime() + ".json";
+        Files.createDirectories(inbox);
+        Path temp = inbox.resolve(name + ".tmp");
+        Files.writeString(temp, event);
+        Files.move(temp, inbox.resolve(name));
+        await().atMost(PATIENCE).until(() -> smtp.dataStarted() > started);
+
+        kafka.send(REQUESTS, id, event);
+        await().atMost(PATIENCE).until(() -> claims.waiting() > 0 || smtp.dataStarted() > started + 1);
+        smtp.release();
+
+        List<JsonNode> outcomes = await().atMost(PATIENCE).until(() -> outcomes(id), l -> l.size() == 2);
+        await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve(".done").resolve(name)));
+        assertThat(smtp.receivedFor(rcpt)).hasSize(1);
+        assertThat(outcomes).extracting(n -> n.get("outcome").asText()).containsOnly("delivered");
+        assertThat(outcomes).filteredOn(n -> n.path("repeat").asBoolean()).hasSize(1);
+    }
+
+    private List<JsonNode> outcomes(String id) {
+        List<JsonNode> outcomes = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : kafka.readAll("email.events")) {
+            if (id.equals(r.key())) {
+                try {
+                    outcomes.add(json.readTree(r.value()));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return outcomes;
     }
 }

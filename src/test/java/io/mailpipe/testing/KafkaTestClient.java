@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Future;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -55,6 +56,20 @@ public final class KafkaTestClient implements AutoCloseable {
             return producer.send(record).get();
         } catch (Exception e) {
             throw new IllegalStateException("Cannot produce to " + record.topic(), e);
+        }
+    }
+
+    /** Sends these (key, value) records in one go, so that they reach the topic, and a consumer's poll, together. */
+    public void sendTogether(String topic, Map<String, String> records) {
+        List<Future<RecordMetadata>> sent = records.entrySet().stream()
+                .map(e -> producer.send(new ProducerRecord<>(topic, e.getKey(), e.getValue().getBytes(StandardCharsets.UTF_8))))
+                .toList();
+        try {
+            for (Future<RecordMetadata> f : sent) {
+                f.get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot produce to " + topic, e);
         }
     }
 
