@@ -32,6 +32,7 @@ public final class KafkaTestClient implements AutoCloseable {
 
     private final String bootstrap;
     private final KafkaProducer<String, byte[]> producer;
+    private Admin admin;
 
     public KafkaTestClient(String bootstrap) {
         this.bootstrap = bootstrap;
@@ -100,7 +101,8 @@ public final class KafkaTestClient implements AutoCloseable {
 
     /** The offset the group has committed on partition 0 of the topic, or -1 when it has committed none. */
     public long committedOffset(String group, String topic) {
-        try (Admin admin = admin()) {
+        try {
+            Admin admin = admin();
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get();
             OffsetAndMetadata committed = offsets.get(new TopicPartition(topic, 0));
@@ -111,7 +113,8 @@ public final class KafkaTestClient implements AutoCloseable {
     }
 
     public long endOffset(String topic) {
-        try (Admin admin = admin()) {
+        try {
+            Admin admin = admin();
             TopicPartition partition = new TopicPartition(topic, 0);
             return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get().offset();
         } catch (Exception e) {
@@ -119,14 +122,24 @@ public final class KafkaTestClient implements AutoCloseable {
         }
     }
 
-    private Admin admin() {
-        Properties props = new Properties();
-        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        return Admin.create(props);
+    /**
+     * One admin client for the test's lifetime: a new one per query costs a connection and metadata round trip, which
+     * on a loaded machine outlasted a held SMTP reply's read timeout and turned a check into a second send.
+     */
+    private synchronized Admin admin() {
+        if (admin == null) {
+            Properties props = new Properties();
+            props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            admin = Admin.create(props);
+        }
+        return admin;
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         producer.close();
+        if (admin != null) {
+            admin.close();
+        }
     }
 }
