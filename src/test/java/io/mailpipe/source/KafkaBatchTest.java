@@ -83,17 +83,7 @@ class KafkaBatchTest extends PipelineTestSupport {
         String rcpt = Events.uniqueRecipient("twice-");
         String id = Events.uniqueId("twice");
         String event = Events.orderConfirmation(id, rcpt);
-        int started = smtp.dataStarted();
-        smtp.holdData();
-        // Different keys, so different lanes of one batch: both copies are in flight at the same time.
-        Map<String, String> copies = new LinkedHashMap<>();
-        copies.put("copy-a", event);
-        copies.put("copy-b", event);
-        kafka.sendTogether(REQUESTS, copies);
-
-        // The first copy is held at DATA; the second either waits for it or (without claims) reaches DATA as well.
-        await().atMost(PATIENCE).until(() -> smtp.dataStarted() > started && (claims.waiting() > 0 || smtp.dataStarted() > started + 1));
-        smtp.release();
+        sendTwoCopiesInTwoLanesWhileTheFirstIsHeld(event);
 
         List<JsonNode> outcomes = await().atMost(PATIENCE).until(() -> outcomes(id), l -> l.size() == 2);
         assertThat(smtp.receivedFor(rcpt)).hasSize(1);
@@ -107,15 +97,7 @@ class KafkaBatchTest extends PipelineTestSupport {
         String id = Events.uniqueId("fails-first");
         String event = Events.orderConfirmation(id, rcpt);
         smtp.replyToData(rcpt, "554 5.6.0 Message content rejected");
-        int started = smtp.dataStarted();
-        smtp.holdData();
-        Map<String, String> copies = new LinkedHashMap<>();
-        copies.put("copy-a", event);
-        copies.put("copy-b", event);
-        kafka.sendTogether(REQUESTS, copies);
-
-        await().atMost(PATIENCE).until(() -> smtp.dataStarted() > started && (claims.waiting() > 0 || smtp.dataStarted() > started + 1));
-        smtp.release();
+        sendTwoCopiesInTwoLanesWhileTheFirstIsHeld(event);
 
         // The first copy's claim is released with its failure, so the second is not stuck behind it.
         List<JsonNode> outcomes = await().atMost(PATIENCE).until(() -> outcomes(id), l -> l.size() == 2);
@@ -131,16 +113,8 @@ class KafkaBatchTest extends PipelineTestSupport {
         String id = Events.uniqueId("throttled-first");
         String event = Events.orderConfirmation(id, rcpt);
         smtp.replyToData(rcpt, "421 4.7.0 Try again later");
-        int started = smtp.dataStarted();
-        smtp.holdData();
-        Map<String, String> copies = new LinkedHashMap<>();
-        copies.put("copy-a", event);
-        copies.put("copy-b", event);
-        kafka.sendTogether(REQUESTS, copies);
+        sendTwoCopiesInTwoLanesWhileTheFirstIsHeld(event);
         long end = kafka.endOffset(REQUESTS);
-
-        await().atMost(PATIENCE).until(() -> smtp.dataStarted() > started && (claims.waiting() > 0 || smtp.dataStarted() > started + 1));
-        smtp.release();
 
         // The first copy ends in an exception (handed back to be polled again): its claim goes with it, the second
         // copy sends once the circuit lets it, and both, polled again from the first, find the ledger entry.
@@ -175,6 +149,21 @@ class KafkaBatchTest extends PipelineTestSupport {
         assertThat(smtp.receivedFor(rcpt)).hasSize(1);
         assertThat(outcomes).extracting(n -> n.get("outcome").asText()).containsOnly("delivered");
         assertThat(outcomes).filteredOn(n -> n.path("repeat").asBoolean()).hasSize(1);
+    }
+
+    /**
+     * Produces two copies of one event with different keys, so different lanes of one batch, holds the first at DATA
+     * until the second either waits for its claim or (without claims) reaches DATA as well, then lets both go on.
+     */
+    private void sendTwoCopiesInTwoLanesWhileTheFirstIsHeld(String event) {
+        int started = smtp.dataStarted();
+        smtp.holdData();
+        Map<String, String> copies = new LinkedHashMap<>();
+        copies.put("copy-a", event);
+        copies.put("copy-b", event);
+        kafka.sendTogether(REQUESTS, copies);
+        await().atMost(PATIENCE).until(() -> smtp.dataStarted() > started && (claims.waiting() > 0 || smtp.dataStarted() > started + 1));
+        smtp.release();
     }
 
     private List<JsonNode> outcomes(String id) {
