@@ -196,10 +196,11 @@ public interface MailpipeConfig {
         Duration maxWait();
 
         /**
-         * How long the senders may start new records of one Kafka batch; records not started by then are handed back
-         * and polled again. Half the consumer's max.poll.interval.ms ({@code camel.component.kafka.max-poll-interval-ms},
-         * Kafka's default 300 s) when unset; must stay below it, or a slow server makes the group rebalance and another
-         * consumer send the same records.
+         * How long the senders may start new records of one Kafka batch; the rest is handed back and polled again. By
+         * default nine tenths of the consumer's max.poll.interval.ms ({@code camel.component.kafka.max-poll-interval-ms},
+         * 10 min here) less the longest a started record can take (3 x max-wait + (1 + in-process-retries) x
+         * smtp.transaction-timeout + back-off); start-up fails when budget and that sum do not fit in the interval, since
+         * a slow server would then make the group rebalance and another consumer send the same records.
          */
         Optional<Duration> batchTimeBudget();
     }

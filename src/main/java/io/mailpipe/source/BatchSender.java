@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -44,7 +43,6 @@ public class BatchSender {
     private static final Logger LOG = Logger.getLogger("source-batch");
     /** Exchange property keeping camel-kafka's manual commit once the pipeline has dropped the record's headers. */
     private static final String MANUAL_COMMIT = "mailpipe-kafka-position";
-    private static final String MAX_POLL_INTERVAL = "camel.component.kafka.max-poll-interval-ms";
     /** Kafka's own default of max.poll.interval.ms. */
     private static final long DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
 
@@ -62,22 +60,11 @@ public class BatchSender {
         this.publisher = publisher;
         this.template = camel.createProducerTemplate();
         this.laneCount = config.delivery().senders();
-        this.budget = budget(config.delivery().batchTimeBudget(),
-                rawConfig.getOptionalValue(MAX_POLL_INTERVAL, Long.class).orElse(DEFAULT_MAX_POLL_INTERVAL_MS));
+        this.budget = BatchTimeBudget.of(config.delivery().batchTimeBudget(),
+                Duration.ofMillis(rawConfig.getOptionalValue(BatchTimeBudget.MAX_POLL_INTERVAL, Long.class)
+                        .orElse(DEFAULT_MAX_POLL_INTERVAL_MS)),
+                BatchTimeBudget.slowestRecord(config));
         this.lanes = camel.getExecutorServiceManager().newFixedThreadPool(this, "mailpipe-sender", laneCount);
-    }
-
-    /**
-     * How long lanes may start new records of one batch: as configured, or half the consumer's max.poll.interval.ms,
-     * which leaves the other half for the records already started (a transaction is bounded by its own timeout).
-     */
-    static Duration budget(Optional<Duration> configured, long maxPollIntervalMs) {
-        Duration budget = configured.orElse(Duration.ofMillis(maxPollIntervalMs / 2));
-        if (budget.isNegative() || budget.isZero() || budget.toMillis() >= maxPollIntervalMs) {
-            throw new IllegalArgumentException("mailpipe.delivery.batch-time-budget must be positive and below " + MAX_POLL_INTERVAL
-                    + " (" + maxPollIntervalMs + " ms), or the group rebalances while a batch is still being sent; it is " + budget);
-        }
-        return budget;
     }
 
     /** Processes the batch exchange of a {@code batching=true} Kafka endpoint: its body is the list of record exchanges. */

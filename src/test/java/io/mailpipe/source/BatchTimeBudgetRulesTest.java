@@ -10,25 +10,38 @@ import org.junit.jupiter.api.Test;
 
 class BatchTimeBudgetRulesTest {
 
+    private static final Duration POLL_INTERVAL = Duration.ofMinutes(10);
+    private static final Duration SLOWEST = Duration.ofSeconds(452);
+
     @Test
-    void unsetBudgetIsHalfTheMaxPollInterval() {
-        assertThat(BatchSender.budget(Optional.empty(), 300_000)).isEqualTo(Duration.ofSeconds(150));
+    void unsetBudgetIsNineTenthsOfThePollIntervalLessTheSlowestRecord() {
+        assertThat(BatchTimeBudget.of(Optional.empty(), POLL_INTERVAL, SLOWEST)).isEqualTo(Duration.ofSeconds(88));
     }
 
     @Test
-    void configuredBudgetBelowTheMaxPollIntervalIsKept() {
-        assertThat(BatchSender.budget(Optional.of(Duration.ofSeconds(200)), 300_000)).isEqualTo(Duration.ofSeconds(200));
+    void configuredBudgetThatLeavesTheSlowestRecordRoomIsKept() {
+        assertThat(BatchTimeBudget.of(Optional.of(Duration.ofSeconds(100)), POLL_INTERVAL, SLOWEST))
+                .isEqualTo(Duration.ofSeconds(100));
     }
 
     @Test
-    void budgetReachingTheMaxPollIntervalIsRefusedAtStartUp() {
-        assertThatThrownBy(() -> BatchSender.budget(Optional.of(Duration.ofSeconds(300)), 300_000))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mailpipe.delivery.batch-time-budget");
+    void budgetThatLeavesTheSlowestRecordNoRoomIsRefusedNamingTheKeys() {
+        assertThatThrownBy(() -> BatchTimeBudget.of(Optional.of(Duration.ofSeconds(148)), POLL_INTERVAL, SLOWEST))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mailpipe.delivery.batch-time-budget")
+                .hasMessageContaining("mailpipe.smtp.transaction-timeout")
+                .hasMessageContaining("camel.component.kafka.max-poll-interval-ms");
+    }
+
+    @Test
+    void slowestRecordLongerThanThePollIntervalIsRefusedEvenWithoutABudget() {
+        assertThatThrownBy(() -> BatchTimeBudget.of(Optional.empty(), Duration.ofMinutes(5), SLOWEST))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void zeroBudgetIsRefused() {
-        assertThatThrownBy(() -> BatchSender.budget(Optional.of(Duration.ZERO), 300_000))
+        assertThatThrownBy(() -> BatchTimeBudget.of(Optional.of(Duration.ZERO), POLL_INTERVAL, SLOWEST))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

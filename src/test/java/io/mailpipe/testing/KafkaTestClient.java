@@ -62,9 +62,19 @@ public final class KafkaTestClient implements AutoCloseable {
 
     /** Sends these (key, value) records in one go, so that they reach the topic, and a consumer's poll, together. */
     public void sendTogether(String topic, Map<String, String> records) {
-        List<Future<RecordMetadata>> sent = records.entrySet().stream()
+        awaitAll(topic, records.entrySet().stream()
                 .map(e -> producer.send(new ProducerRecord<>(topic, e.getKey(), e.getValue().getBytes(StandardCharsets.UTF_8))))
-                .toList();
+                .toList());
+    }
+
+    /** Sends the records with one key without waiting for each, so that they reach the consumer in one poll. */
+    public void sendTogether(String topic, String key, List<String> values) {
+        awaitAll(topic, values.stream()
+                .map(v -> producer.send(new ProducerRecord<>(topic, key, v.getBytes(StandardCharsets.UTF_8))))
+                .toList());
+    }
+
+    private static void awaitAll(String topic, List<Future<RecordMetadata>> sent) {
         try {
             for (Future<RecordMetadata> f : sent) {
                 f.get();
