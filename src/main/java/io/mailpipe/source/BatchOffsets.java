@@ -133,14 +133,10 @@ final class BatchOffsets {
         previous.forEach((partition, carry) -> carry.done().stream()
                 .filter(offset -> offset > highest.getOrDefault(partition, -1L))
                 .forEach(offset -> doneAbove.computeIfAbsent(partition, k -> new TreeSet<>()).add(offset)));
+        // Records fetched before a rewind can only be in the batch right after it: the filter lasts one batch, so that
+        // a partition that moved away and came back further on is never taken for stale.
         Map<TopicPartition, Long> staleAbove = new HashMap<>();
         rewinds.keySet().forEach(partition -> staleAbove.put(partition, highest.get(partition)));
-        // A batch of nothing but stale records of a partition: its refetched records are still to come.
-        previous.forEach((partition, carry) -> {
-            if (carry.staleAbove() >= 0 && !highest.containsKey(partition)) {
-                staleAbove.put(partition, carry.staleAbove());
-            }
-        });
         Map<TopicPartition, Carry> next = new HashMap<>();
         Set<TopicPartition> partitions = new HashSet<>(staleAbove.keySet());
         partitions.addAll(doneAbove.keySet());

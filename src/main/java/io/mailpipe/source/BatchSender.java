@@ -161,13 +161,16 @@ public class BatchSender {
     /** Commits what is done and rewinds the rest, on the partitions this consumer still owns. */
     private void settle(Consumer<?, ?> consumer, BatchOffsets offsets, boolean[] done, List<Exchange> records) {
         Map<TopicPartition, Long> rewinds = offsets.rewinds(done);
-        Map<TopicPartition, BatchOffsets.Carry> carry = offsets.carry(done);
+        var owned = consumer.assignment();
+        // A partition this consumer no longer owns resumes elsewhere, from its committed offset: nothing to carry.
+        Map<TopicPartition, BatchOffsets.Carry> carry = offsets.carry(done).entrySet().stream()
+                .filter(e -> owned.contains(e.getKey()))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
         if (carry.isEmpty()) {
             rewound.remove(consumer);
         } else {
             rewound.put(consumer, carry);
         }
-        var owned = consumer.assignment();
         Map<TopicPartition, OffsetAndMetadata> commits = offsets.commits(done).entrySet().stream()
                 .filter(e -> owned.contains(e.getKey()))
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue())));
