@@ -15,7 +15,6 @@ import org.apache.camel.support.SynchronizationAdapter;
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.event.EmailEvent;
-import io.mailpipe.failure.FailureClass;
 import io.mailpipe.failure.FailureRecords;
 import io.mailpipe.failure.PublishRoutes;
 import io.mailpipe.failure.SmtpFailure;
@@ -144,7 +143,7 @@ public class DeliveryStep {
                 reporter.serverWide(f);
                 continue;
             }
-            if (f.failureClass() == FailureClass.RECIPIENT) {
+            if (f.suppresses()) {
                 f.recipients().forEach(r -> suppressions.suppress(r, f, event.id()));
             }
             PublishRoutes.add(exchange, records.failed(exchange, f));

@@ -18,6 +18,9 @@ public final class FailureClassifier {
 
     private static final Map<String, Pattern> TEXTS = Map.of(
             "greylist", text("gr[ae]y-?list"),
+            // Postfix's per-recipient restrictions ("Recipient address rejected: Policy rejection, try later"): about
+            // this recipient only, so not a throttle that would stop every message.
+            "rcptrule", text("recipient address rejected"),
             "quota", text("quota|rate|limit|too many"),
             // Postfix "Relay access denied", Sendmail "Relaying denied", Exim "relay not permitted", Exchange
             // "Unable to relay".
@@ -49,6 +52,7 @@ public final class FailureClassifier {
             454                        4.7.0         *             *         auth
             454                        *             auth          *         auth
             4xx                        *             rcpt          greylist  transient
+            4xx                        4.7.*         rcpt          rcptrule  transient
             4xx                        4.7.*         *             *         throttle
             451                        4.3.0         *             quota     throttle
             4xx                        *             *             *         transient

@@ -20,6 +20,16 @@ public record SmtpFailure(FailureClass failureClass, int code, String enhancedCo
         return new SmtpFailure(failureClass, 0, null, error, command, List.copyOf(recipients));
     }
 
+    /**
+     * Whether the recipients go on the suppression list: a recipient-class reply given at RCPT, where it can only be
+     * about that recipient. An override that makes a reply at MAIL, DATA or the final dot {@code recipient} still
+     * dead-letters the message to the permanent channel, but suppresses no one: such a reply concerns every recipient
+     * of the message at once.
+     */
+    public boolean suppresses() {
+        return failureClass == FailureClass.RECIPIENT && command == SmtpCommand.RCPT;
+    }
+
     /** True for failures of the server or the connection rather than of this message: the circuit breaker's business. */
     public boolean serverWide() {
         return failureClass == FailureClass.AUTH || failureClass == FailureClass.THROTTLE

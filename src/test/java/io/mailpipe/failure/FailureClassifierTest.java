@@ -28,6 +28,7 @@ class FailureClassifierTest {
             "421 service not available"                                                                        | RCPT        | throttle
             "421 4.7.0 Try again later, closing connection."                                                   | MAIL        | throttle
             "450 4.7.1 rate limited"                                                                           | RCPT        | throttle
+            "450 4.7.1 <ada@example.com>: Recipient address rejected: Policy rejection, try later"              | RCPT        | transient
             "451 4.3.0 quota exceeded, try later"                                                              | MAIL        | throttle
             # Other 4xx: retried, never suppressed, whatever they are about
             "451 4.3.0 local error"                                                                            | MAIL        | transient
