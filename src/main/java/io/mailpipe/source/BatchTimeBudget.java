@@ -33,15 +33,16 @@ final class BatchTimeBudget {
     /**
      * @return the configured budget, or by default what is left of nine tenths of the interval after the slowest record
      *         (a tenth for polling, the batch's wait for Kafka's acknowledgements and the commit)
-     * @throws IllegalArgumentException when no budget leaves the slowest record room within the interval
+     * @throws IllegalArgumentException when budget and slowest record do not fit in nine tenths of the interval
      */
     static Duration of(Optional<Duration> configured, Duration maxPollInterval, Duration slowestRecord) {
-        Duration budget = configured.orElse(maxPollInterval.multipliedBy(9).dividedBy(10).minus(slowestRecord));
-        if (budget.isNegative() || budget.isZero() || budget.plus(slowestRecord).compareTo(maxPollInterval) >= 0) {
+        Duration usable = maxPollInterval.multipliedBy(9).dividedBy(10);
+        Duration budget = configured.orElse(usable.minus(slowestRecord));
+        if (budget.isNegative() || budget.isZero() || budget.plus(slowestRecord).compareTo(usable) > 0) {
             throw new IllegalArgumentException(KEY + " (" + configured.map(Duration::toString).orElse("unset") + ") plus the "
                     + "longest a started record can take (" + slowestRecord + ": 3 x mailpipe.delivery.max-wait + (1 + "
-                    + "mailpipe.delivery.in-process-retries) x mailpipe.smtp.transaction-timeout + back-off) must stay below "
-                    + MAX_POLL_INTERVAL + " (" + maxPollInterval + "), or a slow server makes the group rebalance while a "
+                    + "mailpipe.delivery.in-process-retries) x mailpipe.smtp.transaction-timeout + back-off) must fit in nine "
+                    + "tenths of " + MAX_POLL_INTERVAL + " (" + maxPollInterval + "), or a slow server makes the group rebalance while a "
                     + "batch is still being sent; shorten those or raise " + MAX_POLL_INTERVAL);
         }
         return budget;

@@ -20,13 +20,14 @@ class BatchTimeBudgetRulesTest {
 
     @Test
     void configuredBudgetThatLeavesTheSlowestRecordRoomIsKept() {
-        assertThat(BatchTimeBudget.of(Optional.of(Duration.ofSeconds(100)), POLL_INTERVAL, SLOWEST))
-                .isEqualTo(Duration.ofSeconds(100));
+        assertThat(BatchTimeBudget.of(Optional.of(Duration.ofSeconds(80)), POLL_INTERVAL, SLOWEST))
+                .isEqualTo(Duration.ofSeconds(80));
     }
 
     @Test
     void budgetThatLeavesTheSlowestRecordNoRoomIsRefusedNamingTheKeys() {
-        assertThatThrownBy(() -> BatchTimeBudget.of(Optional.of(Duration.ofSeconds(148)), POLL_INTERVAL, SLOWEST))
+        // 100 s + 452 s fits in the interval, but leaves less than a tenth of it for polling and committing.
+        assertThatThrownBy(() -> BatchTimeBudget.of(Optional.of(Duration.ofSeconds(100)), POLL_INTERVAL, SLOWEST))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("mailpipe.delivery.batch-time-budget")
                 .hasMessageContaining("mailpipe.smtp.transaction-timeout")
