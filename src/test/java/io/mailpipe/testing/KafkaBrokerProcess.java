@@ -38,7 +38,7 @@ public final class KafkaBrokerProcess {
     public String startFresh(int partitions) throws IOException, InterruptedException {
         deleteRecursively(dir);
         Files.createDirectories(dir);
-        Path config = writeConfig(freePort());
+        Path config = writeConfig(freePortOtherThan(port));
         run(List.of("kafka.tools.StorageTool", "format", "-t", UUID.randomUUID().toString().replace("-", "").substring(0, 22),
                 "-c", config.toString()), dir.resolve("format.log"));
         start();
@@ -122,6 +122,20 @@ public final class KafkaBrokerProcess {
         command.addAll(mainAndArgs);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         return append ? builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())) : builder.redirectOutput(log.toFile());
+    }
+
+    /**
+     * A free port for the controller, never the broker's own: the kernel may hand out a port again as soon as its probe
+     * socket is closed, and a run once got the same port twice ("two listeners on the same port").
+     */
+    private static int freePortOtherThan(int taken) {
+        for (int tries = 0; tries < 20; tries++) {
+            int candidate = freePort();
+            if (candidate != taken) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("No free port other than " + taken + " in 20 tries");
     }
 
     private static int freePort() {
