@@ -133,9 +133,13 @@ public class SmtpSender implements JavaMailSender {
         }
     }
 
-    /** A failure caused by the transaction deadline says so; what it is classified as depends on how far it got. */
-    private static MessagingException overdue(MessagingException e, TransactionDeadline deadline) {
-        if (!deadline.expired()) {
+    /**
+     * A failure caused by the transaction deadline says so; what it is classified as depends on how far it got. A
+     * failure carrying the server's reply is the server's answer, deadline or not, and keeps the recipients the server
+     * accepted: losing them would send those recipients the message again.
+     */
+    static MessagingException overdue(MessagingException e, TransactionDeadline deadline) {
+        if (!deadline.expired() || e instanceof SendFailedException) {
             return e;
         }
         return new MessagingException("SMTP transaction not finished within " + deadline.timeout()

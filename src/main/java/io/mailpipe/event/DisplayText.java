@@ -75,8 +75,8 @@ public final class DisplayText {
      * C0 and C1 controls (CR, LF, NUL, ESC, NEL U+0085), DEL, the Unicode line and paragraph separators, and the bidi
      * embeddings, overrides and isolates that make "invoice" U+202E "fdp.exe" show as "invoiceexe.pdf".
      */
-    static boolean isForbidden(char c) {
-        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029'
-                || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069');
+    public static boolean isForbidden(int c) {
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029
+                || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
     }
 }

@@ -53,9 +53,17 @@ public class RecordLimit {
         if (fits(record)) {
             return record;
         }
+        LOG.errorf("A record for %s is over the record limit of %d bytes; it is written as a reference",
+                record.topic(), maxRecordBytes);
+        return reference(record);
+    }
+
+    /**
+     * The record with its value replaced by a reference to it (size and SHA-256): topic, key and headers keep the fact
+     * that it was written. Also what is written when a topic refuses a record as larger than its own limit.
+     */
+    public static ChannelRecord reference(ChannelRecord record) {
         byte[] value = record.value().getBytes(StandardCharsets.UTF_8);
-        LOG.errorf("A record of %d bytes for %s is over the record limit of %d bytes; it is written as a reference",
-                value.length, record.topic(), maxRecordBytes);
         String reference = "{\"recordTooLarge\":true,\"valueBytes\":" + value.length + ",\"valueSha256\":\"" + sha256(value) + "\"}";
         return new ChannelRecord(record.topic(), record.key(), reference, record.headers(), record.outcome());
     }

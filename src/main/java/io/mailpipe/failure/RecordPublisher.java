@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Future;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,6 +13,7 @@ import org.apache.camel.Exchange;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.Config;
 
@@ -52,7 +54,7 @@ public class RecordPublisher {
         // A record the producer refuses as too large would be refused on every attempt: cut it first.
         List<ChannelRecord> queued = ExchangeLists.<ChannelRecord> take(exchange, MailpipeConstants.RECORDS).stream()
                 .map(limit::fitted).toList();
-        PendingWrites.add(exchange, queued.stream().map(r -> producer.send(toProducerRecord(r))).toList());
+        PendingWrites.add(exchange, queued.stream().map(this::send).toList());
         ExchangeLists.append(exchange, WRITTEN, queued);
     }
 
@@ -71,6 +73,11 @@ public class RecordPublisher {
     public void settle(Exchange exchange) {
         PendingWrites.await(exchange);
         reporter.published(exchange, ExchangeLists.take(exchange, WRITTEN));
+    }
+
+    private Future<RecordMetadata> send(ChannelRecord record) {
+        return new ReferenceFallbackWrite(record, producer.send(toProducerRecord(record)),
+                () -> producer.send(toProducerRecord(RecordLimit.reference(record))));
     }
 
     private static ProducerRecord<String, String> toProducerRecord(ChannelRecord record) {

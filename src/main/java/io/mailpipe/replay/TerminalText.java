@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
 
+import io.mailpipe.event.DisplayText;
+
 /**
  * What the operations API prints for a terminal: control characters (C0, DEL, C1), Unicode line separators and bidi
  * controls from event fields or relay replies shown as escapes ({@code \x1b}, or backslash-u and four hex digits), never raw.
@@ -40,11 +42,13 @@ final class TerminalText {
     private TerminalText() {
     }
 
-    /** A terminal acts on these: ESC and C1 CSI start sequences that move, clear or retitle; bidi controls reorder. */
+    /**
+     * A terminal acts on these: ESC and C1 CSI start sequences that move, clear or retitle; bidi controls reorder. Beyond
+     * what events may never hold in shown text, the directional marks (ALM, LRM, RLM) are escaped too: right-to-left
+     * text may carry them, but on a terminal line they reorder the columns around them.
+     */
     static boolean unsafe(int codePoint) {
-        return Character.getType(codePoint) == Character.CONTROL || codePoint == 0x2028 || codePoint == 0x2029
-                || codePoint == 0x061c || codePoint == 0x200e || codePoint == 0x200f
-                || codePoint >= 0x202a && codePoint <= 0x202e || codePoint >= 0x2066 && codePoint <= 0x2069;
+        return DisplayText.isForbidden(codePoint) || codePoint == 0x061c || codePoint == 0x200e || codePoint == 0x200f;
     }
 
     /** {@code text} with every unsafe character as {@code \xHH} (ASCII) or backslash-u and four hex digits. */

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.camel.Exchange;
+import org.apache.kafka.common.errors.RetriableException;
 
 import io.mailpipe.ExchangeLists;
 
@@ -52,8 +53,13 @@ public final class PendingWrites {
         for (Future<?> write : pending) {
             try {
                 write.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                throw new KafkaWriteException("A Kafka write was not acknowledged: " + e.getMessage(), e);
+            } catch (ExecutionException e) {
+                // A refusal that only an operator can lift (an ACL, a topic that does not exist and is not created) is
+                // handed back like an outage: dead-lettering the event would need the same Kafka that refuses it.
+                String kind = e.getCause() instanceof RetriableException ? "was not acknowledged" : "was refused, until its topic or ACL is fixed";
+                throw new KafkaWriteException("A Kafka write " + kind + ": " + e.getCause(), e);
+            } catch (TimeoutException e) {
+                throw new KafkaWriteException("A Kafka write was not acknowledged within " + TIMEOUT_SECONDS + " s", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new KafkaWriteException("Interrupted while waiting for Kafka", e);

@@ -75,6 +75,30 @@ class RecordSizeTest extends PipelineTestSupport {
     }
 
     @Test
+    void deadLetterRefusedByItsTopicAsTooLargeIsWrittenAsAReferenceAndTheNextEventIsDelivered() throws Exception {
+        // The topic's own limit is below the producer's: the producer sends the record, the broker refuses it.
+        String topic = "email.dlq.invalid";
+        kafka.setTopicConfig(topic, "max.message.bytes", "4000");
+        try {
+            String payload = "{\"id\": \"" + "y".repeat(10_000);
+            String key = Events.uniqueId("topic-refused");
+            kafka.send(REQUESTS, key, payload);
+            String next = Events.uniqueRecipient();
+            kafka.send(REQUESTS, "next", Events.orderConfirmation(Events.uniqueId("after-refused"), next));
+
+            await().atMost(DELIVERY).until(() -> smtp.firstFor(next).isPresent());
+            ConsumerRecord<String, String> dead = awaitRecord(topic, key);
+            JsonNode reference = json.readTree(dead.value());
+            assertThat(reference.at("/recordTooLarge").asBoolean()).isTrue();
+            assertThat(reference.at("/valueBytes").asInt()).isGreaterThan(10_000);
+            assertThat(new String(dead.headers().lastHeader("mailpipe-error-code").value(), StandardCharsets.UTF_8))
+                    .isEqualTo("malformed-json");
+        } finally {
+            kafka.setTopicConfig(topic, "max.message.bytes", null);
+        }
+    }
+
+    @Test
     void permanentRejectOfAnEventWhoseDeadLetterWouldExceedTheRecordSizeIsDeadLetteredWithACutEvent() throws Exception {
         String recipient = Events.uniqueRecipient("big-bounce-");
         smtp.replyToRecipient(recipient, "550 5.1.1 No such user");
