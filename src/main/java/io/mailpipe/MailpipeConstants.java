@@ -17,11 +17,11 @@ public final class MailpipeConstants {
     /** Exchange property: the validated {@link io.mailpipe.event.EmailEvent}. */
     public static final String EVENT = "mailpipe-event";
 
-    /** Exchange property: the {@link io.mailpipe.failure.RetryState} of an event coming back from the retry topic. */
+    /** Exchange property: the {@link io.mailpipe.outcome.RetryState} of an event coming back from the retry topic. */
     public static final String RETRY = "mailpipe-retry";
     /** Exchange property: the Message-ID of the composed message. */
     public static final String MESSAGE_ID = "mailpipe-message-id";
-    /** Exchange property: the {@link io.mailpipe.failure.ChannelRecord}s to publish before the exchange completes. */
+    /** Exchange property: the {@link io.mailpipe.outcome.ChannelRecord}s to publish before the exchange completes. */
     public static final String RECORDS = "mailpipe-records";
 
     /** Dead-letter record header: the failure class ({@code invalid}, {@code permanent}, ...). */

@@ -6,9 +6,8 @@ import java.util.UUID;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 
-import org.jboss.logging.Logger;
-
 import org.apache.camel.quarkus.main.CamelMainApplication;
+import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;

@@ -6,6 +6,8 @@ import org.apache.camel.builder.RouteBuilder;
 
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.smtp.DeliveryFailedException;
+import io.mailpipe.smtp.SmtpSender;
 
 /** Hands the composed MIME message to the SMTP server through camel-mail and records every recipient's outcome. */
 @ApplicationScoped

@@ -15,13 +15,18 @@ import org.apache.camel.support.SynchronizationAdapter;
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.event.EmailEvent;
-import io.mailpipe.failure.FailureRecords;
-import io.mailpipe.failure.PublishRoutes;
-import io.mailpipe.failure.SmtpFailure;
-import io.mailpipe.failure.SuppressionList;
-import io.mailpipe.observe.OutcomeReporter;
+import io.mailpipe.outcome.FailureRecords;
+import io.mailpipe.outcome.OutcomeReporter;
+import io.mailpipe.outcome.PendingWrites;
+import io.mailpipe.outcome.PublishRoutes;
 import io.mailpipe.render.ComposedMessage;
-import io.mailpipe.state.PendingWrites;
+import io.mailpipe.smtp.DeliveryFailedException;
+import io.mailpipe.smtp.DeliveryReport;
+import io.mailpipe.smtp.SmtpCircuit;
+import io.mailpipe.smtp.SmtpFailure;
+import io.mailpipe.smtp.SmtpUnavailableException;
+import io.mailpipe.store.DeliveryLedger;
+import io.mailpipe.suppress.SuppressionList;
 
 /**
  * What happens around the SMTP send: who still needs the message (not suppressed, not already delivered), waiting for

@@ -12,7 +12,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.eclipse.microprofile.config.Config;
 
 import io.mailpipe.config.MailpipeConfig;
-import io.mailpipe.state.KafkaClientSettings;
+import io.mailpipe.store.KafkaClientSettings;
 
 /**
  * The one Kafka admin client of readiness and metrics, on the kafka.* settings all of Mailpipe's clients use (brokers,

@@ -8,7 +8,7 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 import io.mailpipe.config.MailpipeConfig;
-import io.mailpipe.deliver.SmtpCircuit;
+import io.mailpipe.smtp.SmtpCircuit;
 
 /**
  * Readiness follows the SMTP circuit breaker: while it is open (server unreachable, throttling, credentials refused)

@@ -12,7 +12,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.mailpipe.state.CompactedTopicMap;
+import io.mailpipe.store.CompactedTopicMap;
 
 /**
  * Readiness {@code mailpipe-state}: down, naming the topic and why, while a follower of a state topic (suppressions,

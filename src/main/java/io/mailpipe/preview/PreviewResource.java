@@ -21,17 +21,17 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
+import jakarta.ws.rs.core.Response;
 
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.event.EmailEvent;
 import io.mailpipe.event.EventParser;
 import io.mailpipe.event.InvalidEventException;
+import io.mailpipe.ops.OpsAccess;
 import io.mailpipe.render.MessageRenderer;
 import io.mailpipe.render.MimeComposer;
 import io.mailpipe.render.RenderedEmail;
-import io.mailpipe.replay.OpsAccess;
 import io.smallrye.common.annotation.Blocking;
 
 /**

@@ -5,7 +5,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.builder.RouteBuilder;
 
 import io.mailpipe.MailpipeConstants;
-import io.mailpipe.failure.SourceRouteConfigurations;
 
 /** Kafka batches: {@code direct:mailpipe-send-batch} takes a batch, each of its records runs the normal pipeline. */
 @ApplicationScoped

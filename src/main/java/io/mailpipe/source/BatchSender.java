@@ -28,8 +28,8 @@ import org.jboss.logging.Logger;
 
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
-import io.mailpipe.failure.RecordPublisher;
-import io.mailpipe.state.PendingWrites;
+import io.mailpipe.outcome.PendingWrites;
+import io.mailpipe.outcome.RecordPublisher;
 
 /**
  * Sends the records of one Kafka batch in parallel lanes (records with the same key in order, in one lane), waits once

@@ -16,7 +16,7 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 
-import io.mailpipe.deliver.NoDelaySocketFactory;
+import io.mailpipe.smtp.NoDelaySocketFactory;
 
 /**
  * The ceiling: pre-built messages of the same size sent by Jakarta Mail over reused connections with TCP_NODELAY, either

@@ -25,8 +25,10 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.mailpipe.failure.FailureClass;
-import io.mailpipe.failure.SuppressionList;
+import io.mailpipe.smtp.FailureClass;
+import io.mailpipe.smtp.SmtpCircuit;
+import io.mailpipe.store.DeliveryLedger;
+import io.mailpipe.suppress.SuppressionList;
 import io.mailpipe.testing.Events;
 import io.mailpipe.testing.KafkaBrokerResource;
 import io.mailpipe.testing.PipelineTestSupport;

@@ -28,10 +28,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.testing.TestConfigs;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import io.mailpipe.testing.TestConfigs;
 
 class EventParserTest {
 

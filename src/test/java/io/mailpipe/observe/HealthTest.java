@@ -10,10 +10,10 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.mailpipe.deliver.SmtpCircuit;
-import io.mailpipe.failure.FailureClass;
-import io.mailpipe.failure.SmtpCommand;
-import io.mailpipe.failure.SmtpFailure;
+import io.mailpipe.smtp.FailureClass;
+import io.mailpipe.smtp.SmtpCircuit;
+import io.mailpipe.smtp.SmtpCommand;
+import io.mailpipe.smtp.SmtpFailure;
 import io.mailpipe.testing.KafkaBrokerResource;
 import io.mailpipe.testing.SmtpServerResource;
 import io.quarkus.test.common.TestResourceScope;

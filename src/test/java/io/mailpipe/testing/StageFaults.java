@@ -15,7 +15,7 @@ import org.apache.camel.spi.InterceptStrategy;
 import org.apache.camel.support.processor.DelegateAsyncProcessor;
 
 import io.mailpipe.MailpipeConstants;
-import io.mailpipe.failure.SourceRouteConfigurations;
+import io.mailpipe.source.SourceRouteConfigurations;
 
 /**
  * Test-only fault injection: an event whose payload contains {@code fault-at-<node id>-} makes that route node throw an

@@ -1,9 +1,0 @@
-package io.mailpipe.failure;
-
-/** A retry record was handed back because its time has not come; the consumer polls it again. */
-public class RetryNotDueException extends Exception {
-
-    public RetryNotDueException(String message) {
-        super(message);
-    }
-}

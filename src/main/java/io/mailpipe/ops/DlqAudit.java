@@ -1,0 +1,58 @@
+package io.mailpipe.ops;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.store.KafkaClientSettings;
+import io.mailpipe.store.KafkaTopics;
+import io.quarkus.runtime.Startup;
+
+/** Writes one record per replay or discard to the {@code email.dlq.audit} topic: who, when, which entries, which filter. */
+@Startup
+@ApplicationScoped
+public class DlqAudit {
+
+    private static final Logger LOG = Logger.getLogger("ops-dlq");
+
+    private final String topic;
+    private final OpsProducer producer;
+    private final ObjectMapper mapper;
+
+    public DlqAudit(MailpipeConfig config, Config rawConfig, OpsProducer producer, ObjectMapper mapper) {
+        this.topic = config.topic().dlqAudit();
+        this.producer = producer;
+        this.mapper = mapper;
+        KafkaTopics.createIfMissing(topic, KafkaClientSettings.from(rawConfig), Map.of());
+    }
+
+    public void record(String action, String by, OpsRequest request, List<Map<String, Object>> results) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("action", action);
+        record.put("by", by);
+        record.put("at", Instant.now().toString());
+        record.put("dryRun", request.dryRun());
+        record.put("force", request.force());
+        record.put("ids", request.ids());
+        record.put("filter", request.filter());
+        record.put("set", request.set());
+        record.put("results", results);
+        try {
+            producer.send(topic, UUID.randomUUID().toString(), mapper.writeValueAsBytes(record), Map.of());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        LOG.infof("%s by %s: %d entries%s", action, by, results.size(), request.dryRun() ? " (dry run)" : "");
+    }
+}

@@ -1,0 +1,32 @@
+package io.mailpipe.ops;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+import io.mailpipe.config.MailpipeConfig;
+
+/** The dead-letter channels an operator works on: four Kafka topics and the inbox's {@code .failed} folder. */
+public enum DlqChannel {
+    PERMANENT, POLICY, EXPIRED, INVALID, INBOX;
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The Kafka topic of this channel; the inbox channel has none. */
+    public String topic(MailpipeConfig.Topic topics) {
+        return switch (this) {
+            case PERMANENT -> topics.dlqPermanent();
+            case POLICY -> topics.dlqPolicy();
+            case EXPIRED -> topics.dlqExpired();
+            case INVALID -> topics.dlqInvalid();
+            case INBOX -> throw new IllegalStateException("The inbox channel is a folder, not a topic");
+        };
+    }
+
+    public static DlqChannel parse(String label) {
+        return Arrays.stream(values()).filter(c -> c.label().equals(label.strip().toLowerCase(Locale.ROOT))).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "Unknown channel '" + label + "'; one of permanent, policy, expired, invalid, inbox"));
+    }
+}

@@ -1,0 +1,343 @@
+package io.mailpipe.outcome;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.mail.internet.InternetAddress;
+
+import org.apache.camel.Exchange;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.mailpipe.MailpipeConstants;
+import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.event.EmailEvent;
+import io.mailpipe.event.EventError;
+import io.mailpipe.event.EventSource;
+import io.mailpipe.event.InvalidEventException;
+import io.mailpipe.smtp.FailureClass;
+import io.mailpipe.smtp.SmtpFailure;
+
+/**
+ * Builds the records that say what became of an event: dead letters, retries and outcome records, each a JSON
+ * envelope plus headers that let routes and tools filter without parsing.
+ */
+@ApplicationScoped
+public class FailureRecords {
+
+    private static final Logger LOG = Logger.getLogger("deliver-smtp");
+
+    /** Longest exception message kept on a dead letter. */
+    private static final int MAX_MESSAGE_CHARS = 2000;
+    /** Most bytes of a cut payload kept as its head. */
+    private static final int MAX_HEAD_BYTES = 8192;
+
+    private final ObjectMapper mapper;
+    private final MailpipeConfig.Topic topics;
+    private final MailpipeConfig.Retry retry;
+    private final RecordLimit limit;
+
+    public FailureRecords(ObjectMapper mapper, MailpipeConfig config, RecordLimit limit) {
+        this.mapper = mapper;
+        this.topics = config.topic();
+        this.retry = config.retry();
+        this.limit = limit;
+    }
+
+    /** An event that can never become an email: a dead letter with the payload byte for byte, and its outcome. */
+    public List<ChannelRecord> invalid(Exchange exchange) {
+        InvalidEventException error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidEventException.class);
+        return rejected(exchange, "invalid", error.toMap());
+    }
+
+    /**
+     * An event whose processing failed again and again for a reason nobody foresaw (a bug, input no rule catches): a
+     * dead letter on the invalid channel with code {@code internal-error} and the exception, and its outcome, so that
+     * its source moves on. Records the failed attempts queued (deliveries the server accepted) are kept.
+     */
+    public List<ChannelRecord> internalError(Exchange exchange, Throwable failure) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", EventError.INTERNAL_ERROR.code());
+        error.put("field", null);
+        error.put("exception", failure.getClass().getName());
+        error.put("message", cap(String.valueOf(failure.getMessage())));
+        return rejected(exchange, "internal", error);
+    }
+
+    private List<ChannelRecord> rejected(Exchange exchange, String failureClass, Map<String, Object> error) {
+        byte[] payload = exchange.getProperty(MailpipeConstants.PAYLOAD, byte[].class);
+        payload = payload == null ? new byte[0] : payload;
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        envelope.put("error", error);
+        envelope.put("source", source(exchange));
+        envelope.put("failedAt", Instant.now().toString());
+        putPayload(envelope, payload);
+
+        String key = String.valueOf(source(exchange).getOrDefault("key", ""));
+        String code = String.valueOf(error.get("code"));
+        Map<String, String> headers = Map.of(MailpipeConstants.FAILURE_CLASS, failureClass, MailpipeConstants.ERROR_CODE, code);
+        Map<String, Object> outcome = new LinkedHashMap<>();
+        EmailEvent event = event(exchange);
+        if (event != null) {
+            outcome.put("eventId", event.id());
+        }
+        outcome.put("outcome", "invalid");
+        outcome.put("code", code);
+        outcome.put("message", error.get("message"));
+        outcome.put("source", source(exchange));
+        outcome.put("at", Instant.now().toString());
+        return List.of(new ChannelRecord(topics.dlqInvalid(), key, fitted(envelope, key, headers, payload, null), headers),
+                new ChannelRecord(topics.events(), key, json(outcome), Map.of(MailpipeConstants.OUTCOME, "invalid"), outcome));
+    }
+
+    /** The server accepted the message for these recipients. */
+    public List<ChannelRecord> delivered(Exchange exchange, List<String> recipients) {
+        return recipients.stream().map(r -> outcome(exchange, r, "delivered", null)).toList();
+    }
+
+    /**
+     * Recipients the ledger already holds for this event, which came again (a redelivery after a crash, a replay):
+     * nothing is sent, and their delivery is reported once more, marked {@code repeat}, because the first report may
+     * have been lost with the crash that came between the ledger record and the outcome record.
+     */
+    public List<ChannelRecord> alreadyDelivered(Exchange exchange, List<String> recipients) {
+        return recipients.stream().map(r -> outcome(exchange, r, "delivered", null, true)).toList();
+    }
+
+    /** These recipients are on the suppression list: nothing was sent to them. */
+    public List<ChannelRecord> suppressed(Exchange exchange, List<String> recipients) {
+        return recipients.stream().map(r -> outcome(exchange, r, "suppressed", null)).toList();
+    }
+
+    /** Where a classified failure goes: the retry topic while it may still succeed, otherwise its dead-letter channel. */
+    public List<ChannelRecord> failed(Exchange exchange, SmtpFailure failure) {
+        RetryState state = retryState(exchange).next(failure.failureClass() == FailureClass.UNKNOWN_OUTCOME);
+        List<ChannelRecord> records = new ArrayList<>();
+        if (failure.failureClass().retryable()) {
+            boolean expired = Duration.between(state.firstFailedAt(), Instant.now()).compareTo(retry.maxAge()) > 0;
+            if (expired) {
+                records.add(deadLetter(exchange, failure, state, topics.dlqExpired(), "expired"));
+                failure.recipients().forEach(r -> records.add(outcome(exchange, r, "expired", failure)));
+            } else {
+                ChannelRecord retryRecord = retryRecord(exchange, failure, state);
+                if (limit.fits(retryRecord)) {
+                    records.add(retryRecord);
+                    failure.recipients().forEach(r -> records.add(outcome(exchange, r, "deferred", failure)));
+                } else {
+                    // The producer would refuse it on every attempt: a dead letter, never a loop.
+                    records.add(deadLetter(exchange, failure, state, topics.dlqPermanent(), failure.failureClass().label(), true));
+                    failure.recipients().forEach(r -> records.add(outcome(exchange, r, "bounced", failure)));
+                }
+            }
+            return records;
+        }
+        if (failure.failureClass() == FailureClass.PROTOCOL) {
+            LOG.errorf("SMTP server did not understand us (%d at %s): a Mailpipe bug, please report: %s",
+                    failure.code(), failure.command().label(), failure.reply());
+        }
+        // Policy and sender refusals are fixed on the sending side and then replayed; permanent holds the rest.
+        boolean oursToFix = failure.failureClass() == FailureClass.POLICY || failure.failureClass() == FailureClass.SENDER;
+        String topic = oursToFix ? topics.dlqPolicy() : topics.dlqPermanent();
+        records.add(deadLetter(exchange, failure, state, topic, failure.failureClass().label()));
+        failure.recipients().forEach(r -> records.add(outcome(exchange, r, "bounced", failure)));
+        return records;
+    }
+
+    private ChannelRecord deadLetter(Exchange exchange, SmtpFailure failure, RetryState state, String topic, String failureClass) {
+        return deadLetter(exchange, failure, state, topic, failureClass, false);
+    }
+
+    private ChannelRecord deadLetter(Exchange exchange, SmtpFailure failure, RetryState state, String topic, String failureClass,
+            boolean retryRecordTooLarge) {
+        EmailEvent event = event(exchange);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("class", failureClass);
+        details.put("code", failure.code());
+        details.put("enhancedCode", failure.enhancedCode());
+        details.put("reply", failure.reply());
+        details.put("command", failure.command().label());
+        details.put("recipients", failure.recipients());
+        details.put("attempts", state.attempts());
+        details.put("firstFailedAt", state.firstFailedAt().toString());
+        details.put("lastFailedAt", Instant.now().toString());
+        details.put("possibleDuplicate", state.possibleDuplicate());
+        details.put("source", source(exchange));
+        if (retryRecordTooLarge) {
+            details.put("retryRecordTooLarge", true);
+        }
+        ObjectNode narrowed = narrowedEvent(exchange, failure.recipients());
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        envelope.put("event", narrowed);
+        envelope.put("failure", details);
+        Map<String, String> headers = failureHeaders(event, failure, failureClass);
+        ObjectNode stub = mapper.createObjectNode().put("id", event.id()).put("template", event.template());
+        return new ChannelRecord(topic, event.id(), fitted(envelope, event.id(), headers, json(narrowed).getBytes(StandardCharsets.UTF_8), stub),
+                headers);
+    }
+
+    private ChannelRecord retryRecord(Exchange exchange, SmtpFailure failure, RetryState state) {
+        EmailEvent event = event(exchange);
+        Map<String, String> headers = new LinkedHashMap<>(failureHeaders(event, failure, failure.failureClass().label()));
+        headers.put(MailpipeConstants.NOT_BEFORE, Instant.now().plus(nextDelay(state.attempts())).toString());
+        headers.put(MailpipeConstants.ATTEMPTS, Integer.toString(state.attempts()));
+        headers.put(MailpipeConstants.FIRST_FAILED_AT, state.firstFailedAt().toString());
+        headers.put(MailpipeConstants.POSSIBLE_DUPLICATE, Boolean.toString(state.possibleDuplicate()));
+        return new ChannelRecord(topics.retry(), event.id(), json(narrowedEvent(exchange, failure.recipients())), headers);
+    }
+
+    /** Doubling delays from the initial one up to the maximum, with 10% jitter so retries do not arrive in waves. */
+    Duration nextDelay(int attempts) {
+        Duration delay = retry.initialDelay().multipliedBy(1L << Math.min(attempts - 1, 20));
+        if (delay.compareTo(retry.maxDelay()) > 0) {
+            delay = retry.maxDelay();
+        }
+        long jitter = delay.toMillis() / 10;
+        return delay.plusMillis(jitter == 0 ? 0 : ThreadLocalRandom.current().nextLong(-jitter, jitter + 1));
+    }
+
+    private ChannelRecord outcome(Exchange exchange, String recipient, String outcome, SmtpFailure failure) {
+        return outcome(exchange, recipient, outcome, failure, false);
+    }
+
+    private ChannelRecord outcome(Exchange exchange, String recipient, String outcome, SmtpFailure failure, boolean repeat) {
+        EmailEvent event = event(exchange);
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("eventId", event.id());
+        record.put("messageId", exchange.getProperty(MailpipeConstants.MESSAGE_ID, String.class));
+        record.put("recipient", recipient);
+        record.put("outcome", outcome);
+        if (failure != null) {
+            record.put("class", failure.failureClass().label());
+            record.put("code", failure.code());
+            record.put("enhancedCode", failure.enhancedCode());
+            record.put("reply", failure.reply());
+        }
+        record.put("possibleDuplicate", retryState(exchange).possibleDuplicate());
+        if (repeat) {
+            record.put("repeat", true);
+        }
+        record.put("template", event.template());
+        record.put("tags", event.tags());
+        record.put("at", Instant.now().toString());
+        return new ChannelRecord(topics.events(), event.id(), json(record), Map.of(MailpipeConstants.OUTCOME, outcome), record);
+    }
+
+    private static Map<String, String> failureHeaders(EmailEvent event, SmtpFailure failure, String failureClass) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(MailpipeConstants.FAILURE_CLASS, failureClass);
+        headers.put(MailpipeConstants.SMTP_CODE, Integer.toString(failure.code()));
+        if (failure.enhancedCode() != null) {
+            headers.put(MailpipeConstants.SMTP_ENHANCED_CODE, failure.enhancedCode());
+        }
+        headers.put(MailpipeConstants.EVENT_ID, event.id());
+        headers.put(MailpipeConstants.TEMPLATE_HEADER, event.template());
+        return headers;
+    }
+
+    /** The original event with only the given recipients, and the template that was actually used. */
+    private ObjectNode narrowedEvent(Exchange exchange, List<String> recipients) {
+        EmailEvent event = event(exchange);
+        Set<String> keep = Set.copyOf(recipients);
+        try {
+            ObjectNode node = (ObjectNode) mapper.readTree(exchange.getProperty(MailpipeConstants.PAYLOAD, byte[].class));
+            node.put("template", event.template());
+            narrow(node, "to", event.to(), keep);
+            narrow(node, "cc", event.cc(), keep);
+            narrow(node, "bcc", event.bcc(), keep);
+            return node;
+        } catch (IOException e) {
+            throw new UncheckedIOException("A validated event no longer parses", e);
+        }
+    }
+
+    private static void narrow(ObjectNode node, String field, List<InternetAddress> addresses, Set<String> keep) {
+        List<InternetAddress> kept = addresses.stream().filter(a -> keep.contains(a.getAddress())).toList();
+        if (kept.isEmpty()) {
+            node.remove(field);
+            return;
+        }
+        ArrayNode array = node.putArray(field);
+        kept.forEach(a -> array.add(a.toUnicodeString()));
+    }
+
+    public static RetryState retryState(Exchange exchange) {
+        RetryState state = exchange.getProperty(MailpipeConstants.RETRY, RetryState.class);
+        return state == null ? RetryState.first() : state;
+    }
+
+    private static EmailEvent event(Exchange exchange) {
+        return exchange.getProperty(MailpipeConstants.EVENT, EmailEvent.class);
+    }
+
+    private static Map<String, Object> source(Exchange exchange) {
+        EventSource source = exchange.getProperty(MailpipeConstants.SOURCE, EventSource.class);
+        return source == null ? Map.of("kind", "unknown") : source.toMap();
+    }
+
+    /**
+     * The envelope as JSON, unless it would not fit in one record: then its payload (or event) is cut to its first bytes,
+     * with the original's size and SHA-256, flagged {@code payloadTruncated}. The failure itself is always kept.
+     */
+    private String fitted(Map<String, Object> envelope, String key, Map<String, String> headers, byte[] whole, ObjectNode stub) {
+        String json = json(envelope);
+        int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+        int budget = limit.valueBudget(key, headers);
+        if (bytes <= budget) {
+            return json;
+        }
+        envelope.remove("payload");
+        envelope.remove("payloadBase64");
+        if (stub != null) {
+            envelope.put("event", stub);
+        }
+        envelope.put("payloadTruncated", true);
+        envelope.put("payloadBytes", whole.length);
+        envelope.put("payloadSha256", RecordLimit.sha256(whole));
+        // JSON escapes a control character in six bytes: a head of room / 6 bytes fits whatever it holds.
+        int room = budget - json(envelope).getBytes(StandardCharsets.UTF_8).length - 32;
+        int head = Math.min(MAX_HEAD_BYTES, Math.min(whole.length, room / 6));
+        if (head > 0) {
+            envelope.put("payloadHead", new String(whole, 0, head, StandardCharsets.UTF_8));
+        }
+        LOG.warnf("A dead letter of %d bytes is over the record limit; its payload is cut to %d bytes (sha256 kept)",
+                bytes, Math.max(head, 0));
+        return json(envelope);
+    }
+
+    private static String cap(String message) {
+        return message.length() <= MAX_MESSAGE_CHARS ? message : message.substring(0, MAX_MESSAGE_CHARS) + "...";
+    }
+
+    private static void putPayload(Map<String, Object> envelope, byte[] payload) {
+        try {
+            envelope.put("payload", StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(payload)).toString());
+        } catch (CharacterCodingException e) {
+            envelope.put("payloadBase64", Base64.getEncoder().encodeToString(payload));
+        }
+    }
+
+    private String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

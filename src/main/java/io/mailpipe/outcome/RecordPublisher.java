@@ -1,0 +1,90 @@
+package io.mailpipe.outcome;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Future;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.camel.Exchange;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.Config;
+
+import io.mailpipe.MailpipeConstants;
+import io.mailpipe.store.KafkaClientSettings;
+
+/**
+ * Starts the writes of an exchange's queued records (acks=all, idempotent) without waiting for each: the exchange, or
+ * the batch it belongs to, waits for all of them at once through {@link PendingWrites}, and only then are they
+ * reported, so a crash before Kafka has them never counts an outcome that is redelivered and counted again.
+ */
+@ApplicationScoped
+public class RecordPublisher {
+
+    /** Exchange property: the records written and not yet reported. */
+    private static final String WRITTEN = "mailpipe-written-records";
+
+    private final KafkaProducer<String, String> producer;
+    private final OutcomeReporter reporter;
+    private final RecordLimit limit;
+
+    public RecordPublisher(Config config, OutcomeReporter reporter, RecordLimit limit) {
+        this.reporter = reporter;
+        this.limit = limit;
+        Properties props = KafkaClientSettings.from(config);
+        props.setProperty(ProducerConfig.ACKS_CONFIG, "all");
+        props.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        // Kafka 4's default linger of 5 ms is kept: a batch's records are waited for together, and fewer, fuller
+        // requests cost the broker (on the same cores) less.
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+    }
+
+    /** Sends the records queued with {@link PublishRoutes#add} and hands their acknowledgements to the exchange. */
+    public void sendQueued(Exchange exchange) {
+        // A record the producer refuses as too large would be refused on every attempt: cut it first.
+        List<ChannelRecord> queued = ExchangeLists.<ChannelRecord> take(exchange, MailpipeConstants.RECORDS).stream()
+                .map(limit::fitted).toList();
+        PendingWrites.add(exchange, queued.stream().map(this::send).toList());
+        ExchangeLists.append(exchange, WRITTEN, queued);
+    }
+
+    /** Settles the exchange's writes now, unless a Kafka batch holding it settles them with its siblings'. */
+    public void settleUnlessBatched(Exchange exchange) {
+        if (!PendingWrites.deferredToBatch(exchange)) {
+            settle(exchange);
+        }
+    }
+
+    /**
+     * Waits until every write of the exchange is acknowledged, then reports its records.
+     *
+     * @throws IllegalStateException when a write failed or timed out; nothing is reported then
+     */
+    public void settle(Exchange exchange) {
+        PendingWrites.await(exchange);
+        reporter.published(exchange, ExchangeLists.take(exchange, WRITTEN));
+    }
+
+    private Future<RecordMetadata> send(ChannelRecord record) {
+        return new ReferenceFallbackWrite(record, producer.send(toProducerRecord(record)),
+                () -> producer.send(toProducerRecord(RecordLimit.reference(record))));
+    }
+
+    private static ProducerRecord<String, String> toProducerRecord(ChannelRecord record) {
+        ProducerRecord<String, String> kafka = new ProducerRecord<>(record.topic(), record.key(), record.value());
+        record.headers().forEach((name, value) -> kafka.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+        return kafka;
+    }
+
+    @PreDestroy
+    void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

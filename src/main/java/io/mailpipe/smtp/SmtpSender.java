@@ -1,0 +1,316 @@
+package io.mailpipe.smtp;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import jakarta.mail.Address;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+
+import org.apache.camel.component.mail.JavaMailSender;
+import org.apache.camel.component.mail.MailAuthenticator;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+
+import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.render.ComposedMessage;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * camel-mail's sender replaced: sends over pooled connections to the message's envelope, keeps track of which
+ * recipient got what reply, retries a message-level 4xx a few times in-process, and reports every failure classified.
+ */
+@ApplicationScoped
+@Named(SmtpSender.BEAN)
+public class SmtpSender implements JavaMailSender {
+
+    public static final String BEAN = "mailpipeSmtpSender";
+
+    private final Session session;
+    private final SmtpConnectionPool pool;
+    private final SmtpRateLimit rateLimit;
+    private final MailpipeConfig.Smtp smtp;
+    private final MailpipeConfig.Delivery delivery;
+    private final FailureClassifier classifier;
+    private final Timer sendTime;
+
+    public SmtpSender(@Named(SmtpSessionFactory.SESSION_BEAN) Session session, SmtpConnectionPool pool, SmtpRateLimit rateLimit,
+            MailpipeConfig config, FailureClassifier classifier, MeterRegistry registry) {
+        this.session = session;
+        this.pool = pool;
+        this.rateLimit = rateLimit;
+        this.smtp = config.smtp();
+        this.delivery = config.delivery();
+        this.classifier = classifier;
+        this.sendTime = Timer.builder("mailpipe.smtp.send")
+                .description("Handing one message to the SMTP server, quick in-process retries included")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    @Override
+    public void send(MimeMessage message) throws MessagingException {
+        Timer.Sample started = Timer.start();
+        try {
+            sendWithQuickRetries(message);
+        } finally {
+            started.stop(sendTime);
+        }
+    }
+
+    private void sendWithQuickRetries(MimeMessage message) throws MessagingException {
+        List<InternetAddress> pending = envelope(message);
+        List<String> accepted = new ArrayList<>();
+        for (int attempt = 0;; attempt++) {
+            Attempt result = attempt(message, pending);
+            accepted.addAll(result.accepted());
+            boolean retryHere = attempt < delivery.inProcessRetries() && !result.failures().isEmpty()
+                    && result.failures().stream().allMatch(f -> f.failureClass() == FailureClass.TRANSIENT && f.code() >= 400);
+            if (!retryHere) {
+                if (!result.failures().isEmpty()) {
+                    throw new DeliveryFailedException(new DeliveryReport(accepted, result.failures()), result.cause());
+                }
+                return;
+            }
+            pending = pending.stream().filter(a -> !accepted.contains(a.getAddress())).toList();
+            pause(attempt);
+        }
+    }
+
+    private record Attempt(List<String> accepted, List<SmtpFailure> failures, Exception cause) {
+    }
+
+    private Attempt attempt(MimeMessage message, List<InternetAddress> envelope) {
+        List<String> recipients = envelope.stream().map(InternetAddress::getAddress).toList();
+        if (message instanceof ComposedMessage composed) {
+            composed.forgetWrite();
+        }
+        rateLimit.awaitTurn();
+        try (TransactionDeadline deadline = TransactionDeadline.start(smtp.transactionTimeout())) {
+            SmtpConnectionPool.Connection connection;
+            try {
+                connection = pool.borrow(deadline);
+            } catch (AuthenticationFailedException e) {
+                SmtpFailure refused = failure(SmtpReply.in(e.getMessage(), SmtpCommand.AUTH), SmtpCommand.AUTH, e, recipients);
+                return new Attempt(List.of(), List.of(refused), e);
+            } catch (MessagingException e) {
+                return failedAttempt(overdue(e, deadline), message, null, SmtpCommand.CONNECT, recipients);
+            }
+            try {
+                connection.transport.sendMessage(message, envelope.toArray(Address[]::new));
+            } catch (MessagingException e) {
+                pool.discard(connection);
+                return failedAttempt(overdue(e, deadline), message, connection.transport, SmtpCommand.MAIL, recipients);
+            } catch (RuntimeException e) {
+                pool.discard(connection);
+                throw e;
+            }
+            // The server answered in time; a deadline passing just now closed the socket all the same.
+            if (deadline.finish()) {
+                pool.release(connection);
+            } else {
+                pool.discard(connection);
+            }
+            return new Attempt(recipients, List.of(), null);
+        }
+    }
+
+    /**
+     * A failure caused by the transaction deadline says so; what it is classified as depends on how far it got. A
+     * failure carrying the server's reply is the server's answer, deadline or not, and keeps the recipients the server
+     * accepted: losing them would send those recipients the message again.
+     */
+    static MessagingException overdue(MessagingException e, TransactionDeadline deadline) {
+        if (!deadline.expired() || e instanceof SendFailedException) {
+            return e;
+        }
+        return new MessagingException("SMTP transaction not finished within " + deadline.timeout()
+                + " (mailpipe.smtp.transaction-timeout)", e);
+    }
+
+    private Attempt failedAttempt(MessagingException e, MimeMessage message, SMTPTransport transport, SmtpCommand stage,
+            List<String> recipients) {
+        Map<String, SmtpFailure> byRecipient = new LinkedHashMap<>();
+        for (Exception next = e; next instanceof MessagingException m; next = m.getNextException()) {
+            if (next instanceof SMTPAddressFailedException address) {
+                String rcpt = address.getAddress().getAddress();
+                byRecipient.put(rcpt, failure(SmtpReply.of(address.getReturnCode(), address.getMessage(), SmtpCommand.RCPT),
+                        SmtpCommand.RCPT, address, List.of(rcpt)));
+            }
+            if (m.getNextException() == m) {
+                break;
+            }
+        }
+        List<String> accepted = e instanceof SendFailedException sent && sent.getValidSentAddresses() != null
+                ? addresses(sent.getValidSentAddresses()) : List.of();
+        List<String> others = recipients.stream().filter(r -> !accepted.contains(r) && !byRecipient.containsKey(r)).toList();
+        List<SmtpFailure> failures = new ArrayList<>(byRecipient.values());
+        if (!others.isEmpty()) {
+            failures.add(messageFailure(e, transport, stage, others, message instanceof ComposedMessage c && c.written()));
+        }
+        return new Attempt(accepted, failures, e);
+    }
+
+    /** A failure of the whole message: at MAIL FROM, DATA, the final dot, or of the connection itself. */
+    private SmtpFailure messageFailure(MessagingException e, SMTPTransport transport, SmtpCommand stage, List<String> recipients,
+            boolean bodyWritten) {
+        Optional<SmtpReply> reply;
+        if (e instanceof SMTPSendFailedException sent) {
+            reply = SmtpReply.of(sent.getReturnCode(), sent.getMessage(), SmtpCommand.ofWire(sent.getCommand(), stage));
+        } else if (e instanceof SMTPSenderFailedException sender) {
+            reply = SmtpReply.of(sender.getReturnCode(), sender.getMessage(), SmtpCommand.MAIL);
+        } else {
+            // Angus quotes a refused greeting inside its own message.
+            reply = SmtpReply.in(e.getMessage(), stage);
+        }
+        // Without a reply, once the whole body was written, the missing answer is the one to the final dot, and the
+        // server may well have queued the message.
+        boolean inData = transport != null && transport.getLastReturnCode() == 354;
+        return failure(reply, bodyWritten ? SmtpCommand.END_OF_DATA : inData ? SmtpCommand.DATA : stage, e, recipients);
+    }
+
+    /** The failure of {@code error}: classified by its reply when it has one, otherwise as no reply during {@code at}. */
+    private SmtpFailure failure(Optional<SmtpReply> reply, SmtpCommand at, Exception error, List<String> recipients) {
+        return reply.map(r -> SmtpFailure.of(classifier.classify(r), r, recipients))
+                .orElseGet(() -> SmtpFailure.noReply(classifier.noReply(at), at, describe(error), recipients));
+    }
+
+    private static String describe(Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + root;
+    }
+
+    private static List<String> addresses(Address[] addresses) {
+        List<String> result = new ArrayList<>();
+        for (Address a : addresses) {
+            result.add(((InternetAddress) a).getAddress());
+        }
+        return result;
+    }
+
+    private static List<InternetAddress> envelope(MimeMessage message) throws MessagingException {
+        if (message instanceof ComposedMessage composed) {
+            return composed.envelope();
+        }
+        Address[] all = message.getAllRecipients();
+        return all == null ? List.of() : java.util.Arrays.stream(all).map(InternetAddress.class::cast).toList();
+    }
+
+    /** Exponential back-off with jitter, so senders that failed together do not retry together. */
+    private void pause(int attempt) {
+        long base = delivery.inProcessBackoff().toMillis() << attempt;
+        long jittered = base / 2 + ThreadLocalRandom.current().nextLong(base + 1);
+        try {
+            Thread.sleep(jittered);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // camel-mail configures its own senders through these; this one is configured from mailpipe.smtp.* instead.
+
+    @Override
+    public Properties getJavaMailProperties() {
+        return session.getProperties();
+    }
+
+    @Override
+    public void setJavaMailProperties(Properties javaMailProperties) {
+        throw unsupported();
+    }
+
+    @Override
+    public void addAdditionalJavaMailProperty(String key, String value) {
+        throw unsupported();
+    }
+
+    @Override
+    public void setHost(String host) {
+        throw unsupported();
+    }
+
+    @Override
+    public String getHost() {
+        return smtp.host();
+    }
+
+    @Override
+    public void setPort(int port) {
+        throw unsupported();
+    }
+
+    @Override
+    public int getPort() {
+        return smtp.port();
+    }
+
+    @Override
+    public void setUsername(String username) {
+        throw unsupported();
+    }
+
+    @Override
+    public String getUsername() {
+        return smtp.username().orElse(null);
+    }
+
+    @Override
+    public void setPassword(String password) {
+        throw unsupported();
+    }
+
+    @Override
+    public String getPassword() {
+        return smtp.password().orElse(null);
+    }
+
+    @Override
+    public void setProtocol(String protocol) {
+        throw unsupported();
+    }
+
+    @Override
+    public String getProtocol() {
+        return smtp.security().protocol();
+    }
+
+    @Override
+    public void setSession(Session session) {
+        throw unsupported();
+    }
+
+    @Override
+    public Session getSession() {
+        return session;
+    }
+
+    @Override
+    public void setAuthenticator(MailAuthenticator authenticator) {
+        throw unsupported();
+    }
+
+    @Override
+    public MailAuthenticator getAuthenticator() {
+        return null;
+    }
+
+    private static UnsupportedOperationException unsupported() {
+        return new UnsupportedOperationException("The Mailpipe SMTP sender is configured from mailpipe.smtp.*");
+    }
+}

@@ -1,0 +1,74 @@
+package io.mailpipe.source;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.jboss.logging.Logger;
+
+import io.mailpipe.MailpipeConstants;
+import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.outcome.RetryState;
+import io.mailpipe.store.Waiting;
+
+/**
+ * Holds a retry record until its not-before time. It waits on the retry consumer's own thread (never the main topic's)
+ * for at most {@code mailpipe.delivery.max-wait}, then hands the record back to be polled again. A record whose
+ * scheduling headers are missing or unreadable (not written by Mailpipe, or damaged) is due now, counts as failed once
+ * since now, and a warning names the header: its next failure writes proper headers, so it cannot loop.
+ */
+@ApplicationScoped
+public class RetryGate {
+
+    private static final Logger LOG = Logger.getLogger("failure-retry");
+
+    private final Duration maxWait;
+    private final CamelContext camel;
+
+    public RetryGate(MailpipeConfig config, CamelContext camel) {
+        this.maxWait = config.delivery().maxWait();
+        this.camel = camel;
+    }
+
+    public void awaitDue(Exchange exchange) throws RetryNotDueException {
+        Message message = exchange.getMessage();
+        Instant now = Instant.now();
+        Instant notBefore = header(message, MailpipeConstants.NOT_BEFORE, Instant::parse, now);
+        int attempts = header(message, MailpipeConstants.ATTEMPTS, RetryGate::attempts, 1);
+        Instant firstFailedAt = header(message, MailpipeConstants.FIRST_FAILED_AT, Instant::parse, now);
+        Instant giveBack = now.plus(maxWait);
+        while (Instant.now().isBefore(notBefore)) {
+            if (Instant.now().isAfter(giveBack) || camel.isStopping() || !Waiting.tick()) {
+                throw new RetryNotDueException("retry not due before " + notBefore);
+            }
+        }
+        exchange.setProperty(MailpipeConstants.RETRY, new RetryState(attempts, firstFailedAt,
+                Boolean.parseBoolean(message.getHeader(MailpipeConstants.POSSIBLE_DUPLICATE, String.class))));
+    }
+
+    private static int attempts(String value) {
+        int attempts = Integer.parseInt(value);
+        if (attempts < 0) {
+            throw new IllegalArgumentException("negative");
+        }
+        return attempts;
+    }
+
+    private static <T> T header(Message message, String name, Function<String, T> parse, T fallback) {
+        String value = message.getHeader(name, String.class);
+        try {
+            return parse.apply(value.strip());
+        } catch (RuntimeException e) {
+            LOG.warnf("Retry record at %s-%s offset %s: header %s is %s; using %s",
+                    message.getHeader(KafkaConstants.TOPIC), message.getHeader(KafkaConstants.PARTITION),
+                    message.getHeader(KafkaConstants.OFFSET), name, value == null ? "missing" : "unreadable", fallback);
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.mailpipe.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Future;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.eclipse.microprofile.config.Config;
+
+import io.mailpipe.config.MailpipeConfig;
+import io.quarkus.runtime.Startup;
+
+/**
+ * Which recipients of which event the SMTP server has accepted, kept in the compacted {@code email.delivered} topic.
+ * A record is written right after the server's 250; the only duplicate window left is a crash before Kafka has it,
+ * which {@code mailpipe.idempotency.max-unacknowledged} bounds.
+ */
+@Startup
+@ApplicationScoped
+public class DeliveryLedger {
+
+    private final CompactedTopicMap entries;
+    private final InFlightLimit unacknowledged;
+    private final Duration maxWait;
+
+    public DeliveryLedger(MailpipeConfig config, Config rawConfig) {
+        this.unacknowledged = new InFlightLimit(config.idempotency().maxUnacknowledged());
+        this.maxWait = config.delivery().maxWait();
+        this.entries = CompactedTopicMap.open(config.topic().delivered(), KafkaClientSettings.from(rawConfig),
+                config.idempotency().cacheSize(), Optional.of(config.idempotency().retention()), Duration.ofSeconds(60));
+    }
+
+    public boolean delivered(String eventId, String recipient) {
+        return entries.containsKey(key(eventId, recipient));
+    }
+
+    /**
+     * Waits until fewer than {@code mailpipe.idempotency.max-unacknowledged} entries await Kafka's acknowledgement, so
+     * that a crash cannot lose more; a sender calls it before each send.
+     *
+     * @throws KafkaWriteException when Kafka acknowledged none within {@code mailpipe.delivery.max-wait}
+     */
+    public void awaitRoomToSend() {
+        try {
+            if (!unacknowledged.awaitRoom(maxWait)) {
+                throw new KafkaWriteException("Kafka has not acknowledged " + unacknowledged.inFlight()
+                        + " delivery ledger entries within " + maxWait + "; the message goes back to its source");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaWriteException("Interrupted while waiting for Kafka to acknowledge ledger entries", e);
+        }
+    }
+
+    /**
+     * Records that the server accepted the message for these recipients: visible to {@link #delivered} at once, durable
+     * once the returned writes are acknowledged (which the caller waits for before committing the source offset).
+     */
+    public List<Future<RecordMetadata>> record(String eventId, List<String> recipients, String messageId) {
+        String value = "{\"messageId\":\"" + messageId.replace("\"", "") + "\",\"at\":\"" + Instant.now() + "\"}";
+        return recipients.stream().map(recipient -> {
+            unacknowledged.started();
+            return entries.putAsync(key(eventId, recipient), value, (metadata, failure) -> unacknowledged.finished());
+        }).toList();
+    }
+
+    public static String key(String eventId, String recipient) {
+        return eventId + "\n" + recipient.toLowerCase(Locale.ROOT);
+    }
+
+    @PreDestroy
+    void close() {
+        entries.close();
+    }
+}

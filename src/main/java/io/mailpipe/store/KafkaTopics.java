@@ -1,0 +1,131 @@
+package io.mailpipe.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.jboss.logging.Logger;
+
+/** Topics Mailpipe works with: creating its own when they are missing, reading one to its current end. */
+public final class KafkaTopics {
+
+    private static final Logger LOG = Logger.getLogger(KafkaTopics.class);
+
+    private KafkaTopics() {
+    }
+
+    public static void createIfMissing(String topic, Properties kafka, Map<String, String> configs) {
+        try (Admin admin = Admin.create(kafka)) {
+            NewTopic newTopic = new NewTopic(topic, Optional.of(1), Optional.empty()).configs(configs);
+            admin.createTopics(List.of(newTopic)).all().get(30, TimeUnit.SECONDS);
+            LOG.infof("Created topic %s %s", topic, configs);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("Cannot create topic " + topic + ": " + e.getCause().getMessage(), e);
+            }
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer while creating topic " + topic, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Assigns the consumer every partition of the topic and hands each record, from the beginning up to at least the end
+     * offsets seen when it started, to {@code sink}; the consumer stays assigned, positioned after what it read.
+     */
+    public static <K, V> void readFromStart(KafkaConsumer<K, V> consumer, String topic, Duration timeout,
+            Consumer<ConsumerRecord<K, V>> sink) {
+        read(consumer, topic, Optional.empty(), timeout, sink);
+    }
+
+    /** Like {@link #readFromStart}, but only records written at or after {@code from}. */
+    public static <K, V> void readSince(KafkaConsumer<K, V> consumer, String topic, Instant from, Duration timeout,
+            Consumer<ConsumerRecord<K, V>> sink) {
+        read(consumer, topic, Optional.of(from), timeout, sink);
+    }
+
+    /**
+     * The topic's partitions, asked for until there are some: right after a topic is created, or while its metadata is
+     * still spreading through the cluster, a consumer sees none, and assigning it none makes every later poll throw.
+     *
+     * @throws IllegalStateException when the topic still has no partitions after {@code timeout}
+     */
+    public static List<TopicPartition> awaitPartitions(KafkaConsumer<?, ?> consumer, String topic, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (long pause = 50;; pause = Math.min(pause * 2, 1_000)) {
+            List<TopicPartition> partitions = partitions(consumer, topic, timeout);
+            if (!partitions.isEmpty()) {
+                return partitions;
+            }
+            if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) > deadline) {
+                throw new IllegalStateException("Topic " + topic + " has no partitions within " + timeout);
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for the partitions of topic " + topic, e);
+            }
+        }
+    }
+
+    /**
+     * Assigns the consumer these partitions and hands each record from {@code positions} (the beginning for a partition
+     * without one) up to at least the end offsets seen when it started, to {@code sink}.
+     */
+    public static <K, V> void readFrom(KafkaConsumer<K, V> consumer, List<TopicPartition> partitions,
+            Map<TopicPartition, Long> positions, Duration timeout, Consumer<ConsumerRecord<K, V>> sink) {
+        consumer.assign(partitions);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+        consumer.seekToBeginning(partitions.stream().filter(p -> !positions.containsKey(p)).toList());
+        partitions.stream().filter(positions::containsKey).forEach(p -> consumer.seek(p, positions.get(p)));
+        readToEnd(consumer, partitions, end, timeout, sink);
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic, Duration timeout) {
+        return consumer.partitionsFor(topic, timeout).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    }
+
+    private static <K, V> void read(KafkaConsumer<K, V> consumer, String topic, Optional<Instant> from, Duration timeout,
+            Consumer<ConsumerRecord<K, V>> sink) {
+        List<TopicPartition> partitions = partitions(consumer, topic, timeout);
+        consumer.assign(partitions);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+        if (from.isEmpty()) {
+            consumer.seekToBeginning(partitions);
+        } else {
+            Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(
+                    partitions.stream().collect(Collectors.toMap(p -> p, p -> from.get().toEpochMilli())), timeout);
+            partitions.forEach(p -> consumer.seek(p, starts.get(p) == null ? end.get(p) : starts.get(p).offset()));
+        }
+        readToEnd(consumer, partitions, end, timeout, sink);
+    }
+
+    private static <K, V> void readToEnd(KafkaConsumer<K, V> consumer, List<TopicPartition> partitions,
+            Map<TopicPartition, Long> end, Duration timeout, Consumer<ConsumerRecord<K, V>> sink) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Could not read " + partitions + " to its end within " + timeout);
+            }
+            consumer.poll(Duration.ofMillis(200)).forEach(sink);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.mailpipe.suppress;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.Config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.smtp.FailureClass;
+import io.mailpipe.smtp.SmtpCommand;
+import io.mailpipe.smtp.SmtpFailure;
+import io.mailpipe.store.CompactedTopicMap;
+import io.mailpipe.store.KafkaClientSettings;
+import io.quarkus.runtime.Startup;
+
+/**
+ * Hard-bounced recipients, kept in the compacted {@code email.suppressions} topic keyed by {@link SuppressionKey}: they
+ * are not sent to again, however the address is spelt.
+ */
+@Startup
+@ApplicationScoped
+public class SuppressionList {
+
+    private final CompactedTopicMap entries;
+    private final ObjectMapper mapper;
+
+    public SuppressionList(MailpipeConfig config, Config rawConfig, ObjectMapper mapper) {
+        this.mapper = mapper;
+        this.entries = CompactedTopicMap.open(config.topic().suppressions(), KafkaClientSettings.from(rawConfig),
+                0, Optional.empty(), Duration.ofSeconds(60));
+    }
+
+    public boolean suppressed(String address) {
+        return entries.containsKey(SuppressionKey.of(address));
+    }
+
+    /**
+     * The bounce that put the address on the list, when it was this event's own: an event redelivered after a crash
+     * or a rebalance must report that bounce again, not call itself suppressed.
+     */
+    public Optional<SmtpFailure> ownBounce(String eventId, String address) {
+        return entries.get(SuppressionKey.of(address)).map(this::read)
+                .filter(entry -> eventId.equals(entry.path("eventId").asText()))
+                .map(entry -> new SmtpFailure(FailureClass.RECIPIENT, entry.path("code").asInt(),
+                        entry.path("enhancedCode").textValue(), entry.path("reply").asText(),
+                        // Entries written before the command was recorded: RCPT, where nearly every recipient refusal comes.
+                        SmtpCommand.valueOf(entry.path("command").asText(SmtpCommand.RCPT.name())), List.of(address)));
+    }
+
+    public void suppress(String address, SmtpFailure bounce, String eventId) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("address", address);
+        entry.put("code", bounce.code());
+        entry.put("enhancedCode", bounce.enhancedCode());
+        entry.put("reply", bounce.reply());
+        entry.put("command", bounce.command().name());
+        entry.put("eventId", eventId);
+        store(address, entry);
+    }
+
+    /** An operator's entry: the address is not sent to until removed. */
+    public void add(String address, String reason, String by) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("address", address);
+        entry.put("reason", reason);
+        entry.put("by", by);
+        store(address, entry);
+    }
+
+    private void store(String address, Map<String, Object> entry) {
+        entry.put("at", Instant.now().toString());
+        try {
+            entries.put(SuppressionKey.of(address), mapper.writeValueAsString(entry));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JsonNode read(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Unreadable entry on the suppression list", e);
+        }
+    }
+
+    public void remove(String address) {
+        entries.remove(SuppressionKey.of(address));
+    }
+
+    /** Every suppressed address with the bounce that put it there, as JSON. */
+    public Map<String, String> entries() {
+        return entries.snapshot();
+    }
+
+    @PreDestroy
+    void close() {
+        entries.close();
+    }
+}

@@ -1,0 +1,86 @@
+package io.mailpipe.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.mailpipe.testing.KafkaBrokerResource;
+
+/** State maps against a real broker: a follower waits for its topic's partitions and sees every instance's writes. */
+class CompactedTopicMapTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static KafkaBrokerResource broker;
+    private static Properties kafka;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = new KafkaBrokerResource();
+        kafka = new Properties();
+        kafka.setProperty("bootstrap.servers", broker.start().get("kafka.bootstrap.servers"));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.stop();
+    }
+
+    @Test
+    void mapOverATopicWithoutPartitionsRefusesToLoadInsteadOfFollowingNothing() {
+        String topic = freshTopic("missing");
+
+        assertThatThrownBy(() -> CompactedTopicMap.follow(topic, kafka, 0, Duration.ofSeconds(2)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Topic " + topic + " has no partitions");
+    }
+
+    @Test
+    void mapOpenedWhileItsTopicIsBeingCreatedLoadsOnceItHasPartitionsAndFollowsOtherInstances() throws Exception {
+        String topic = freshTopic("late");
+        CompletableFuture<CompactedTopicMap> opening = CompletableFuture.supplyAsync(
+                () -> CompactedTopicMap.follow(topic, kafka, 0, PATIENCE));
+        KafkaTopics.createIfMissing(topic, kafka, Map.of("cleanup.policy", "compact"));
+
+        try (CompactedTopicMap late = opening.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+                CompactedTopicMap writer = CompactedTopicMap.open(topic, kafka, 0, Optional.empty(), PATIENCE)) {
+            writer.put("bounced@example.com", "{\"code\":550}");
+
+            await().atMost(PATIENCE).until(() -> late.get("bounced@example.com").isPresent());
+            assertThat(late.lag()).isEmpty();
+            assertThat(CompactedTopicMap.lagging()).doesNotContainKey(topic);
+            assertThat(CompactedTopicMap.openTopics()).contains(topic);
+        }
+        assertThat(CompactedTopicMap.openTopics()).doesNotContain(topic);
+    }
+
+    @Test
+    void suppressionWrittenByOneInstanceIsSeenByASecondOpenedOnTheSameFreshTopic() {
+        String topic = freshTopic("suppressions");
+        try (CompactedTopicMap first = CompactedTopicMap.open(topic, kafka, 0, Optional.empty(), PATIENCE);
+                CompactedTopicMap second = CompactedTopicMap.open(topic, kafka, 0, Optional.empty(), PATIENCE)) {
+            first.put("gone@example.com", "{\"code\":550}");
+            second.put("moved@example.com", "{\"code\":551}");
+
+            await().atMost(PATIENCE).until(() -> second.containsKey("gone@example.com"));
+            await().atMost(PATIENCE).until(() -> first.containsKey("moved@example.com"));
+            first.remove("gone@example.com");
+            await().atMost(PATIENCE).until(() -> !second.containsKey("gone@example.com"));
+        }
+    }
+
+    private static String freshTopic(String name) {
+        return "state-" + name + "-" + UUID.randomUUID();
+    }
+}
