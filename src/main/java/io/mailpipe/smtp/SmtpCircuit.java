@@ -3,14 +3,15 @@ package io.mailpipe.smtp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
-import org.apache.camel.CamelContext;
+import org.apache.camel.spi.CamelEvent.CamelContextStoppingEvent;
 import org.jboss.logging.Logger;
 
 import io.mailpipe.config.MailpipeConfig;
-import io.mailpipe.store.Waiting;
 
 /**
  * Circuit breaker in front of the SMTP server. A server-wide failure (unreachable, throttling, credentials refused)
@@ -29,17 +30,16 @@ public class SmtpCircuit {
 
     private final MailpipeConfig.Circuit settings;
     private final Duration maxWait;
-    private final CamelContext camel;
+    private boolean stopping;
     private State state = State.CLOSED;
     private Instant openUntil = Instant.MIN;
     private Duration delay;
     private boolean probeInFlight;
     private SmtpFailure lastFailure;
 
-    public SmtpCircuit(MailpipeConfig config, CamelContext camel) {
+    public SmtpCircuit(MailpipeConfig config) {
         this.settings = config.circuit();
         this.maxWait = config.delivery().maxWait();
-        this.camel = camel;
         this.delay = settings.openDelay();
     }
 
@@ -48,13 +48,32 @@ public class SmtpCircuit {
      *
      * @throws SmtpUnavailableException when the wait ran out or the application is stopping: hand the message back
      */
-    public void awaitPermission() throws SmtpUnavailableException {
+    public synchronized void awaitPermission() throws SmtpUnavailableException {
         long deadline = System.nanoTime() + maxWait.toNanos();
         while (!tryAcquire()) {
-            if (System.nanoTime() > deadline || camel.isStopping() || !Waiting.tick()) {
-                throw new SmtpUnavailableException("SMTP circuit is " + state() + " after " + describe(lastFailure()));
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || stopping) {
+                throw unavailable();
+            }
+            // An open circuit half-opens at openUntil; a half-open one changes when its probe reports.
+            long untilHalfOpen = state == State.OPEN ? Duration.between(Instant.now(), openUntil).toNanos() : left;
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, Math.max(1, Math.min(left, untilHalfOpen)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw unavailable();
             }
         }
+    }
+
+    /** Consumers waiting for the circuit give their records back at once: the application is stopping. */
+    synchronized void onStopping(@Observes CamelContextStoppingEvent event) {
+        stopping = true;
+        notifyAll();
+    }
+
+    private SmtpUnavailableException unavailable() {
+        return new SmtpUnavailableException("SMTP circuit is " + state + " after " + describe(Optional.ofNullable(lastFailure)));
     }
 
     private synchronized boolean tryAcquire() {
@@ -87,6 +106,7 @@ public class SmtpCircuit {
         probeInFlight = false;
         delay = settings.openDelay();
         lastFailure = null;
+        notifyAll();
     }
 
     public synchronized void recordFailure(SmtpFailure failure) {
@@ -103,6 +123,7 @@ public class SmtpCircuit {
         }
         Duration doubled = delay.multipliedBy(2);
         delay = doubled.compareTo(settings.maxOpenDelay()) > 0 ? settings.maxOpenDelay() : doubled;
+        notifyAll();
     }
 
     public synchronized State state() {

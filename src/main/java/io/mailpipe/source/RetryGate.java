@@ -2,20 +2,22 @@ package io.mailpipe.source;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.spi.CamelEvent.CamelContextStoppingEvent;
 import org.jboss.logging.Logger;
 
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.outcome.RetryState;
-import io.mailpipe.store.Waiting;
 
 /**
  * Holds a retry record until its not-before time. It waits on the retry consumer's own thread (never the main topic's)
@@ -29,11 +31,15 @@ public class RetryGate {
     private static final Logger LOG = Logger.getLogger("failure-retry");
 
     private final Duration maxWait;
-    private final CamelContext camel;
+    private final CountDownLatch stopping = new CountDownLatch(1);
 
-    public RetryGate(MailpipeConfig config, CamelContext camel) {
+    public RetryGate(MailpipeConfig config) {
         this.maxWait = config.delivery().maxWait();
-        this.camel = camel;
+    }
+
+    /** A record waiting for its time is given back at once: the application is stopping. */
+    void onStopping(@Observes CamelContextStoppingEvent event) {
+        stopping.countDown();
     }
 
     public void awaitDue(Exchange exchange) throws RetryNotDueException {
@@ -42,9 +48,16 @@ public class RetryGate {
         Instant notBefore = header(message, MailpipeConstants.NOT_BEFORE, Instant::parse, now);
         int attempts = header(message, MailpipeConstants.ATTEMPTS, RetryGate::attempts, 1);
         Instant firstFailedAt = header(message, MailpipeConstants.FIRST_FAILED_AT, Instant::parse, now);
-        Instant giveBack = now.plus(maxWait);
-        while (Instant.now().isBefore(notBefore)) {
-            if (Instant.now().isAfter(giveBack) || camel.isStopping() || !Waiting.tick()) {
+        Duration due = Duration.between(now, notBefore);
+        if (due.compareTo(Duration.ZERO) > 0) {
+            boolean stopped;
+            try {
+                stopped = stopping.await(Math.min(due.toNanos(), maxWait.toNanos()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopped = true;
+            }
+            if (stopped || due.compareTo(maxWait) > 0) {
                 throw new RetryNotDueException("retry not due before " + notBefore);
             }
         }

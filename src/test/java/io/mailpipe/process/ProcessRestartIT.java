@@ -27,6 +27,8 @@ class ProcessRestartIT {
     private static final int EVENTS = 300;
     /** mailpipe.delivery.senders, default. */
     private static final int SENDERS = 8;
+    /** mailpipe.delivery.max-wait, longer than the default, so that waiting it out cannot pass for stopping at once. */
+    private static final Duration MAX_WAIT = Duration.ofSeconds(45);
 
     private final KafkaBrokerResource broker = new KafkaBrokerResource();
     private final TestSmtpServer smtp = new TestSmtpServer();
@@ -41,7 +43,7 @@ class ProcessRestartIT {
         // otherwise finish all of it before the test gets to stop them.
         smtp.slowData("it-", Duration.ofMillis(50));
         kafka = new KafkaTestClient(bootstrap);
-        mailpipe = MailpipeProcess.plainSmtp("it", bootstrap, smtp.port(), Map.of());
+        mailpipe = MailpipeProcess.plainSmtp("it", bootstrap, smtp.port(), Map.of("MAILPIPE_DELIVERY_MAX_WAIT", MAX_WAIT.toSeconds() + "s"));
         mailpipe.start();
     }
 
@@ -82,6 +84,25 @@ class ProcessRestartIT {
                 deliveredBeforeRestart, duplicates);
         assertThat(exit).isIn(0, 143);
         assertThat(duplicates).isZero();
+    }
+
+    @Test
+    void sigtermWhileTheCircuitIsOpenStopsAtOnceAndRestartDeliversEverythingOnce() throws Exception {
+        // Senders wait at the open circuit for up to max-wait before handing their records back; stopping must not.
+        smtp.replyToGreeting("421 4.7.0 Too many connections, try again later");
+        List<String> recipients = produceStream();
+        await().atMost(Duration.ofSeconds(60)).until(() -> mailpipe.smtpFailureClass().equals("throttle"));
+        long start = System.nanoTime();
+        int exit = mailpipe.terminate(Duration.ofSeconds(40));
+        Duration stopping = Duration.ofNanos(System.nanoTime() - start);
+        System.out.printf("SIGTERM at an open circuit: exit %d after %d ms%n", exit, stopping.toMillis());
+        assertThat(exit).isIn(0, 143);
+        assertThat(stopping).isLessThan(MAX_WAIT.dividedBy(2));
+
+        smtp.clearFaults();
+        mailpipe.start();
+        awaitAllDelivered(recipients);
+        assertThat(recipients.stream().filter(r -> smtp.receivedFor(r).size() > 1)).isEmpty();
     }
 
     private List<String> produceStream() {
