@@ -1,0 +1,2 @@
+/** The template preview endpoint: an event rendered and composed, never sent. */
+package io.mailpipe.preview;
