@@ -10,20 +10,6 @@ public final class MailpipeConstants {
 
     /** Exchange property a route may set to choose the template, overriding the event's {@code template}. */
     public static final String TEMPLATE = "mailpipe-template";
-    /** Exchange property: the event exactly as received, in bytes. */
-    public static final String PAYLOAD = "mailpipe-payload";
-    /** Exchange property: where the event came from ({@link io.mailpipe.event.EventSource}). */
-    public static final String SOURCE = "mailpipe-source";
-    /** Exchange property: the validated {@link io.mailpipe.event.EmailEvent}. */
-    public static final String EVENT = "mailpipe-event";
-
-    /** Exchange property: the {@link io.mailpipe.outcome.RetryState} of an event coming back from the retry topic. */
-    public static final String RETRY = "mailpipe-retry";
-    /** Exchange property: the Message-ID of the composed message. */
-    public static final String MESSAGE_ID = "mailpipe-message-id";
-    /** Exchange property: the {@link io.mailpipe.outcome.ChannelRecord}s to publish before the exchange completes. */
-    public static final String RECORDS = "mailpipe-records";
-
     /** Dead-letter record header: the failure class ({@code invalid}, {@code permanent}, ...). */
     public static final String FAILURE_CLASS = "mailpipe-failure-class";
     /** Dead-letter record header: the stable error code of an invalid event. */
@@ -67,7 +53,7 @@ public final class MailpipeConstants {
     public static final String RENDER = "direct:mailpipe-render";
     /** Hand a MIME message to the SMTP server. */
     public static final String DELIVER = "direct:mailpipe-deliver";
-    /** Write the records in the exchange's {@code mailpipe-records} property to their topics, waiting for acks. */
+    /** Write the records queued in the exchange's outbox to their topics, waiting for acks. */
     public static final String PUBLISH = "direct:mailpipe-publish";
 
     private MailpipeConstants() {

@@ -6,6 +6,7 @@ import org.apache.camel.builder.RouteBuilder;
 
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.event.Delivery;
 import io.mailpipe.smtp.DeliveryFailedException;
 import io.mailpipe.smtp.SmtpSender;
 
@@ -28,7 +29,7 @@ public class DeliverRoutes extends RouteBuilder {
                 // camel-mail lets headers such as To, Subject or mail.smtp.* override the message and the session.
                 .removeHeaders("*", MailpipeConstants.REDELIVERY_HEADERS).id("deliver-strip-headers")
                 .process(step::admit).id("deliver-admit")
-                .filter(exchangeProperty(DeliveryStep.SEND_NEEDED))
+                .filter(exchange -> Delivery.of(exchange).sendNeeded())
                     .doTry()
                         .to(smtpUri()).id("deliver-smtp-send")
                         .process(step::succeeded).id("deliver-succeeded")

@@ -12,13 +12,12 @@ import jakarta.mail.internet.InternetAddress;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 
-import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.event.Delivery;
 import io.mailpipe.event.EmailEvent;
 import io.mailpipe.outcome.FailureRecords;
+import io.mailpipe.outcome.Outbox;
 import io.mailpipe.outcome.OutcomeReporter;
-import io.mailpipe.outcome.PendingWrites;
-import io.mailpipe.outcome.PublishRoutes;
 import io.mailpipe.render.ComposedMessage;
 import io.mailpipe.smtp.DeliveryFailedException;
 import io.mailpipe.smtp.DeliveryReport;
@@ -34,11 +33,6 @@ import io.mailpipe.suppress.SuppressionList;
  */
 @ApplicationScoped
 public class DeliveryStep {
-
-    /** Exchange property: true when at least one recipient still needs the message. */
-    public static final String SEND_NEEDED = "mailpipe-send-needed";
-    /** Exchange property: the server-wide failure to rethrow once the other outcomes are published. */
-    public static final String UNAVAILABLE = "mailpipe-unavailable";
 
     private final DeliveryLedger ledger;
     private final SuppressionList suppressions;
@@ -68,8 +62,9 @@ public class DeliveryStep {
      */
     public void admit(Exchange exchange) throws MessagingException, SmtpUnavailableException {
         ComposedMessage message = exchange.getMessage().getBody(ComposedMessage.class);
-        EmailEvent event = exchange.getProperty(MailpipeConstants.EVENT, EmailEvent.class);
-        exchange.setProperty(MailpipeConstants.MESSAGE_ID, message.getMessageID());
+        Delivery delivery = Delivery.of(exchange);
+        EmailEvent event = delivery.validEvent();
+        delivery.composedAs(message.getMessageID());
         claim(exchange, event, message.envelope());
         List<InternetAddress> pending = new ArrayList<>();
         List<String> suppressed = new ArrayList<>();
@@ -82,17 +77,17 @@ public class DeliveryStep {
             }
             Optional<SmtpFailure> ownBounce = suppressions.ownBounce(event.id(), address);
             if (ownBounce.isPresent()) {
-                PublishRoutes.add(exchange, records.failed(exchange, ownBounce.get()));
+                Outbox.of(exchange).queue(records.failed(exchange, ownBounce.get()));
             } else if (suppressions.suppressed(address)) {
                 suppressed.add(address);
             } else {
                 pending.add(recipient);
             }
         }
-        PublishRoutes.add(exchange, records.alreadyDelivered(exchange, alreadyDelivered));
-        PublishRoutes.add(exchange, records.suppressed(exchange, suppressed));
+        Outbox.of(exchange).queue(records.alreadyDelivered(exchange, alreadyDelivered));
+        Outbox.of(exchange).queue(records.suppressed(exchange, suppressed));
         message.narrowEnvelope(pending);
-        exchange.setProperty(SEND_NEEDED, !pending.isEmpty());
+        delivery.sendNeeded(!pending.isEmpty());
         if (!pending.isEmpty()) {
             // Before the circuit: a permission taken (a half-open probe) must lead to a send.
             ledger.awaitRoomToSend();
@@ -140,7 +135,7 @@ public class DeliveryStep {
         DeliveryFailedException failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, DeliveryFailedException.class);
         DeliveryReport report = failure.report();
         accepted(exchange, report.accepted());
-        EmailEvent event = exchange.getProperty(MailpipeConstants.EVENT, EmailEvent.class);
+        EmailEvent event = Delivery.of(exchange).validEvent();
         SmtpFailure serverWide = null;
         for (SmtpFailure f : report.failures()) {
             if (f.serverWide()) {
@@ -151,23 +146,22 @@ public class DeliveryStep {
             if (f.suppresses()) {
                 f.recipients().forEach(r -> suppressions.suppress(r, f, event.id()));
             }
-            PublishRoutes.add(exchange, records.failed(exchange, f));
+            Outbox.of(exchange).queue(records.failed(exchange, f));
         }
         if (serverWide == null) {
             circuit.recordSuccess();
         } else {
             circuit.recordFailure(serverWide);
-            exchange.setProperty(UNAVAILABLE, new SmtpUnavailableException("SMTP server unavailable: "
+            Delivery.of(exchange).handBackWith(new SmtpUnavailableException("SMTP server unavailable: "
                     + serverWide.failureClass().label() + " " + serverWide.code() + " " + serverWide.reply()));
         }
     }
 
     /** After the other outcomes are published, a server-wide failure hands the message back to its source. */
-    public void rethrowUnavailable(Exchange exchange) throws SmtpUnavailableException {
-        SmtpUnavailableException unavailable = exchange.getProperty(UNAVAILABLE, SmtpUnavailableException.class);
-        if (unavailable != null) {
-            exchange.removeProperty(UNAVAILABLE);
-            throw unavailable;
+    public void rethrowUnavailable(Exchange exchange) throws Exception {
+        Optional<Exception> unavailable = Delivery.of(exchange).takeHandBack();
+        if (unavailable.isPresent()) {
+            throw unavailable.get();
         }
     }
 
@@ -175,8 +169,8 @@ public class DeliveryStep {
         if (recipients.isEmpty()) {
             return;
         }
-        EmailEvent event = exchange.getProperty(MailpipeConstants.EVENT, EmailEvent.class);
-        PendingWrites.add(exchange, ledger.record(event.id(), recipients, exchange.getProperty(MailpipeConstants.MESSAGE_ID, String.class)));
-        PublishRoutes.add(exchange, records.delivered(exchange, recipients));
+        Delivery delivery = Delivery.of(exchange);
+        Outbox.of(exchange).awaitAlso(ledger.record(delivery.validEvent().id(), recipients, delivery.messageId()));
+        Outbox.of(exchange).queue(records.delivered(exchange, recipients));
     }
 }

@@ -10,8 +10,6 @@ import io.mailpipe.MailpipeConstants;
 @ApplicationScoped
 public class EventIntake {
 
-    private static final byte[] EMPTY = new byte[0];
-
     private final EventParser parser;
 
     public EventIntake(EventParser parser) {
@@ -20,21 +18,19 @@ public class EventIntake {
 
     /** Inbound headers (Kafka record headers among them) must not reach the mail endpoint, which reads To, Subject... */
     public void capture(Exchange exchange) {
-        if (exchange.getProperty(MailpipeConstants.PAYLOAD) != null) {
+        Delivery delivery = Delivery.of(exchange);
+        if (delivery.received()) {
             // A redelivery: the body is what the failed attempt left, its headers are gone; keep the first capture.
             return;
         }
-        byte[] payload = exchange.getMessage().getBody(byte[].class);
-        exchange.setProperty(MailpipeConstants.PAYLOAD, payload == null ? EMPTY : payload);
-        exchange.setProperty(MailpipeConstants.SOURCE, EventSource.of(exchange.getMessage()));
+        delivery.receive(exchange.getMessage().getBody(byte[].class), EventSource.of(exchange.getMessage()));
         exchange.getMessage().removeHeaders("*", MailpipeConstants.REDELIVERY_HEADERS);
     }
 
     public void parse(Exchange exchange) {
-        byte[] payload = exchange.getProperty(MailpipeConstants.PAYLOAD, byte[].class);
-        String template = exchange.getProperty(MailpipeConstants.TEMPLATE, String.class);
-        EmailEvent event = parser.parse(payload, template);
-        exchange.setProperty(MailpipeConstants.EVENT, event);
+        Delivery delivery = Delivery.of(exchange);
+        EmailEvent event = parser.parse(delivery.payload(), exchange.getProperty(MailpipeConstants.TEMPLATE, String.class));
+        delivery.validated(event);
         exchange.getMessage().setBody(event);
     }
 }

@@ -28,10 +28,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.event.Delivery;
 import io.mailpipe.event.EmailEvent;
 import io.mailpipe.event.EventError;
 import io.mailpipe.event.EventSource;
 import io.mailpipe.event.InvalidEventException;
+import io.mailpipe.event.RetryState;
 import io.mailpipe.smtp.FailureClass;
 import io.mailpipe.smtp.SmtpFailure;
 
@@ -82,8 +84,7 @@ public class FailureRecords {
     }
 
     private List<ChannelRecord> rejected(Exchange exchange, String failureClass, Map<String, Object> error) {
-        byte[] payload = exchange.getProperty(MailpipeConstants.PAYLOAD, byte[].class);
-        payload = payload == null ? new byte[0] : payload;
+        byte[] payload = Delivery.of(exchange).payload();
         Map<String, Object> envelope = new LinkedHashMap<>();
         envelope.put("error", error);
         envelope.put("source", source(exchange));
@@ -94,10 +95,7 @@ public class FailureRecords {
         String code = String.valueOf(error.get("code"));
         Map<String, String> headers = Map.of(MailpipeConstants.FAILURE_CLASS, failureClass, MailpipeConstants.ERROR_CODE, code);
         Map<String, Object> outcome = new LinkedHashMap<>();
-        EmailEvent event = event(exchange);
-        if (event != null) {
-            outcome.put("eventId", event.id());
-        }
+        Delivery.of(exchange).event().ifPresent(event -> outcome.put("eventId", event.id()));
         outcome.put("outcome", "invalid");
         outcome.put("code", code);
         outcome.put("message", error.get("message"));
@@ -128,7 +126,7 @@ public class FailureRecords {
 
     /** Where a classified failure goes: the retry topic while it may still succeed, otherwise its dead-letter channel. */
     public List<ChannelRecord> failed(Exchange exchange, SmtpFailure failure) {
-        RetryState state = retryState(exchange).next(failure.failureClass() == FailureClass.UNKNOWN_OUTCOME);
+        RetryState state = Delivery.of(exchange).retry().next(failure.failureClass() == FailureClass.UNKNOWN_OUTCOME);
         List<ChannelRecord> records = new ArrayList<>();
         if (failure.failureClass().retryable()) {
             boolean expired = Duration.between(state.firstFailedAt(), Instant.now()).compareTo(retry.maxAge()) > 0;
@@ -220,7 +218,7 @@ public class FailureRecords {
         EmailEvent event = event(exchange);
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("eventId", event.id());
-        record.put("messageId", exchange.getProperty(MailpipeConstants.MESSAGE_ID, String.class));
+        record.put("messageId", Delivery.of(exchange).messageId());
         record.put("recipient", recipient);
         record.put("outcome", outcome);
         if (failure != null) {
@@ -229,7 +227,7 @@ public class FailureRecords {
             record.put("enhancedCode", failure.enhancedCode());
             record.put("reply", failure.reply());
         }
-        record.put("possibleDuplicate", retryState(exchange).possibleDuplicate());
+        record.put("possibleDuplicate", Delivery.of(exchange).retry().possibleDuplicate());
         if (repeat) {
             record.put("repeat", true);
         }
@@ -256,7 +254,7 @@ public class FailureRecords {
         EmailEvent event = event(exchange);
         Set<String> keep = Set.copyOf(recipients);
         try {
-            ObjectNode node = (ObjectNode) mapper.readTree(exchange.getProperty(MailpipeConstants.PAYLOAD, byte[].class));
+            ObjectNode node = (ObjectNode) mapper.readTree(Delivery.of(exchange).payload());
             node.put("template", event.template());
             narrow(node, "to", event.to(), keep);
             narrow(node, "cc", event.cc(), keep);
@@ -277,18 +275,12 @@ public class FailureRecords {
         kept.forEach(a -> array.add(a.toUnicodeString()));
     }
 
-    public static RetryState retryState(Exchange exchange) {
-        RetryState state = exchange.getProperty(MailpipeConstants.RETRY, RetryState.class);
-        return state == null ? RetryState.first() : state;
-    }
-
     private static EmailEvent event(Exchange exchange) {
-        return exchange.getProperty(MailpipeConstants.EVENT, EmailEvent.class);
+        return Delivery.of(exchange).validEvent();
     }
 
     private static Map<String, Object> source(Exchange exchange) {
-        EventSource source = exchange.getProperty(MailpipeConstants.SOURCE, EventSource.class);
-        return source == null ? Map.of("kind", "unknown") : source.toMap();
+        return Delivery.of(exchange).source().map(EventSource::toMap).orElse(Map.of("kind", "unknown"));
     }
 
     /**

@@ -1,10 +1,7 @@
 package io.mailpipe.outcome;
 
-import java.util.List;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
 import io.mailpipe.MailpipeConstants;
@@ -29,10 +26,5 @@ public class PublishRoutes extends RouteBuilder {
                 .errorHandler(noErrorHandler())
                 .process(publisher::sendQueued).id("publish-write")
                 .process(publisher::settleUnlessBatched).id("publish-settle");
-    }
-
-    /** Queues records for the next publish step of this exchange. */
-    public static void add(Exchange exchange, List<ChannelRecord> records) {
-        ExchangeLists.append(exchange, MailpipeConstants.RECORDS, records);
     }
 }

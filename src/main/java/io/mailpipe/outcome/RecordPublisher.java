@@ -17,19 +17,15 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.Config;
 
-import io.mailpipe.MailpipeConstants;
 import io.mailpipe.store.KafkaClientSettings;
 
 /**
  * Starts the writes of an exchange's queued records (acks=all, idempotent) without waiting for each: the exchange, or
- * the batch it belongs to, waits for all of them at once through {@link PendingWrites}, and only then are they
+ * the batch it belongs to, waits for all of them at once through its {@link Outbox}, and only then are they
  * reported, so a crash before Kafka has them never counts an outcome that is redelivered and counted again.
  */
 @ApplicationScoped
 public class RecordPublisher {
-
-    /** Exchange property: the records written and not yet reported. */
-    private static final String WRITTEN = "mailpipe-written-records";
 
     private final KafkaProducer<String, String> producer;
     private final OutcomeReporter reporter;
@@ -46,18 +42,17 @@ public class RecordPublisher {
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
     }
 
-    /** Sends the records queued with {@link PublishRoutes#add} and hands their acknowledgements to the exchange. */
+    /** Sends the records queued in the exchange's {@link Outbox} and hands their acknowledgements to the exchange. */
     public void sendQueued(Exchange exchange) {
         // A record the producer refuses as too large would be refused on every attempt: cut it first.
-        List<ChannelRecord> queued = ExchangeLists.<ChannelRecord> take(exchange, MailpipeConstants.RECORDS).stream()
-                .map(limit::fitted).toList();
-        PendingWrites.add(exchange, queued.stream().map(this::send).toList());
-        ExchangeLists.append(exchange, WRITTEN, queued);
+        Outbox outbox = Outbox.of(exchange);
+        List<ChannelRecord> queued = outbox.takeQueued().stream().map(limit::fitted).toList();
+        outbox.writing(queued, queued.stream().map(this::send).toList());
     }
 
     /** Settles the exchange's writes now, unless a Kafka batch holding it settles them with its siblings'. */
     public void settleUnlessBatched(Exchange exchange) {
-        if (!PendingWrites.deferredToBatch(exchange)) {
+        if (!Outbox.of(exchange).deferredToBatch()) {
             settle(exchange);
         }
     }
@@ -68,8 +63,7 @@ public class RecordPublisher {
      * @throws IllegalStateException when a write failed or timed out; nothing is reported then
      */
     public void settle(Exchange exchange) {
-        PendingWrites.await(exchange);
-        reporter.published(exchange, ExchangeLists.take(exchange, WRITTEN));
+        reporter.published(exchange, Outbox.of(exchange).awaitWritten());
     }
 
     private Future<RecordMetadata> send(ChannelRecord record) {

@@ -6,6 +6,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
 import io.mailpipe.MailpipeConstants;
+import io.mailpipe.event.Delivery;
 import io.mailpipe.event.EmailEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -47,6 +48,6 @@ public class RenderRoutes extends RouteBuilder {
     }
 
     private static EmailEvent event(Exchange exchange) {
-        return exchange.getProperty(MailpipeConstants.EVENT, EmailEvent.class);
+        return Delivery.of(exchange).validEvent();
     }
 }

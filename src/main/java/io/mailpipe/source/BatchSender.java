@@ -28,7 +28,8 @@ import org.jboss.logging.Logger;
 
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
-import io.mailpipe.outcome.PendingWrites;
+import io.mailpipe.event.Delivery;
+import io.mailpipe.outcome.Outbox;
 import io.mailpipe.outcome.RecordPublisher;
 
 /**
@@ -139,7 +140,7 @@ public class BatchSender {
                 record.setException(new IllegalStateException("not sent: its batch used its time budget of " + budget));
                 continue;
             }
-            PendingWrites.deferToBatch(record);
+            Outbox.of(record).deferToBatch();
             template.send(MailpipeConstants.BATCH_RECORD, record);
             if (record.getException() != null) {
                 stop.set(true);
@@ -153,7 +154,7 @@ public class BatchSender {
             return true;
         } catch (IllegalStateException e) {
             LOG.warnf("Kafka did not acknowledge the records of offset %s: %s",
-                    record.getProperty(MailpipeConstants.SOURCE), e.getMessage());
+                    Delivery.of(record).source().map(Object::toString).orElse("unknown"), e.getMessage());
             return false;
         }
     }

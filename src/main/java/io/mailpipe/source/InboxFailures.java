@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.event.Delivery;
 import io.mailpipe.event.EventError;
 import io.mailpipe.event.EventSource;
 import io.mailpipe.event.InvalidEventException;
@@ -41,7 +42,7 @@ public class InboxFailures {
     }
 
     private static String fileName(Exchange exchange) {
-        EventSource source = exchange.getProperty(MailpipeConstants.SOURCE, EventSource.class);
+        EventSource source = Delivery.of(exchange).source().orElse(null);
         Object file = source == null ? exchange.getMessage().getHeader(Exchange.FILE_NAME) : source.details().get("file");
         return Path.of(String.valueOf(file)).getFileName().toString();
     }

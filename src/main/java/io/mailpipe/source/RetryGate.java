@@ -17,7 +17,8 @@ import org.jboss.logging.Logger;
 
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
-import io.mailpipe.outcome.RetryState;
+import io.mailpipe.event.Delivery;
+import io.mailpipe.event.RetryState;
 
 /**
  * Holds a retry record until its not-before time. It waits on the retry consumer's own thread (never the main topic's)
@@ -61,7 +62,7 @@ public class RetryGate {
                 throw new RetryNotDueException("retry not due before " + notBefore);
             }
         }
-        exchange.setProperty(MailpipeConstants.RETRY, new RetryState(attempts, firstFailedAt,
+        Delivery.of(exchange).retriedAs(new RetryState(attempts, firstFailedAt,
                 Boolean.parseBoolean(message.getHeader(MailpipeConstants.POSSIBLE_DUPLICATE, String.class))));
     }
 

@@ -12,7 +12,7 @@ import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.event.InvalidEventException;
 import io.mailpipe.outcome.FailureRecords;
-import io.mailpipe.outcome.PublishRoutes;
+import io.mailpipe.outcome.Outbox;
 import io.mailpipe.smtp.SmtpUnavailableException;
 import io.mailpipe.store.KafkaWriteException;
 
@@ -78,10 +78,10 @@ public class SourceRouteConfigurations extends RouteConfigurationBuilder {
     }
 
     private void queueInvalidRecords(Exchange exchange) {
-        PublishRoutes.add(exchange, records.invalid(exchange));
+        Outbox.of(exchange).queue(records.invalid(exchange));
     }
 
     private void queueInternalErrorRecords(Exchange exchange) {
-        PublishRoutes.add(exchange, records.internalError(exchange, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)));
+        Outbox.of(exchange).queue(records.internalError(exchange, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)));
     }
 }

@@ -14,7 +14,7 @@ import org.apache.camel.quarkus.main.events.BeforeConfigure;
 import org.apache.camel.spi.InterceptStrategy;
 import org.apache.camel.support.processor.DelegateAsyncProcessor;
 
-import io.mailpipe.MailpipeConstants;
+import io.mailpipe.event.Delivery;
 import io.mailpipe.source.SourceRouteConfigurations;
 
 /**
@@ -62,7 +62,6 @@ public class StageFaults implements InterceptStrategy {
     }
 
     private static boolean marked(Exchange exchange, String marker) {
-        byte[] payload = exchange.getProperty(MailpipeConstants.PAYLOAD, byte[].class);
-        return payload != null && new String(payload, StandardCharsets.UTF_8).contains(marker);
+        return new String(Delivery.of(exchange).payload(), StandardCharsets.UTF_8).contains(marker);
     }
 }

@@ -1,4 +1,4 @@
-package io.mailpipe.outcome;
+package io.mailpipe.event;
 
 import java.time.Instant;
 
