@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,8 +17,7 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
-import org.apache.camel.component.mail.JavaMailSender;
-import org.apache.camel.component.mail.MailAuthenticator;
+import org.apache.camel.component.mail.DefaultJavaMailSender;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
@@ -36,11 +34,10 @@ import io.micrometer.core.instrument.Timer;
  */
 @ApplicationScoped
 @Named(SmtpSender.BEAN)
-public class SmtpSender implements JavaMailSender {
+public class SmtpSender extends DefaultJavaMailSender {
 
     public static final String BEAN = "mailpipeSmtpSender";
 
-    private final Session session;
     private final SmtpConnectionPool pool;
     private final SmtpRateLimit rateLimit;
     private final MailpipeConfig.Smtp smtp;
@@ -50,7 +47,13 @@ public class SmtpSender implements JavaMailSender {
 
     public SmtpSender(@Named(SmtpSessionFactory.SESSION_BEAN) Session session, SmtpConnectionPool pool, SmtpRateLimit rateLimit,
             MailpipeConfig config, FailureClassifier classifier, MeterRegistry registry) {
-        this.session = session;
+        // What camel-mail and tools read back; this sender sends through its own pool, never through these.
+        setSession(session);
+        setJavaMailProperties(session.getProperties());
+        setProtocol(config.smtp().security().protocol());
+        setHost(config.smtp().host());
+        setPort(config.smtp().port());
+        setUsername(config.smtp().username().orElse(null));
         this.pool = pool;
         this.rateLimit = rateLimit;
         this.smtp = config.smtp();
@@ -221,96 +224,5 @@ public class SmtpSender implements JavaMailSender {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    // camel-mail configures its own senders through these; this one is configured from mailpipe.smtp.* instead.
-
-    @Override
-    public Properties getJavaMailProperties() {
-        return session.getProperties();
-    }
-
-    @Override
-    public void setJavaMailProperties(Properties javaMailProperties) {
-        throw unsupported();
-    }
-
-    @Override
-    public void addAdditionalJavaMailProperty(String key, String value) {
-        throw unsupported();
-    }
-
-    @Override
-    public void setHost(String host) {
-        throw unsupported();
-    }
-
-    @Override
-    public String getHost() {
-        return smtp.host();
-    }
-
-    @Override
-    public void setPort(int port) {
-        throw unsupported();
-    }
-
-    @Override
-    public int getPort() {
-        return smtp.port();
-    }
-
-    @Override
-    public void setUsername(String username) {
-        throw unsupported();
-    }
-
-    @Override
-    public String getUsername() {
-        return smtp.username().orElse(null);
-    }
-
-    @Override
-    public void setPassword(String password) {
-        throw unsupported();
-    }
-
-    @Override
-    public String getPassword() {
-        return smtp.password().orElse(null);
-    }
-
-    @Override
-    public void setProtocol(String protocol) {
-        throw unsupported();
-    }
-
-    @Override
-    public String getProtocol() {
-        return smtp.security().protocol();
-    }
-
-    @Override
-    public void setSession(Session session) {
-        throw unsupported();
-    }
-
-    @Override
-    public Session getSession() {
-        return session;
-    }
-
-    @Override
-    public void setAuthenticator(MailAuthenticator authenticator) {
-        throw unsupported();
-    }
-
-    @Override
-    public MailAuthenticator getAuthenticator() {
-        return null;
-    }
-
-    private static UnsupportedOperationException unsupported() {
-        return new UnsupportedOperationException("The Mailpipe SMTP sender is configured from mailpipe.smtp.*");
     }
 }
