@@ -9,13 +9,11 @@ import java.util.Optional;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.Config;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.store.CompactedTopicMap;
-import io.mailpipe.store.KafkaClientSettings;
+import io.mailpipe.store.MailpipeProducer;
 import io.quarkus.runtime.Startup;
 
 /** Which dead-letter entries were replayed or discarded, kept in the compacted {@code email.dlq.state} topic. */
@@ -26,9 +24,9 @@ public class DlqState {
     private final CompactedTopicMap entries;
     private final ObjectMapper mapper;
 
-    public DlqState(MailpipeConfig config, Config rawConfig, ObjectMapper mapper) {
+    public DlqState(MailpipeConfig config, MailpipeProducer kafka, ObjectMapper mapper) {
         this.mapper = mapper;
-        this.entries = CompactedTopicMap.open(config.topic().dlqState(), KafkaClientSettings.from(rawConfig), 0,
+        this.entries = kafka.openMap(config.topic().dlqState(), 0,
                 Optional.empty(), Duration.ofSeconds(60));
     }
 

@@ -1,23 +1,17 @@
 package io.mailpipe.outcome;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Future;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.camel.Exchange;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.Config;
 
-import io.mailpipe.store.KafkaClientSettings;
+import io.mailpipe.store.MailpipeProducer;
 
 /**
  * Starts the writes of an exchange's queued records (acks=all, idempotent) without waiting for each: the exchange, or
@@ -27,19 +21,14 @@ import io.mailpipe.store.KafkaClientSettings;
 @ApplicationScoped
 public class RecordPublisher {
 
-    private final KafkaProducer<String, String> producer;
+    private final Producer<String, byte[]> producer;
     private final OutcomeReporter reporter;
     private final RecordLimit limit;
 
-    public RecordPublisher(Config config, OutcomeReporter reporter, RecordLimit limit) {
+    public RecordPublisher(MailpipeProducer kafka, OutcomeReporter reporter, RecordLimit limit) {
+        this.producer = kafka.producer();
         this.reporter = reporter;
         this.limit = limit;
-        Properties props = KafkaClientSettings.from(config);
-        props.setProperty(ProducerConfig.ACKS_CONFIG, "all");
-        props.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        // Kafka 4's default linger of 5 ms is kept: a batch's records are waited for together, and fewer, fuller
-        // requests cost the broker (on the same cores) less.
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
     }
 
     /** Sends the records queued in the exchange's {@link Outbox} and hands their acknowledgements to the exchange. */
@@ -71,14 +60,11 @@ public class RecordPublisher {
                 () -> producer.send(toProducerRecord(RecordLimit.reference(record))));
     }
 
-    private static ProducerRecord<String, String> toProducerRecord(ChannelRecord record) {
-        ProducerRecord<String, String> kafka = new ProducerRecord<>(record.topic(), record.key(), record.value());
+    private static ProducerRecord<String, byte[]> toProducerRecord(ChannelRecord record) {
+        ProducerRecord<String, byte[]> kafka = new ProducerRecord<>(record.topic(), record.key(),
+                record.value().getBytes(StandardCharsets.UTF_8));
         record.headers().forEach((name, value) -> kafka.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
         return kafka;
     }
 
-    @PreDestroy
-    void close() {
-        producer.close(Duration.ofSeconds(5));
-    }
 }

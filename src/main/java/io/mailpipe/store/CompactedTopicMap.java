@@ -1,5 +1,6 @@
 package io.mailpipe.store;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
@@ -21,15 +22,13 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Callback;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,7 +47,7 @@ public final class CompactedTopicMap implements AutoCloseable {
 
     private final String topic;
     private final Map<String, String> entries;
-    private final KafkaProducer<String, String> producer;
+    private final Producer<String, byte[]> producer;
     private final Properties consumerProps;
     private final Duration loadTimeout;
     private final Thread follower;
@@ -60,7 +59,7 @@ public final class CompactedTopicMap implements AutoCloseable {
     /** Why the follower is not following now, or null while it is. */
     private volatile String lag = "not loaded yet";
 
-    private CompactedTopicMap(String topic, Properties kafka, int maxEntries, Duration loadTimeout) {
+    private CompactedTopicMap(String topic, Properties kafka, Producer<String, byte[]> producer, int maxEntries, Duration loadTimeout) {
         this.topic = topic;
         this.loadTimeout = loadTimeout;
         this.entries = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
@@ -69,14 +68,7 @@ public final class CompactedTopicMap implements AutoCloseable {
                 return maxEntries > 0 && size() > maxEntries;
             }
         });
-        Properties producerProps = new Properties();
-        producerProps.putAll(kafka);
-        producerProps.setProperty(ProducerConfig.ACKS_CONFIG, "all");
-        producerProps.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        // Sent at once: until Kafka has a ledger entry, a crash means its message is sent again, so no lingering
-        // (5 ms by default since Kafka 4). Concurrent writes still share a request while an earlier one is in flight.
-        producerProps.setProperty(ProducerConfig.LINGER_MS_CONFIG, "0");
-        this.producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
+        this.producer = producer;
         this.consumerProps = new Properties();
         consumerProps.putAll(kafka);
         consumerProps.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -100,20 +92,20 @@ public final class CompactedTopicMap implements AutoCloseable {
      *
      * @param retention how long Kafka keeps entries, or empty for as long as they are not overwritten
      */
-    public static CompactedTopicMap open(String topic, Properties kafka, int maxEntries, Optional<Duration> retention,
-            Duration loadTimeout) {
+    public static CompactedTopicMap open(String topic, Properties kafka, Producer<String, byte[]> producer, int maxEntries,
+            Optional<Duration> retention, Duration loadTimeout) {
         createIfMissing(topic, kafka, retention);
-        return follow(topic, kafka, maxEntries, loadTimeout);
+        return follow(topic, kafka, producer, maxEntries, loadTimeout);
     }
 
     /** Opens the map over a topic that exists or is being created elsewhere: waits for its partitions at load. */
-    static CompactedTopicMap follow(String topic, Properties kafka, int maxEntries, Duration loadTimeout) {
-        CompactedTopicMap map = new CompactedTopicMap(topic, kafka, maxEntries, loadTimeout);
+    static CompactedTopicMap follow(String topic, Properties kafka, Producer<String, byte[]> producer, int maxEntries,
+            Duration loadTimeout) {
+        CompactedTopicMap map = new CompactedTopicMap(topic, kafka, producer, maxEntries, loadTimeout);
         try {
             map.resume();
         } catch (RuntimeException e) {
             map.closeConsumer();
-            map.producer.close(Duration.ZERO);
             throw e;
         }
         map.loaded = true;
@@ -243,7 +235,7 @@ public final class CompactedTopicMap implements AutoCloseable {
      */
     public Future<RecordMetadata> putAsync(String key, String value, Callback acknowledged) {
         entries.put(key, value);
-        return producer.send(new ProducerRecord<>(topic, key, value), acknowledged);
+        return producer.send(new ProducerRecord<>(topic, key, bytes(value)), acknowledged);
     }
 
     public void remove(String key) {
@@ -253,7 +245,7 @@ public final class CompactedTopicMap implements AutoCloseable {
 
     private void write(String key, String value) {
         try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic, key, bytes(value))).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new KafkaWriteException("Cannot write to topic " + topic + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -271,6 +263,10 @@ public final class CompactedTopicMap implements AutoCloseable {
             current.wakeup();
         }
         follower.interrupt();
-        producer.close(Duration.ofSeconds(5));
+    }
+
+    /** A value as the topic holds it; null stays null, a tombstone. */
+    private static byte[] bytes(String value) {
+        return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
     }
 }

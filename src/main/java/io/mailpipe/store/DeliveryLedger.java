@@ -11,7 +11,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.eclipse.microprofile.config.Config;
 
 import io.mailpipe.config.MailpipeConfig;
 import io.quarkus.runtime.Startup;
@@ -29,11 +28,11 @@ public class DeliveryLedger {
     private final InFlightLimit unacknowledged;
     private final Duration maxWait;
 
-    public DeliveryLedger(MailpipeConfig config, Config rawConfig) {
+    public DeliveryLedger(MailpipeConfig config, MailpipeProducer kafka) {
         this.unacknowledged = new InFlightLimit(config.idempotency().maxUnacknowledged());
         this.maxWait = config.delivery().maxWait();
-        this.entries = CompactedTopicMap.open(config.topic().delivered(), KafkaClientSettings.from(rawConfig),
-                config.idempotency().cacheSize(), Optional.of(config.idempotency().retention()), Duration.ofSeconds(60));
+        this.entries = kafka.openMap(config.topic().delivered(), config.idempotency().cacheSize(),
+                Optional.of(config.idempotency().retention()), Duration.ofSeconds(60));
     }
 
     public boolean delivered(String eventId, String recipient) {

@@ -10,8 +10,6 @@ import java.util.Optional;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.Config;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +19,7 @@ import io.mailpipe.smtp.FailureClass;
 import io.mailpipe.smtp.SmtpCommand;
 import io.mailpipe.smtp.SmtpFailure;
 import io.mailpipe.store.CompactedTopicMap;
-import io.mailpipe.store.KafkaClientSettings;
+import io.mailpipe.store.MailpipeProducer;
 import io.quarkus.runtime.Startup;
 
 /**
@@ -35,10 +33,9 @@ public class SuppressionList {
     private final CompactedTopicMap entries;
     private final ObjectMapper mapper;
 
-    public SuppressionList(MailpipeConfig config, Config rawConfig, ObjectMapper mapper) {
+    public SuppressionList(MailpipeConfig config, MailpipeProducer kafka, ObjectMapper mapper) {
         this.mapper = mapper;
-        this.entries = CompactedTopicMap.open(config.topic().suppressions(), KafkaClientSettings.from(rawConfig),
-                0, Optional.empty(), Duration.ofSeconds(60));
+        this.entries = kafka.openMap(config.topic().suppressions(), 0, Optional.empty(), Duration.ofSeconds(60));
     }
 
     public boolean suppressed(String address) {

@@ -23,7 +23,6 @@ import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,6 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.store.MailpipeProducer;
 import io.mailpipe.testing.Events;
 import io.mailpipe.testing.KafkaBrokerResource;
 import io.mailpipe.testing.PipelineTestSupport;
@@ -54,7 +54,7 @@ class DlqOperationsTest extends PipelineTestSupport {
     @Inject
     MailpipeConfig config;
     @Inject
-    Config rawConfig;
+    MailpipeProducer producer;
     @Inject
     DlqReader reader;
     @Inject
@@ -195,7 +195,7 @@ class DlqOperationsTest extends PipelineTestSupport {
         replay(Map.of("ids", List.of(replayedId))).then().statusCode(200).body("results[0].result", equalTo("replayed"));
 
         // A new DlqState starts empty and knows only what it reads from email.dlq.state, like a restarted or second replica.
-        DlqState restarted = new DlqState(config, rawConfig, json);
+        DlqState restarted = new DlqState(config, producer, json);
         try {
             DlqService replica = new DlqService(reader, restarted, replayer, audit, config);
             OpsResult again = replica.replay(new OpsRequest(List.of(replayedId), null, false, false, null, null), "replica");

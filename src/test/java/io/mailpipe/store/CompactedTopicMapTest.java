@@ -12,6 +12,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,16 +27,19 @@ class CompactedTopicMapTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static KafkaBrokerResource broker;
     private static Properties kafka;
+    private static KafkaProducer<String, byte[]> producer;
 
     @BeforeAll
     static void startBroker() {
         broker = new KafkaBrokerResource();
         kafka = new Properties();
         kafka.setProperty("bootstrap.servers", broker.start().get("kafka.bootstrap.servers"));
+        producer = new KafkaProducer<>(MailpipeProducer.settings(kafka), new StringSerializer(), new ByteArraySerializer());
     }
 
     @AfterAll
     static void stopBroker() {
+        producer.close();
         broker.stop();
     }
 
@@ -41,7 +47,7 @@ class CompactedTopicMapTest {
     void mapOverATopicWithoutPartitionsRefusesToLoadInsteadOfFollowingNothing() {
         String topic = freshTopic("missing");
 
-        assertThatThrownBy(() -> CompactedTopicMap.follow(topic, kafka, 0, Duration.ofSeconds(2)))
+        assertThatThrownBy(() -> CompactedTopicMap.follow(topic, kafka, producer, 0, Duration.ofSeconds(2)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("Topic " + topic + " has no partitions");
     }
@@ -50,11 +56,11 @@ class CompactedTopicMapTest {
     void mapOpenedWhileItsTopicIsBeingCreatedLoadsOnceItHasPartitionsAndFollowsOtherInstances() throws Exception {
         String topic = freshTopic("late");
         CompletableFuture<CompactedTopicMap> opening = CompletableFuture.supplyAsync(
-                () -> CompactedTopicMap.follow(topic, kafka, 0, PATIENCE));
+                () -> CompactedTopicMap.follow(topic, kafka, producer, 0, PATIENCE));
         KafkaTopics.createIfMissing(topic, kafka, Map.of("cleanup.policy", "compact"));
 
         try (CompactedTopicMap late = opening.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
-                CompactedTopicMap writer = CompactedTopicMap.open(topic, kafka, 0, Optional.empty(), PATIENCE)) {
+                CompactedTopicMap writer = CompactedTopicMap.open(topic, kafka, producer, 0, Optional.empty(), PATIENCE)) {
             writer.put("bounced@example.com", "{\"code\":550}");
 
             await().atMost(PATIENCE).until(() -> late.get("bounced@example.com").isPresent());
@@ -68,8 +74,8 @@ class CompactedTopicMapTest {
     @Test
     void suppressionWrittenByOneInstanceIsSeenByASecondOpenedOnTheSameFreshTopic() {
         String topic = freshTopic("suppressions");
-        try (CompactedTopicMap first = CompactedTopicMap.open(topic, kafka, 0, Optional.empty(), PATIENCE);
-                CompactedTopicMap second = CompactedTopicMap.open(topic, kafka, 0, Optional.empty(), PATIENCE)) {
+        try (CompactedTopicMap first = CompactedTopicMap.open(topic, kafka, producer, 0, Optional.empty(), PATIENCE);
+                CompactedTopicMap second = CompactedTopicMap.open(topic, kafka, producer, 0, Optional.empty(), PATIENCE)) {
             first.put("gone@example.com", "{\"code\":550}");
             second.put("moved@example.com", "{\"code\":551}");
 
