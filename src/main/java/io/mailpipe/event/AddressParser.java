@@ -13,6 +13,7 @@ import jakarta.mail.internet.InternetAddress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.mailpipe.config.AddressConfig;
 import io.mailpipe.config.MailpipeConfig;
 
 /**
@@ -33,9 +34,9 @@ final class AddressParser {
     private static final int MAX_LOCAL_PART = 64;
     private static final int MAX_DOMAIN = 253;
 
-    private final MailpipeConfig.Addresses settings;
+    private final AddressConfig settings;
 
-    AddressParser(MailpipeConfig.Addresses settings) {
+    AddressParser(AddressConfig settings) {
         this.settings = settings;
     }
 

@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import io.mailpipe.config.LimitsConfig;
 import io.mailpipe.config.MailpipeConfig;
 
 /** Turns the raw bytes of a JSON event into an {@link EmailEvent}, or refuses them with a precise {@link EventError}. */
@@ -49,7 +50,7 @@ public class EventParser {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
     private final AddressParser addresses;
-    private final MailpipeConfig.Limits limits;
+    private final LimitsConfig limits;
     private final PartParser parts;
     private final HeaderPolicy headers;
     private final TagParser tags;

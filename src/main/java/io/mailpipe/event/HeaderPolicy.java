@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.mailpipe.config.LimitsConfig;
 import io.mailpipe.config.MailpipeConfig;
 
 /**
@@ -34,9 +35,9 @@ final class HeaderPolicy {
             "x-msys-api", "x-mailin-*", "x-sib-*", "x-spam-*");
 
     private final List<String> allowed;
-    private final MailpipeConfig.Limits limits;
+    private final LimitsConfig limits;
 
-    HeaderPolicy(List<String> allowed, MailpipeConfig.Limits limits) {
+    HeaderPolicy(List<String> allowed, LimitsConfig limits) {
         this.allowed = allowed.stream().map(name -> name.strip().toLowerCase(Locale.ROOT)).toList();
         this.limits = limits;
     }

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.mailpipe.config.LimitsConfig;
 import io.mailpipe.config.MailpipeConfig;
 
 /** Reads the {@code attachments} and {@code inline} arrays: named, typed parts with strictly base64-encoded content. */
@@ -20,9 +21,9 @@ final class PartParser {
     private static final Pattern CID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,99}");
     private static final int MAX_FILENAME_LENGTH = 255;
 
-    private final MailpipeConfig.Limits limits;
+    private final LimitsConfig limits;
 
-    PartParser(MailpipeConfig.Limits limits) {
+    PartParser(LimitsConfig limits) {
         this.limits = limits;
     }
 

@@ -5,14 +5,15 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.mailpipe.config.LimitsConfig;
 import io.mailpipe.config.MailpipeConfig;
 
 /** Reads an event's {@code tags}: strings only, bounded in count and size because every outcome record carries them. */
 final class TagParser {
 
-    private final MailpipeConfig.Limits limits;
+    private final LimitsConfig limits;
 
-    TagParser(MailpipeConfig.Limits limits) {
+    TagParser(LimitsConfig limits) {
         this.limits = limits;
     }
 

@@ -13,6 +13,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.config.SmtpConfig;
 import io.mailpipe.render.MimeComposer;
 import io.mailpipe.render.TemplateCatalog;
 import io.quarkus.runtime.StartupEvent;
@@ -28,7 +29,7 @@ public class StartupSummary {
         String from = config.from().orElseThrow(() -> new IllegalStateException(
                 "MAILPIPE_FROM (mailpipe.from) is not set: the pipeline needs a default sender for events without 'from'"));
         MimeComposer.parseSender(from);
-        MailpipeConfig.Smtp smtp = config.smtp();
+        SmtpConfig smtp = config.smtp();
         LOG.infof("Mailpipe ready: kafka=%s topic=%s, smtp=%s:%d security=%s auth=%s, from=%s, inbox=%s, routes=%s %s, templates=%s%s",
                 kafka, config.topic().requests(),
                 smtp.host(), smtp.port(), smtp.security().name().toLowerCase(), smtp.username().map(u -> "user " + u).orElse("none"),

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.config.TopicConfig;
 
 /** The dead-letter channels an operator works on: four Kafka topics and the inbox's {@code .failed} folder. */
 public enum DlqChannel {
@@ -14,7 +15,7 @@ public enum DlqChannel {
     }
 
     /** The Kafka topic of this channel; the inbox channel has none. */
-    public String topic(MailpipeConfig.Topic topics) {
+    public String topic(TopicConfig topics) {
         return switch (this) {
             case PERMANENT -> topics.dlqPermanent();
             case POLICY -> topics.dlqPolicy();

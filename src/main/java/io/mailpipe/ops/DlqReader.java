@@ -26,6 +26,7 @@ import org.eclipse.microprofile.config.Config;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.config.TopicConfig;
 import io.mailpipe.source.InboxFailures;
 import io.mailpipe.store.KafkaClientSettings;
 import io.mailpipe.store.KafkaTopics;
@@ -40,7 +41,7 @@ public class DlqReader {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final String SIDECAR = ".error.json";
 
-    private final MailpipeConfig.Topic topics;
+    private final TopicConfig topics;
     private final Path failedDir;
     private final Properties kafka;
     private final DlqEntryParser parser;

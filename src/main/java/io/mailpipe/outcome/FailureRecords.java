@@ -28,6 +28,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.config.RetryConfig;
+import io.mailpipe.config.TopicConfig;
 import io.mailpipe.event.Delivery;
 import io.mailpipe.event.EmailEvent;
 import io.mailpipe.event.EventError;
@@ -52,8 +54,8 @@ public class FailureRecords {
     private static final int MAX_HEAD_BYTES = 8192;
 
     private final ObjectMapper mapper;
-    private final MailpipeConfig.Topic topics;
-    private final MailpipeConfig.Retry retry;
+    private final TopicConfig topics;
+    private final RetryConfig retry;
     private final RecordLimit limit;
 
     public FailureRecords(ObjectMapper mapper, MailpipeConfig config, RecordLimit limit) {

@@ -11,6 +11,7 @@ import org.jboss.logging.MDC;
 
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.config.TopicConfig;
 import io.mailpipe.smtp.SmtpFailure;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -32,7 +33,7 @@ public class OutcomeReporter {
 
     public OutcomeReporter(MeterRegistry registry, MailpipeConfig config) {
         this.registry = registry;
-        MailpipeConfig.Topic topics = config.topic();
+        TopicConfig topics = config.topic();
         this.eventsTopic = topics.events();
         this.retryTopic = topics.retry();
         this.deadLetterChannels = Map.of(topics.dlqPermanent(), "permanent", topics.dlqPolicy(), "policy",

@@ -11,6 +11,7 @@ import jakarta.enterprise.event.Observes;
 import org.apache.camel.spi.CamelEvent.CamelContextStoppingEvent;
 import org.jboss.logging.Logger;
 
+import io.mailpipe.config.CircuitConfig;
 import io.mailpipe.config.MailpipeConfig;
 
 /**
@@ -28,7 +29,7 @@ public class SmtpCircuit {
         CLOSED, OPEN, HALF_OPEN
     }
 
-    private final MailpipeConfig.Circuit settings;
+    private final CircuitConfig settings;
     private final Duration maxWait;
     private boolean stopping;
     private State state = State.CLOSED;

@@ -17,6 +17,8 @@ import jakarta.mail.Session;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.config.SmtpConfig;
+import io.mailpipe.config.SmtpPoolConfig;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,8 +47,8 @@ public class SmtpConnectionPool {
     }
 
     private final Session session;
-    private final MailpipeConfig.Smtp smtp;
-    private final MailpipeConfig.Pool settings;
+    private final SmtpConfig smtp;
+    private final SmtpPoolConfig settings;
     private final BlockingDeque<Connection> idle = new LinkedBlockingDeque<>();
     private final Semaphore permits;
     private final AtomicLong opened = new AtomicLong();

@@ -23,7 +23,9 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
+import io.mailpipe.config.DeliveryConfig;
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.config.SmtpConfig;
 import io.mailpipe.render.ComposedMessage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -40,8 +42,8 @@ public class SmtpSender extends DefaultJavaMailSender {
 
     private final SmtpConnectionPool pool;
     private final SmtpRateLimit rateLimit;
-    private final MailpipeConfig.Smtp smtp;
-    private final MailpipeConfig.Delivery delivery;
+    private final SmtpConfig smtp;
+    private final DeliveryConfig delivery;
     private final FailureClassifier classifier;
     private final Timer sendTime;
 

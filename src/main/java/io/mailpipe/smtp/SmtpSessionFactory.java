@@ -11,6 +11,7 @@ import jakarta.inject.Singleton;
 import jakarta.mail.Session;
 
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.config.SmtpConfig;
 import io.mailpipe.config.SmtpSecurity;
 
 /**
@@ -29,7 +30,7 @@ public class SmtpSessionFactory {
         return Session.getInstance(properties(config.smtp()));
     }
 
-    static Properties properties(MailpipeConfig.Smtp smtp) {
+    static Properties properties(SmtpConfig smtp) {
         checkAuthIsProtected(smtp);
         String prefix = "mail." + smtp.security().protocol() + ".";
         Properties props = new Properties();
@@ -62,7 +63,7 @@ public class SmtpSessionFactory {
         return props;
     }
 
-    private static void checkAuthIsProtected(MailpipeConfig.Smtp smtp) {
+    private static void checkAuthIsProtected(SmtpConfig smtp) {
         if (smtp.security() == SmtpSecurity.NONE && smtp.username().isPresent() && !smtp.allowPlaintextAuth()) {
             throw new IllegalStateException("mailpipe.smtp.username is set but mailpipe.smtp.security=none would send the "
                     + "password in clear text; use starttls or tls, or set mailpipe.smtp.allow-plaintext-auth=true");

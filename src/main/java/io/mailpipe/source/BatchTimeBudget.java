@@ -3,6 +3,7 @@ package io.mailpipe.source;
 import java.time.Duration;
 import java.util.Optional;
 
+import io.mailpipe.config.DeliveryConfig;
 import io.mailpipe.config.MailpipeConfig;
 
 /**
@@ -23,7 +24,7 @@ final class BatchTimeBudget {
      * (each at most max-wait, then it is handed back), and every SMTP attempt with the quick retries' back-off.
      */
     static Duration slowestRecord(MailpipeConfig config) {
-        MailpipeConfig.Delivery delivery = config.delivery();
+        DeliveryConfig delivery = config.delivery();
         int attempts = 1 + delivery.inProcessRetries();
         // SmtpSender's back-off: base << attempt, jittered up to 1.5 times.
         Duration backOff = delivery.inProcessBackoff().multipliedBy(3L * ((1L << delivery.inProcessRetries()) - 1)).dividedBy(2);

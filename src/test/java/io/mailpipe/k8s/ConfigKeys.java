@@ -45,7 +45,7 @@ final class ConfigKeys {
             }
             String key = prefix + "." + method.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
             Class<?> type = method.getReturnType();
-            if (type.isInterface() && type.getEnclosingClass() == MailpipeConfig.class) {
+            if (type.isInterface() && type.getPackage() == MailpipeConfig.class.getPackage()) {
                 collect(type, key, keys);
             } else {
                 keys.add(key);

@@ -11,6 +11,7 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.config.SmtpConfig;
 import io.mailpipe.config.SmtpSecurity;
 import io.mailpipe.testing.TestConfigs;
 
@@ -49,7 +50,7 @@ class SmtpSessionFactoryTest {
                 .containsEntry("mail.smtp.auth", "true");
     }
 
-    private static MailpipeConfig.Smtp smtp(SmtpSecurity security, Optional<String> username, boolean plaintextAuth) {
+    private static SmtpConfig smtp(SmtpSecurity security, Optional<String> username, boolean plaintextAuth) {
         Map<String, String> settings = new HashMap<>();
         settings.put("mailpipe.smtp.security", security.name().toLowerCase());
         settings.put("mailpipe.smtp.allow-plaintext-auth", Boolean.toString(plaintextAuth));

@@ -1,0 +1,51 @@
+package io.mailpipe.config;
+
+import io.smallrye.config.WithDefault;
+
+/** Kafka topic names. */
+public interface TopicConfig {
+
+    /** Topic of email requests (JSON events). */
+    @WithDefault("email.requests")
+    String requests();
+
+    /** Dead-letter topic for events that cannot become an email (bad JSON, schema, template, address). */
+    @WithDefault("email.dlq.invalid")
+    String dlqInvalid();
+
+    /** Dead-letter topic for hard bounces and permanently refused content (5xx other than policy). */
+    @WithDefault("email.dlq.permanent")
+    String dlqPermanent();
+
+    /** Dead-letter topic for policy, spam and reputation rejects (5.7.x). */
+    @WithDefault("email.dlq.policy")
+    String dlqPolicy();
+
+    /** Dead-letter topic for messages still undelivered after {@code mailpipe.retry.max-age}. */
+    @WithDefault("email.dlq.expired")
+    String dlqExpired();
+
+    /** Topic of messages waiting to be retried, each with a not-before time. */
+    @WithDefault("email.retry")
+    String retry();
+
+    /** Outcome records, one per event and recipient: delivered, deferred, bounced, suppressed, invalid, expired. */
+    @WithDefault("email.events")
+    String events();
+
+    /** Compacted topic of suppressed recipients (hard bounces), keyed by address. */
+    @WithDefault("email.suppressions")
+    String suppressions();
+
+    /** Compacted topic recording each (event id, recipient) the SMTP server accepted: the idempotency ledger. */
+    @WithDefault("email.delivered")
+    String delivered();
+
+    /** Compacted topic of dead-letter entries already replayed or discarded, keyed by entry id. */
+    @WithDefault("email.dlq.state")
+    String dlqState();
+
+    /** Audit trail of every replay and discard: who, when, which entries, which filter. */
+    @WithDefault("email.dlq.audit")
+    String dlqAudit();
+}
