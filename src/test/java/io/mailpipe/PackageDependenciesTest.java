@@ -42,7 +42,7 @@ class PackageDependenciesTest {
             Map.entry("deliver", Set.of("config", "event", "render", "smtp", "store", "suppress", "outcome")),
             Map.entry("source", Set.of("config", "event", "smtp", "store", "outcome")),
             Map.entry("observe", Set.of("config", "render", "smtp", "store")),
-            Map.entry("ops", Set.of("config", "event", "store", "suppress", "source")),
+            Map.entry("ops", Set.of("config", "event", "store", "suppress", "source", "outcome")),
             Map.entry("preview", Set.of("config", "event", "render", "ops"))));
 
     @Test

@@ -14,7 +14,6 @@ import jakarta.mail.internet.InternetAddress;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mailpipe.config.AddressConfig;
-import io.mailpipe.config.MailpipeConfig;
 
 /**
  * Reads the address forms of the contract: {@code "Name <a@b>"}, {@code {"name","address"}}, or an array of them. Only

@@ -11,7 +11,6 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mailpipe.config.LimitsConfig;
-import io.mailpipe.config.MailpipeConfig;
 
 /**
  * Reads an event's extra {@code headers}: names on the configured allow-list only, never a header Mailpipe, the

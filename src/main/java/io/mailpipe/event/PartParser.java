@@ -11,7 +11,6 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mailpipe.config.LimitsConfig;
-import io.mailpipe.config.MailpipeConfig;
 
 /** Reads the {@code attachments} and {@code inline} arrays: named, typed parts with strictly base64-encoded content. */
 final class PartParser {

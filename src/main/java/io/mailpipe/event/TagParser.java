@@ -6,7 +6,6 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mailpipe.config.LimitsConfig;
-import io.mailpipe.config.MailpipeConfig;
 
 /** Reads an event's {@code tags}: strings only, bounded in count and size because every outcome record carries them. */
 final class TagParser {

@@ -3,7 +3,6 @@ package io.mailpipe.ops;
 import java.util.Arrays;
 import java.util.Locale;
 
-import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.config.TopicConfig;
 
 /** The dead-letter channels an operator works on: four Kafka topics and the inbox's {@code .failed} folder. */

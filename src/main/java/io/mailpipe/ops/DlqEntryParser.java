@@ -20,6 +20,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.mailpipe.outcome.DeadLetter;
+import io.mailpipe.outcome.InvalidDeadLetter;
+
 /** Turns dead-letter records and failed inbox files into {@link DlqEntry}s, reading what the failure records wrote. */
 @ApplicationScoped
 public class DlqEntryParser {
@@ -41,19 +44,17 @@ public class DlqEntryParser {
             headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
         }
         if (channel == DlqChannel.INVALID) {
-            JsonNode error = envelope.path("error");
-            ObjectNode event = object(envelope.path("payload").asText("{}"));
-            return new DlqEntry(id, channel, at, "invalid", text(error, "code"), null, text(error, "message"),
+            InvalidDeadLetter letter = InvalidDeadLetter.fromJson(mapper, envelope);
+            ObjectNode event = object(letter.payload() == null ? "{}" : letter.payload());
+            return new DlqEntry(id, channel, at, "invalid", letter.error().code(), null, letter.error().message(),
                     text(event, "id"), text(event, "template"), recipients(event), tags(event), envelope, headers,
                     event.hasNonNull("id") ? text(event, "id") : record.key());
         }
-        JsonNode failure = envelope.path("failure");
-        JsonNode event = envelope.path("event");
-        List<String> recipients = new ArrayList<>();
-        failure.path("recipients").forEach(r -> recipients.add(r.asText()));
-        return new DlqEntry(id, channel, at, text(failure, "class"), text(failure, "code"), text(failure, "enhancedCode"),
-                text(failure, "reply"), text(event, "id"), text(event, "template"), recipients, tags(event), envelope,
-                headers, record.key());
+        DeadLetter letter = DeadLetter.fromJson(mapper, envelope);
+        DeadLetter.Failure failure = letter.failure();
+        return new DlqEntry(id, channel, at, failure.failureClass(), Integer.toString(failure.code()), failure.enhancedCode(),
+                failure.reply(), text(letter.event(), "id"), text(letter.event(), "template"), failure.recipients(),
+                tags(letter.event()), envelope, headers, record.key());
     }
 
     /** A failed inbox file: the sidecar's error, the file's event; either may be missing or unreadable. */

@@ -6,19 +6,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.outcome.DeadLetter;
+import io.mailpipe.outcome.InvalidDeadLetter;
 
 /**
  * Sends a dead-letter entry back where events come in: Kafka entries to the requests topic under the same event id (so
@@ -83,15 +83,11 @@ public class DlqReplayer {
     }
 
     private byte[] original(DlqEntry entry) {
-        JsonNode envelope = entry.envelope();
         if (entry.channel() == DlqChannel.INBOX || entry.channel() == DlqChannel.INVALID) {
-            if (envelope.hasNonNull("payloadBase64")) {
-                return Base64.getDecoder().decode(envelope.get("payloadBase64").asText());
-            }
-            return envelope.path("payload").asText().getBytes(StandardCharsets.UTF_8);
+            return InvalidDeadLetter.fromJson(mapper, entry.envelope()).payloadBytes();
         }
         try {
-            return mapper.writeValueAsBytes(envelope.path("event"));
+            return mapper.writeValueAsBytes(DeadLetter.fromJson(mapper, entry.envelope()).event());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

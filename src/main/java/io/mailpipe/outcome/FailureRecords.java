@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.mail.internet.InternetAddress;
@@ -68,7 +69,8 @@ public class FailureRecords {
     /** An event that can never become an email: a dead letter with the payload byte for byte, and its outcome. */
     public List<ChannelRecord> invalid(Exchange exchange) {
         InvalidEventException error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidEventException.class);
-        return rejected(exchange, "invalid", error.toMap());
+        return rejected(exchange, "invalid",
+                new InvalidDeadLetter.Error(error.error().code(), error.field(), error.getMessage(), null));
     }
 
     /**
@@ -77,34 +79,27 @@ public class FailureRecords {
      * its source moves on. Records the failed attempts queued (deliveries the server accepted) are kept.
      */
     public List<ChannelRecord> internalError(Exchange exchange, Throwable failure) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", EventError.INTERNAL_ERROR.code());
-        error.put("field", null);
-        error.put("exception", failure.getClass().getName());
-        error.put("message", cap(String.valueOf(failure.getMessage())));
-        return rejected(exchange, "internal", error);
+        return rejected(exchange, "internal", new InvalidDeadLetter.Error(EventError.INTERNAL_ERROR.code(), null,
+                cap(String.valueOf(failure.getMessage())), failure.getClass().getName()));
     }
 
-    private List<ChannelRecord> rejected(Exchange exchange, String failureClass, Map<String, Object> error) {
+    private List<ChannelRecord> rejected(Exchange exchange, String failureClass, InvalidDeadLetter.Error error) {
         byte[] payload = Delivery.of(exchange).payload();
-        Map<String, Object> envelope = new LinkedHashMap<>();
-        envelope.put("error", error);
-        envelope.put("source", source(exchange));
-        envelope.put("failedAt", Instant.now().toString());
-        putPayload(envelope, payload);
+        Map<String, Object> source = source(exchange);
+        String failedAt = Instant.now().toString();
+        String text = utf8(payload);
+        String base64 = text == null ? Base64.getEncoder().encodeToString(payload) : null;
 
-        String key = String.valueOf(source(exchange).getOrDefault("key", ""));
-        String code = String.valueOf(error.get("code"));
-        Map<String, String> headers = Map.of(MailpipeConstants.FAILURE_CLASS, failureClass, MailpipeConstants.ERROR_CODE, code);
-        Map<String, Object> outcome = new LinkedHashMap<>();
-        Delivery.of(exchange).event().ifPresent(event -> outcome.put("eventId", event.id()));
-        outcome.put("outcome", "invalid");
-        outcome.put("code", code);
-        outcome.put("message", error.get("message"));
-        outcome.put("source", source(exchange));
-        outcome.put("at", Instant.now().toString());
-        return List.of(new ChannelRecord(topics.dlqInvalid(), key, fitted(envelope, key, headers, payload, null), headers),
-                new ChannelRecord(topics.events(), key, json(outcome), Map.of(MailpipeConstants.OUTCOME, "invalid"), outcome));
+        String key = String.valueOf(source.getOrDefault("key", ""));
+        Map<String, String> headers = Map.of(MailpipeConstants.FAILURE_CLASS, failureClass, MailpipeConstants.ERROR_CODE, error.code());
+        String deadLetter = fitted(key, headers, payload,
+                cut -> new InvalidDeadLetter(error, source, failedAt, cut == null ? text : null, cut == null ? base64 : null, cut)
+                        .toJson(mapper));
+        InvalidOutcome outcome = new InvalidOutcome(Delivery.of(exchange).event().map(EmailEvent::id).orElse(null),
+                error.code(), error.message(), source, Instant.now().toString());
+        return List.of(new ChannelRecord(topics.dlqInvalid(), key, deadLetter, headers),
+                new ChannelRecord(topics.events(), key, json(outcome.toJson(mapper)), Map.of(MailpipeConstants.OUTCOME, "invalid"),
+                        outcome));
     }
 
     /** The server accepted the message for these recipients. */
@@ -167,29 +162,16 @@ public class FailureRecords {
     private ChannelRecord deadLetter(Exchange exchange, SmtpFailure failure, RetryState state, String topic, String failureClass,
             boolean retryRecordTooLarge) {
         EmailEvent event = event(exchange);
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("class", failureClass);
-        details.put("code", failure.code());
-        details.put("enhancedCode", failure.enhancedCode());
-        details.put("reply", failure.reply());
-        details.put("command", failure.command().label());
-        details.put("recipients", failure.recipients());
-        details.put("attempts", state.attempts());
-        details.put("firstFailedAt", state.firstFailedAt().toString());
-        details.put("lastFailedAt", Instant.now().toString());
-        details.put("possibleDuplicate", state.possibleDuplicate());
-        details.put("source", source(exchange));
-        if (retryRecordTooLarge) {
-            details.put("retryRecordTooLarge", true);
-        }
+        DeadLetter.Failure details = new DeadLetter.Failure(failureClass, failure.code(), failure.enhancedCode(),
+                failure.reply(), failure.command().label(), failure.recipients(), state.attempts(),
+                state.firstFailedAt().toString(), Instant.now().toString(), state.possibleDuplicate(), source(exchange),
+                retryRecordTooLarge);
         ObjectNode narrowed = narrowedEvent(exchange, failure.recipients());
-        Map<String, Object> envelope = new LinkedHashMap<>();
-        envelope.put("event", narrowed);
-        envelope.put("failure", details);
-        Map<String, String> headers = failureHeaders(event, failure, failureClass);
         ObjectNode stub = mapper.createObjectNode().put("id", event.id()).put("template", event.template());
-        return new ChannelRecord(topic, event.id(), fitted(envelope, event.id(), headers, json(narrowed).getBytes(StandardCharsets.UTF_8), stub),
-                headers);
+        Map<String, String> headers = failureHeaders(event, failure, failureClass);
+        String value = fitted(event.id(), headers, json(narrowed).getBytes(StandardCharsets.UTF_8),
+                cut -> new DeadLetter(cut == null ? narrowed : stub, details, cut).toJson(mapper));
+        return new ChannelRecord(topic, event.id(), value, headers);
     }
 
     private ChannelRecord retryRecord(Exchange exchange, SmtpFailure failure, RetryState state) {
@@ -218,25 +200,13 @@ public class FailureRecords {
 
     private ChannelRecord outcome(Exchange exchange, String recipient, String outcome, SmtpFailure failure, boolean repeat) {
         EmailEvent event = event(exchange);
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("eventId", event.id());
-        record.put("messageId", Delivery.of(exchange).messageId());
-        record.put("recipient", recipient);
-        record.put("outcome", outcome);
-        if (failure != null) {
-            record.put("class", failure.failureClass().label());
-            record.put("code", failure.code());
-            record.put("enhancedCode", failure.enhancedCode());
-            record.put("reply", failure.reply());
-        }
-        record.put("possibleDuplicate", Delivery.of(exchange).retry().possibleDuplicate());
-        if (repeat) {
-            record.put("repeat", true);
-        }
-        record.put("template", event.template());
-        record.put("tags", event.tags());
-        record.put("at", Instant.now().toString());
-        return new ChannelRecord(topics.events(), event.id(), json(record), Map.of(MailpipeConstants.OUTCOME, outcome), record);
+        Delivery delivery = Delivery.of(exchange);
+        RecipientOutcome.Reply reply = failure == null ? null : new RecipientOutcome.Reply(failure.failureClass().label(),
+                failure.code(), failure.enhancedCode(), failure.reply());
+        RecipientOutcome record = new RecipientOutcome(event.id(), delivery.messageId(), recipient, outcome, reply,
+                delivery.retry().possibleDuplicate(), repeat, event.template(), event.tags(), Instant.now().toString());
+        return new ChannelRecord(topics.events(), event.id(), json(record.toJson(mapper)), Map.of(MailpipeConstants.OUTCOME, outcome),
+                record);
     }
 
     private static Map<String, String> failureHeaders(EmailEvent event, SmtpFailure failure, String failureClass) {
@@ -286,44 +256,39 @@ public class FailureRecords {
     }
 
     /**
-     * The envelope as JSON, unless it would not fit in one record: then its payload (or event) is cut to its first bytes,
-     * with the original's size and SHA-256, flagged {@code payloadTruncated}. The failure itself is always kept.
+     * The dead letter as JSON, unless it would not fit in one record: then its payload (or event) is cut to its first
+     * bytes, with the original's size and SHA-256, flagged {@code payloadTruncated}. The failure itself is always kept.
+     *
+     * @param envelope the dead letter holding its payload whole (given null) or the given cut
      */
-    private String fitted(Map<String, Object> envelope, String key, Map<String, String> headers, byte[] whole, ObjectNode stub) {
-        String json = json(envelope);
+    private String fitted(String key, Map<String, String> headers, byte[] whole, Function<PayloadCut, ObjectNode> envelope) {
+        String json = json(envelope.apply(null));
         int bytes = json.getBytes(StandardCharsets.UTF_8).length;
         int budget = limit.valueBudget(key, headers);
         if (bytes <= budget) {
             return json;
         }
-        envelope.remove("payload");
-        envelope.remove("payloadBase64");
-        if (stub != null) {
-            envelope.put("event", stub);
-        }
-        envelope.put("payloadTruncated", true);
-        envelope.put("payloadBytes", whole.length);
-        envelope.put("payloadSha256", RecordLimit.sha256(whole));
+        String sha256 = RecordLimit.sha256(whole);
+        int withoutHead = json(envelope.apply(new PayloadCut(whole.length, sha256, null))).getBytes(StandardCharsets.UTF_8).length;
         // JSON escapes a control character in six bytes: a head of room / 6 bytes fits whatever it holds.
-        int room = budget - json(envelope).getBytes(StandardCharsets.UTF_8).length - 32;
+        int room = budget - withoutHead - 32;
         int head = Math.min(MAX_HEAD_BYTES, Math.min(whole.length, room / 6));
-        if (head > 0) {
-            envelope.put("payloadHead", new String(whole, 0, head, StandardCharsets.UTF_8));
-        }
         LOG.warnf("A dead letter of %d bytes is over the record limit; its payload is cut to %d bytes (sha256 kept)",
                 bytes, Math.max(head, 0));
-        return json(envelope);
+        String headText = head > 0 ? new String(whole, 0, head, StandardCharsets.UTF_8) : null;
+        return json(envelope.apply(new PayloadCut(whole.length, sha256, headText)));
     }
 
     private static String cap(String message) {
         return message.length() <= MAX_MESSAGE_CHARS ? message : message.substring(0, MAX_MESSAGE_CHARS) + "...";
     }
 
-    private static void putPayload(Map<String, Object> envelope, byte[] payload) {
+    /** The payload as text when it is UTF-8, otherwise null (it is then written in base64). */
+    private static String utf8(byte[] payload) {
         try {
-            envelope.put("payload", StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(payload)).toString());
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(payload)).toString();
         } catch (CharacterCodingException e) {
-            envelope.put("payloadBase64", Base64.getEncoder().encodeToString(payload));
+            return null;
         }
     }
 

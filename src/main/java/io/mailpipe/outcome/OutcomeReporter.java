@@ -56,24 +56,29 @@ public class OutcomeReporter {
     }
 
     private void outcome(String routeId, ChannelRecord record) {
-        Map<String, Object> fields = record.outcome();
-        String outcome = text(fields, "outcome", "");
-        if (Boolean.TRUE.equals(fields.get("repeat"))) {
-            // Counted when it first happened; the repeat only restates it.
-            log(routeId, record.key(), fields, outcome + " (repeat)", "250");
+        if (record.outcome() instanceof InvalidOutcome invalid) {
+            registry.counter("mailpipe.messages", "outcome", invalid.outcome(), "class", "invalid").increment();
+            log(routeId, invalid.eventId() == null ? record.key() : invalid.eventId(), null, "", invalid.outcome(), invalid.code());
             return;
         }
-        String failureClass = text(fields, "class", outcome.equals("invalid") ? "invalid" : "none");
-        registry.counter("mailpipe.messages", "outcome", outcome, "class", failureClass).increment();
-        if (outcome.equals("suppressed")) {
+        RecipientOutcome outcome = (RecipientOutcome) record.outcome();
+        if (outcome.repeat()) {
+            // Counted when it first happened; the repeat only restates it.
+            log(routeId, outcome.eventId(), outcome.messageId(), outcome.recipient(), outcome.outcome() + " (repeat)", "250");
+            return;
+        }
+        String failureClass = outcome.reply() == null ? "none" : outcome.reply().failureClass();
+        registry.counter("mailpipe.messages", "outcome", outcome.outcome(), "class", failureClass).increment();
+        if (outcome.outcome().equals("suppressed")) {
             registry.counter("mailpipe.suppression.hits").increment();
         }
         // A message is accepted by the 250 reply to its data (RFC 5321); the record of a failure carries its own code.
-        String code = outcome.equals("delivered") ? "250" : text(fields, "code", "");
-        if (!outcome.equals("suppressed") && fields.containsKey("messageId")) {
+        String code = outcome.outcome().equals("delivered") ? "250"
+                : outcome.reply() == null ? "" : Integer.toString(outcome.reply().code());
+        if (!outcome.outcome().equals("suppressed")) {
             reply(code, failureClass, 1);
         }
-        log(routeId, record.key(), fields, outcome, code);
+        log(routeId, outcome.eventId(), outcome.messageId(), outcome.recipient(), outcome.outcome(), code);
     }
 
     /**
@@ -96,10 +101,10 @@ public class OutcomeReporter {
         return code.charAt(0) + "xx";
     }
 
-    private static void log(String routeId, String key, Map<String, Object> fields, String outcome, String code) {
-        String eventId = text(fields, "eventId", key);
-        String messageId = text(fields, "messageId", "-");
-        String recipient = MaskedAddress.of(text(fields, "recipient", ""));
+    private static void log(String routeId, String eventId, String messageIdOrNull, String recipientOrEmpty, String outcome,
+            String code) {
+        String messageId = messageIdOrNull == null ? "-" : messageIdOrNull;
+        String recipient = MaskedAddress.of(recipientOrEmpty);
         MDC.put("eventId", eventId);
         MDC.put("messageId", messageId);
         MDC.put("routeId", String.valueOf(routeId));
@@ -114,10 +119,5 @@ public class OutcomeReporter {
                 MDC.remove(name);
             }
         }
-    }
-
-    private static String text(Map<String, Object> fields, String name, String absent) {
-        Object value = fields.get(name);
-        return value == null ? absent : value.toString();
     }
 }

@@ -28,7 +28,9 @@ class RecordLimitTest {
     @Test
     void recordOverTheLimitBecomesAReferenceKeepingTopicKeyHeadersAndSizeAndDigest() {
         Map<String, String> headers = Map.of("mailpipe-outcome", "delivered");
-        ChannelRecord record = new ChannelRecord("email.events", "id-1", "ü".repeat(1_500), headers, Map.of("outcome", "delivered"));
+        RecipientOutcome delivered = new RecipientOutcome("id-1", "<m@x>", "ada@example.com", "delivered", null, false, false,
+                "t", Map.of(), "2026-12-01T12:00:00Z");
+        ChannelRecord record = new ChannelRecord("email.events", "id-1", "ü".repeat(1_500), headers, delivered);
 
         ChannelRecord fitted = limit.fitted(record);
 

@@ -10,7 +10,6 @@ import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 
-import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.config.SmtpConfig;
 import io.mailpipe.config.SmtpSecurity;
 import io.mailpipe.testing.TestConfigs;

@@ -1,0 +1,60 @@
+package io.mailpipe.outcome;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A dead letter of the permanent, policy and expired channels: the event narrowed to the recipients that failed, and
+ * the failure. The record types are the format; {@link #toJson} and {@link #fromJson} are its only codec.
+ *
+ * @param event the event as received, narrowed and with the template used; only {@code id} and {@code template} when
+ *        {@code cut} says the whole would not fit in a record
+ * @param cut what is left of an event too large for the record, or null
+ */
+public record DeadLetter(ObjectNode event, Failure failure, PayloadCut cut) {
+
+    /** Why the event was given up, for which recipients, after how many attempts. */
+    public record Failure(String failureClass, int code, String enhancedCode, String reply, String command,
+            List<String> recipients, int attempts, String firstFailedAt, String lastFailedAt, boolean possibleDuplicate,
+            Map<String, Object> source, boolean retryRecordTooLarge) {
+    }
+
+    public ObjectNode toJson(ObjectMapper mapper) {
+        ObjectNode json = mapper.createObjectNode();
+        json.set("event", event);
+        ObjectNode f = json.putObject("failure");
+        f.put("class", failure.failureClass());
+        f.put("code", failure.code());
+        f.put("enhancedCode", failure.enhancedCode());
+        f.put("reply", failure.reply());
+        f.put("command", failure.command());
+        failure.recipients().forEach(f.putArray("recipients")::add);
+        f.put("attempts", failure.attempts());
+        f.put("firstFailedAt", failure.firstFailedAt());
+        f.put("lastFailedAt", failure.lastFailedAt());
+        f.put("possibleDuplicate", failure.possibleDuplicate());
+        f.set("source", mapper.valueToTree(failure.source()));
+        if (failure.retryRecordTooLarge()) {
+            f.put("retryRecordTooLarge", true);
+        }
+        if (cut != null) {
+            cut.writeTo(json);
+        }
+        return json;
+    }
+
+    public static DeadLetter fromJson(ObjectMapper mapper, JsonNode json) {
+        JsonNode f = json.path("failure");
+        Failure failure = new Failure(Json.text(f, "class"), f.path("code").asInt(), Json.text(f, "enhancedCode"),
+                Json.text(f, "reply"), Json.text(f, "command"), Json.texts(f, "recipients"), f.path("attempts").asInt(),
+                Json.text(f, "firstFailedAt"), Json.text(f, "lastFailedAt"), f.path("possibleDuplicate").asBoolean(),
+                Json.objectMap(mapper, f, "source"), f.path("retryRecordTooLarge").asBoolean());
+        JsonNode event = json.path("event");
+        return new DeadLetter(event.isObject() ? (ObjectNode) event : mapper.createObjectNode(), failure,
+                PayloadCut.readFrom(json));
+    }
+}

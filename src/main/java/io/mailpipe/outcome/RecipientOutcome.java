@@ -1,0 +1,53 @@
+package io.mailpipe.outcome;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * What became of one recipient of an event. A delivery to a recipient the ledger already held is reported again with
+ * {@code repeat}: the first report may have been lost with a crash.
+ *
+ * @param reply the failure's class and reply, or null for a delivery or a suppression
+ */
+public record RecipientOutcome(String eventId, String messageId, String recipient, String outcome, Reply reply,
+        boolean possibleDuplicate, boolean repeat, String template, Map<String, String> tags, String at)
+        implements OutcomeRecord {
+
+    /** How the failure behind an outcome was classified, and what the server said. */
+    public record Reply(String failureClass, int code, String enhancedCode, String text) {
+    }
+
+    @Override
+    public ObjectNode toJson(ObjectMapper mapper) {
+        ObjectNode json = mapper.createObjectNode();
+        json.put("eventId", eventId);
+        json.put("messageId", messageId);
+        json.put("recipient", recipient);
+        json.put("outcome", outcome);
+        if (reply != null) {
+            json.put("class", reply.failureClass());
+            json.put("code", reply.code());
+            json.put("enhancedCode", reply.enhancedCode());
+            json.put("reply", reply.text());
+        }
+        json.put("possibleDuplicate", possibleDuplicate);
+        if (repeat) {
+            json.put("repeat", true);
+        }
+        json.put("template", template);
+        tags.forEach(json.putObject("tags")::put);
+        json.put("at", at);
+        return json;
+    }
+
+    static RecipientOutcome fromJson(JsonNode json) {
+        Reply reply = json.has("class") ? new Reply(Json.text(json, "class"), json.path("code").asInt(),
+                Json.text(json, "enhancedCode"), Json.text(json, "reply")) : null;
+        return new RecipientOutcome(Json.text(json, "eventId"), Json.text(json, "messageId"), Json.text(json, "recipient"),
+                Json.text(json, "outcome"), reply, json.path("possibleDuplicate").asBoolean(), json.path("repeat").asBoolean(),
+                Json.text(json, "template"), Json.textMap(json, "tags"), Json.text(json, "at"));
+    }
+}
