@@ -282,10 +282,10 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void everyMailpipeKeyIsInTheReadmeTableWithItsEnvironmentVariable() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
+    void everyMailpipeKeyIsInTheConfigurationTableWithItsEnvironmentVariable() throws IOException {
+        String table = Files.readString(Path.of("docs", "configuration.md"));
         assertThat(ConfigKeys.mailpipe()).allSatisfy(key ->
-                assertThat(readme).contains("| `" + key + "` | `" + ConfigKeys.envName(key) + "` |"));
+                assertThat(table).contains("| `" + key + "` | `" + ConfigKeys.envName(key) + "` |"));
     }
 
     private static List<JsonNode> objects(String overlay) {

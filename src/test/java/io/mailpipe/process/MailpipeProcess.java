@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class MailpipeProcess {
 
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
-    /** The heap budget of the throughput targets (README, "Benchmark"); -Dmailpipe.process.jvm-options replaces it. */
+    /** The heap budget of the throughput targets (docs/benchmark.md, "Targets"); -Dmailpipe.process.jvm-options replaces it. */
     private static final String DEFAULT_JVM_OPTIONS = "-Xmx256m";
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
