@@ -15,7 +15,7 @@ import org.apache.camel.support.SynchronizationAdapter;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.event.Delivery;
 import io.mailpipe.event.EmailEvent;
-import io.mailpipe.outcome.FailureRecords;
+import io.mailpipe.outcome.OutcomeRecords;
 import io.mailpipe.outcome.Outbox;
 import io.mailpipe.outcome.OutcomeReporter;
 import io.mailpipe.render.ComposedMessage;
@@ -37,12 +37,12 @@ public class DeliveryStep {
     private final DeliveryLedger ledger;
     private final SuppressionList suppressions;
     private final SmtpCircuit circuit;
-    private final FailureRecords records;
+    private final OutcomeRecords records;
     private final OutcomeReporter reporter;
     private final DeliveryClaims claims;
     private final Duration maxWait;
 
-    public DeliveryStep(DeliveryLedger ledger, SuppressionList suppressions, SmtpCircuit circuit, FailureRecords records,
+    public DeliveryStep(DeliveryLedger ledger, SuppressionList suppressions, SmtpCircuit circuit, OutcomeRecords records,
             OutcomeReporter reporter, DeliveryClaims claims, MailpipeConfig config) {
         this.ledger = ledger;
         this.suppressions = suppressions;

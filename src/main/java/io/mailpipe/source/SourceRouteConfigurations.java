@@ -11,7 +11,7 @@ import org.apache.kafka.common.KafkaException;
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.event.InvalidEventException;
-import io.mailpipe.outcome.FailureRecords;
+import io.mailpipe.outcome.OutcomeRecords;
 import io.mailpipe.outcome.Outbox;
 import io.mailpipe.smtp.SmtpUnavailableException;
 import io.mailpipe.store.KafkaWriteException;
@@ -32,10 +32,10 @@ public class SourceRouteConfigurations extends RouteConfigurationBuilder {
     public static final String INTERNAL_ERROR_STEP = "source-internal-error";
 
     private final InboxFailures inboxFailures;
-    private final FailureRecords records;
+    private final OutcomeRecords records;
     private final long backoffMillis;
 
-    public SourceRouteConfigurations(InboxFailures inboxFailures, FailureRecords records, MailpipeConfig config) {
+    public SourceRouteConfigurations(InboxFailures inboxFailures, OutcomeRecords records, MailpipeConfig config) {
         this.inboxFailures = inboxFailures;
         this.records = records;
         this.backoffMillis = config.delivery().inProcessBackoff().toMillis();

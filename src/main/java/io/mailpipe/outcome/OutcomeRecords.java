@@ -45,7 +45,7 @@ import io.mailpipe.smtp.SmtpFailure;
  * envelope plus headers that let routes and tools filter without parsing.
  */
 @ApplicationScoped
-public class FailureRecords {
+public class OutcomeRecords {
 
     private static final Logger LOG = Logger.getLogger("deliver-smtp");
 
@@ -59,7 +59,7 @@ public class FailureRecords {
     private final RetryConfig retry;
     private final RecordLimit limit;
 
-    public FailureRecords(ObjectMapper mapper, MailpipeConfig config, RecordLimit limit) {
+    public OutcomeRecords(ObjectMapper mapper, MailpipeConfig config, RecordLimit limit) {
         this.mapper = mapper;
         this.topics = config.topic();
         this.retry = config.retry();
