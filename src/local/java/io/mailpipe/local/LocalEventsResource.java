@@ -19,7 +19,9 @@ public class LocalEventsResource {
     @POST
     @Consumes({ MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.WILDCARD })
     public Response produce(byte[] event) {
-        producer.sendBody("kafka:{{mailpipe.topic.requests}}?valueSerializer=org.apache.kafka.common.serialization.ByteArraySerializer", event);
+        producer.sendBody(
+                "kafka:{{mailpipe.topic.requests}}?valueSerializer=org.apache.kafka.common.serialization.ByteArraySerializer",
+                event);
         return Response.accepted("produced to the requests topic; watch http://localhost:8080/local/mail\n").build();
     }
 }

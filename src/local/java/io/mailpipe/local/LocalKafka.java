@@ -47,7 +47,8 @@ final class LocalKafka implements AutoCloseable {
         props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         try (Admin admin = Admin.create(props)) {
             Set<String> existing = admin.listTopics().names().get();
-            admin.createTopics(TOPICS.stream().filter(t -> !existing.contains(t)).map(t -> new NewTopic(t, 1, (short) 1)).toList())
+            admin.createTopics(
+                    TOPICS.stream().filter(t -> !existing.contains(t)).map(t -> new NewTopic(t, 1, (short) 1)).toList())
                     .all().get();
         }
     }

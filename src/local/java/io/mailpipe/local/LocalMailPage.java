@@ -146,7 +146,8 @@ public class LocalMailPage {
                     BodyPart child = multipart.getBodyPart(i);
                     collect(child);
                 }
-            } else if (part.isMimeType("text/plain") && text == null && !Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition())) {
+            } else if (part.isMimeType("text/plain") && text == null
+                    && !Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition())) {
                 text = (String) part.getContent();
             } else if (part.isMimeType("text/html") && html == null) {
                 html = (String) part.getContent();

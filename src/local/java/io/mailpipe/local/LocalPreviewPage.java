@@ -56,7 +56,8 @@ public class LocalPreviewPage {
                   add('h3', 'MIME structure'); add('pre', JSON.stringify(result.structure, null, 2));
                 }
                 </script></body></html>
-                """.formatted(// The preview token only: falling back to the ops token would hand it to whoever can open this page.
+                """
+                .formatted(// The preview token only: falling back to the ops token would hand it to whoever can open this page.
                         Html.escape(config.preview().token().orElse("")), Html.escape(sample()));
     }
 

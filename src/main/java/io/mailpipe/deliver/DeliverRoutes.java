@@ -24,6 +24,7 @@ public class DeliverRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // @formatter:off (the indentation shows the DSL's nesting)
         from(MailpipeConstants.DELIVER).routeId("deliver-smtp")
                 .errorHandler(noErrorHandler())
                 // camel-mail lets headers such as To, Subject or mail.smtp.* override the message and the session.
@@ -39,6 +40,7 @@ public class DeliverRoutes extends RouteBuilder {
                 .end()
                 .to(MailpipeConstants.PUBLISH).id("deliver-publish-outcomes")
                 .process(step::rethrowUnavailable).id("deliver-hand-back-if-unavailable");
+        // @formatter:on
     }
 
     String smtpUri() {

@@ -32,7 +32,8 @@ public class DeliveryClaims {
 
     public DeliveryClaims(MeterRegistry registry) {
         Gauge.builder("mailpipe.delivery.claims.waiting", waiting, AtomicInteger::get)
-                .description("Sends waiting for another copy of the same event to the same recipient to finish").register(registry);
+                .description("Sends waiting for another copy of the same event to the same recipient to finish")
+                .register(registry);
     }
 
     /**
@@ -46,8 +47,8 @@ public class DeliveryClaims {
         List<String> claimed = new ArrayList<>();
         for (String key : new TreeSet<>(keys)) {
             Claim mine = new Claim(owner, new CountDownLatch(1));
-            for (Claim held = claims.putIfAbsent(key, mine); held != null && !held.owner().equals(owner);
-                    held = claims.putIfAbsent(key, mine)) {
+            for (Claim held = claims.putIfAbsent(key, mine); held != null
+                    && !held.owner().equals(owner); held = claims.putIfAbsent(key, mine)) {
                 if (!awaitRelease(held, deadline)) {
                     release(owner, claimed);
                     return Optional.empty();

@@ -75,7 +75,8 @@ final class AddressParser {
             String spec = parsed[0].getAddress();
             String stripped = text.strip();
             if (!stripped.equals(spec) && !stripped.endsWith("<" + spec + ">")) {
-                throw invalid(field, "must hold exactly one address and nothing after it: \"Name <a@example.com>\" or \"a@example.com\"");
+                throw invalid(field,
+                        "must hold exactly one address and nothing after it: \"Name <a@example.com>\" or \"a@example.com\"");
             }
             return checked(parsed[0], field);
         } catch (AddressException e) {
@@ -171,13 +172,15 @@ final class AddressParser {
     private void checkDomain(String domain, String field) {
         if (domain.startsWith("[")) {
             if (!settings.allowDomainLiterals() || !LITERAL.matcher(domain).matches()) {
-                throw invalid(field, "must not be a domain literal such as [192.0.2.1] (mailpipe.addresses.allow-domain-literals)");
+                throw invalid(field,
+                        "must not be a domain literal such as [192.0.2.1] (mailpipe.addresses.allow-domain-literals)");
             }
             return;
         }
         String[] labels = domain.split("\\.", -1);
         if (domain.length() > MAX_DOMAIN || !Arrays.stream(labels).allMatch(l -> LABEL.matcher(l).matches())) {
-            throw invalid(field, "must have a domain of letters, digits and inner hyphens, at most " + MAX_DOMAIN + " characters");
+            throw invalid(field,
+                    "must have a domain of letters, digits and inner hyphens, at most " + MAX_DOMAIN + " characters");
         }
         if (DIGITS.matcher(labels[labels.length - 1]).matches()) {
             throw invalid(field, "must not have an IP address for a domain");

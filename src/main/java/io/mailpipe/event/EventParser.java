@@ -213,7 +213,8 @@ public class EventParser {
 
     private void checkRecipientCount(EmailEvent event) {
         if (event.recipientCount() == 0) {
-            throw new InvalidEventException(EventError.NO_RECIPIENTS, "to", "at least one recipient is required in to, cc or bcc");
+            throw new InvalidEventException(EventError.NO_RECIPIENTS, "to",
+                    "at least one recipient is required in to, cc or bcc");
         }
         if (event.recipientCount() > limits.maxRecipients()) {
             throw new InvalidEventException(EventError.TOO_MANY_RECIPIENTS, "to",

@@ -26,7 +26,8 @@ public record EventSource(String kind, Map<String, Object> details) {
             return new EventSource("file", details);
         }
         details.put("endpoint", message.getExchange().getFromEndpoint() == null
-                ? "unknown" : message.getExchange().getFromEndpoint().getEndpointBaseUri());
+                ? "unknown"
+                : message.getExchange().getFromEndpoint().getEndpointBaseUri());
         return new EventSource("endpoint", details);
     }
 

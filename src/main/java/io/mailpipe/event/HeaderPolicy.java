@@ -95,7 +95,8 @@ final class HeaderPolicy {
         }
         if (!matchesAny(allowed, lower)) {
             throw new InvalidEventException(EventError.HEADER_NOT_ALLOWED, field,
-                    "header '" + name + "' is not on the allow-list (mailpipe.allowed-headers: " + String.join(", ", allowed) + ")");
+                    "header '" + name + "' is not on the allow-list (mailpipe.allowed-headers: " + String.join(", ", allowed)
+                            + ")");
         }
     }
 

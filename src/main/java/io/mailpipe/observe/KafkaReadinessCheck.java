@@ -27,7 +27,8 @@ public class KafkaReadinessCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME).withData("bootstrap", String.valueOf(kafka.bootstrap()));
+        HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME).withData("bootstrap",
+                String.valueOf(kafka.bootstrap()));
         int timeoutMs = kafka.timeoutMs();
         try {
             int nodes = kafka.admin().describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs))

@@ -36,7 +36,8 @@ public class RetryBacklog {
     private long refreshedAt = System.nanoTime() - REFRESH_NANOS;
     private double pending = Double.NaN;
 
-    RetryBacklog(MonitoringAdmin kafka, MailpipeConfig config, @ConfigProperty(name = "camel.component.kafka.group-id") String group,
+    RetryBacklog(MonitoringAdmin kafka, MailpipeConfig config,
+            @ConfigProperty(name = "camel.component.kafka.group-id") String group,
             MeterRegistry registry) {
         this.admin = kafka.admin();
         this.timeoutMs = kafka.timeoutMs();

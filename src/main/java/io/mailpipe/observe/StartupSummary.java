@@ -30,9 +30,11 @@ public class StartupSummary {
                 "MAILPIPE_FROM (mailpipe.from) is not set: the pipeline needs a default sender for events without 'from'"));
         MimeComposer.parseSender(from);
         SmtpConfig smtp = config.smtp();
-        LOG.infof("Mailpipe ready: kafka=%s topic=%s, smtp=%s:%d security=%s auth=%s, from=%s, inbox=%s, routes=%s %s, templates=%s%s",
+        LOG.infof(
+                "Mailpipe ready: kafka=%s topic=%s, smtp=%s:%d security=%s auth=%s, from=%s, inbox=%s, routes=%s %s, templates=%s%s",
                 kafka, config.topic().requests(),
-                smtp.host(), smtp.port(), smtp.security().name().toLowerCase(), smtp.username().map(u -> "user " + u).orElse("none"),
+                smtp.host(), smtp.port(), smtp.security().name().toLowerCase(),
+                smtp.username().map(u -> "user " + u).orElse("none"),
                 from, config.inboxDir(), config.routesDir(), routeFiles(config.routesDir()),
                 templates.origins(), config.templatesDir().map(d -> " (external folder " + d + ")").orElse(""));
     }

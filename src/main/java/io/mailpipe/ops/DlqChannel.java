@@ -7,7 +7,11 @@ import io.mailpipe.config.TopicConfig;
 
 /** The dead-letter channels an operator works on: four Kafka topics and the inbox's {@code .failed} folder. */
 public enum DlqChannel {
-    PERMANENT, POLICY, EXPIRED, INVALID, INBOX;
+    PERMANENT,
+    POLICY,
+    EXPIRED,
+    INVALID,
+    INBOX;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

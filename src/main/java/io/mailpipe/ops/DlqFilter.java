@@ -88,7 +88,8 @@ public record DlqFilter(String channel, @JsonProperty("class") String failureCla
         try {
             return Instant.parse(value.strip());
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + name + "' must be an instant (2026-05-01T10:00:00Z) or an age (90m, 2h, 7d): " + value);
+            throw new IllegalArgumentException(
+                    "'" + name + "' must be an instant (2026-05-01T10:00:00Z) or an age (90m, 2h, 7d): " + value);
         }
     }
 }

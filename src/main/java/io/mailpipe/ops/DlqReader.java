@@ -95,7 +95,8 @@ public class DlqReader {
 
     private Optional<DlqEntry> readOne(DlqChannel channel, TopicPartition partition, long offset) {
         try (KafkaConsumer<String, String> consumer = consumer()) {
-            if (consumer.partitionsFor(partition.topic(), TIMEOUT).stream().noneMatch(p -> p.partition() == partition.partition())) {
+            if (consumer.partitionsFor(partition.topic(), TIMEOUT).stream()
+                    .noneMatch(p -> p.partition() == partition.partition())) {
                 return Optional.empty();
             }
             consumer.assign(List.of(partition));
@@ -130,7 +131,8 @@ public class DlqReader {
                 Path sidecar = failedDir.resolve(name + SIDECAR);
                 try {
                     entries.add(parser.fromFile(name, Files.readAllBytes(file),
-                            Files.exists(sidecar) ? Files.readString(sidecar) : null, Files.getLastModifiedTime(file).toInstant()));
+                            Files.exists(sidecar) ? Files.readString(sidecar) : null,
+                            Files.getLastModifiedTime(file).toInstant()));
                 } catch (NoSuchFileException e) {
                     // replayed or removed while we listed the folder: no longer an entry
                 }

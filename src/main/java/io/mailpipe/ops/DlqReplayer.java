@@ -34,7 +34,8 @@ public class DlqReplayer {
     private final String requests;
     private final Path inbox;
 
-    public DlqReplayer(OpsProducer producer, DlqReader reader, DlqEntryParser parser, ObjectMapper mapper, MailpipeConfig config) {
+    public DlqReplayer(OpsProducer producer, DlqReader reader, DlqEntryParser parser, ObjectMapper mapper,
+            MailpipeConfig config) {
         this.producer = producer;
         this.reader = reader;
         this.parser = parser;

@@ -17,8 +17,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response.Status;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.Response.Status;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -55,7 +55,8 @@ public class DlqResource {
     public Response list(@BeanParam DlqQuery query, @QueryParam("page") @DefaultValue("1") int page,
             @QueryParam("size") @DefaultValue("50") int size, @Context HttpHeaders headers) {
         Map<String, Object> result = service.list(query.filter(), page, size);
-        return OpsOutput.render(headers, mapper, Status.OK, result, (List<Map<String, Object>>) result.get("entries"), LIST_COLUMNS);
+        return OpsOutput.render(headers, mapper, Status.OK, result, (List<Map<String, Object>>) result.get("entries"),
+                LIST_COLUMNS);
     }
 
     @GET
@@ -79,7 +80,8 @@ public class DlqResource {
                     .entity(Map.of("error", "no dead-letter entry " + entryId)).build();
         }
         if (OpsOutput.preferred(headers).isCompatible(MediaType.TEXT_PLAIN_TYPE)) {
-            return Response.ok(OpsOutput.json(mapper).withDefaultPrettyPrinter().writeValueAsString(entry) + "\n", MediaType.TEXT_PLAIN_TYPE).build();
+            return Response.ok(OpsOutput.json(mapper).withDefaultPrettyPrinter().writeValueAsString(entry) + "\n",
+                    MediaType.TEXT_PLAIN_TYPE).build();
         }
         return Response.ok(OpsOutput.json(mapper).writeValueAsString(entry) + "\n", MediaType.APPLICATION_JSON_TYPE).build();
     }
@@ -103,7 +105,8 @@ public class DlqResource {
             throw new IllegalArgumentException("The body must be a JSON object: {\"ids\": [...]} or {\"filter\": {...}}");
         }
         // Unknown fields are refused: a misspelt filter key would otherwise widen the selection silently.
-        return mapper.readerFor(OpsRequest.class).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).treeToValue(body, OpsRequest.class);
+        return mapper.readerFor(OpsRequest.class).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).treeToValue(body,
+                OpsRequest.class);
     }
 
     private Response answer(OpsResult result, HttpHeaders headers) {
@@ -122,7 +125,8 @@ public class DlqResource {
 
     @ServerExceptionMapper
     Response badRequest(IllegalArgumentException e) {
-        return Response.status(Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON_TYPE).entity(Map.of("error", e.getMessage())).build();
+        return Response.status(Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON_TYPE).entity(Map.of("error", e.getMessage()))
+                .build();
     }
 
     @ServerExceptionMapper

@@ -8,8 +8,8 @@ import java.util.Optional;
 
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response.Status;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.Response.Status;
 
 import io.mailpipe.config.MailpipeConfig;
 
@@ -35,7 +35,8 @@ public final class OpsAccess {
         String given = authorization.substring(BEARER.length()).strip();
         // Comparing digests of equal length keeps the time independent of where (and whether) the tokens differ.
         return MessageDigest.isEqual(sha256(given), sha256(configuredToken.get().strip()))
-                ? Optional.empty() : Optional.of(Status.UNAUTHORIZED);
+                ? Optional.empty()
+                : Optional.of(Status.UNAUTHORIZED);
     }
 
     /** The answer to a refused request: 404 with {@code disabled} (how to enable it), or 401 asking for a bearer token. */
@@ -45,7 +46,8 @@ public final class OpsAccess {
             if (status == Status.NOT_FOUND) {
                 refusal.entity(Map.of("error", disabled));
             } else {
-                refusal.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").entity(Map.of("error", "a valid bearer token is required"));
+                refusal.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                        .entity(Map.of("error", "a valid bearer token is required"));
             }
             return refusal.build();
         });

@@ -7,8 +7,8 @@ import java.util.stream.Collectors;
 
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response.Status;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.Response.Status;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,7 +33,8 @@ final class OpsOutput {
         MediaType wanted = preferred(headers);
         try {
             if (wanted.isCompatible(MediaType.TEXT_PLAIN_TYPE)) {
-                return Response.status(status).type(MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).entity(table(rows, columns)).build();
+                return Response.status(status).type(MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).entity(table(rows, columns))
+                        .build();
             }
             if (wanted.toString().startsWith(NDJSON)) {
                 StringBuilder lines = new StringBuilder();
@@ -42,7 +43,8 @@ final class OpsOutput {
                 }
                 return Response.status(status).type(NDJSON).entity(lines.toString()).build();
             }
-            return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(json(mapper).writeValueAsString(json)).build();
+            return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(json(mapper).writeValueAsString(json))
+                    .build();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -94,7 +96,8 @@ final class OpsOutput {
         } else if (value instanceof Collection<?> list) {
             text = list.isEmpty() ? "-" : list.stream().map(String::valueOf).collect(Collectors.joining(","));
         } else if (value instanceof Map<?, ?> map) {
-            text = map.isEmpty() ? "-" : map.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+            text = map.isEmpty() ? "-"
+                    : map.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
         } else {
             text = String.valueOf(value);
         }

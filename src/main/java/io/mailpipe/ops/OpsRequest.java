@@ -19,7 +19,8 @@ public record OpsRequest(List<String> ids, DlqFilter filter, boolean dryRun, boo
     public OpsRequest validated(boolean replay) {
         boolean byIds = ids != null && !ids.isEmpty();
         if (byIds == (filter != null)) {
-            throw new IllegalArgumentException("Give either \"ids\" (a non-empty list) or \"filter\" (an object; {} selects everything)");
+            throw new IllegalArgumentException(
+                    "Give either \"ids\" (a non-empty list) or \"filter\" (an object; {} selects everything)");
         }
         if (filter != null) {
             filter.validated();
@@ -28,7 +29,8 @@ public record OpsRequest(List<String> ids, DlqFilter filter, boolean dryRun, boo
             throw new IllegalArgumentException("\"set\" applies only to replay");
         }
         if (set != null && set.has("id")) {
-            throw new IllegalArgumentException("\"set\" cannot change the event id: the id is what keeps a replay from sending twice");
+            throw new IllegalArgumentException(
+                    "\"set\" cannot change the event id: the id is what keeps a replay from sending twice");
         }
         if (rate != null && rate < 1) {
             throw new IllegalArgumentException("\"rate\" must be at least 1 per second");

@@ -85,7 +85,8 @@ public final class Outbox {
             } catch (ExecutionException e) {
                 // A refusal that only an operator can lift (an ACL, a topic that does not exist and is not created) is
                 // handed back like an outage: dead-lettering the event would need the same Kafka that refuses it.
-                String kind = e.getCause() instanceof RetriableException ? "was not acknowledged" : "was refused, until its topic or ACL is fixed";
+                String kind = e.getCause() instanceof RetriableException ? "was not acknowledged"
+                        : "was refused, until its topic or ACL is fixed";
                 throw new KafkaWriteException("A Kafka write " + kind + ": " + e.getCause(), e);
             } catch (TimeoutException e) {
                 throw new KafkaWriteException("A Kafka write was not acknowledged within " + TIMEOUT_SECONDS + " s", e);

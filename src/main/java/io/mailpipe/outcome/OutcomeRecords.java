@@ -91,14 +91,16 @@ public class OutcomeRecords {
         String base64 = text == null ? Base64.getEncoder().encodeToString(payload) : null;
 
         String key = String.valueOf(source.getOrDefault("key", ""));
-        Map<String, String> headers = Map.of(MailpipeConstants.FAILURE_CLASS, failureClass, MailpipeConstants.ERROR_CODE, error.code());
+        Map<String, String> headers = Map.of(MailpipeConstants.FAILURE_CLASS, failureClass, MailpipeConstants.ERROR_CODE,
+                error.code());
         String deadLetter = fitted(key, headers, payload,
                 cut -> new InvalidDeadLetter(error, source, failedAt, cut == null ? text : null, cut == null ? base64 : null, cut)
                         .toJson(mapper));
         InvalidOutcome outcome = new InvalidOutcome(Delivery.of(exchange).event().map(EmailEvent::id).orElse(null),
                 error.code(), error.message(), source, Instant.now().toString());
         return List.of(new ChannelRecord(topics.dlqInvalid(), key, deadLetter, headers),
-                new ChannelRecord(topics.events(), key, json(outcome.toJson(mapper)), Map.of(MailpipeConstants.OUTCOME, "invalid"),
+                new ChannelRecord(topics.events(), key, json(outcome.toJson(mapper)),
+                        Map.of(MailpipeConstants.OUTCOME, "invalid"),
                         outcome));
     }
 
@@ -137,7 +139,8 @@ public class OutcomeRecords {
                     failure.recipients().forEach(r -> records.add(outcome(exchange, r, "deferred", failure)));
                 } else {
                     // The producer would refuse it on every attempt: a dead letter, never a loop.
-                    records.add(deadLetter(exchange, failure, state, topics.dlqPermanent(), failure.failureClass().label(), true));
+                    records.add(
+                            deadLetter(exchange, failure, state, topics.dlqPermanent(), failure.failureClass().label(), true));
                     failure.recipients().forEach(r -> records.add(outcome(exchange, r, "bounced", failure)));
                 }
             }
@@ -155,7 +158,8 @@ public class OutcomeRecords {
         return records;
     }
 
-    private ChannelRecord deadLetter(Exchange exchange, SmtpFailure failure, RetryState state, String topic, String failureClass) {
+    private ChannelRecord deadLetter(Exchange exchange, SmtpFailure failure, RetryState state, String topic,
+            String failureClass) {
         return deadLetter(exchange, failure, state, topic, failureClass, false);
     }
 
@@ -201,11 +205,13 @@ public class OutcomeRecords {
     private ChannelRecord outcome(Exchange exchange, String recipient, String outcome, SmtpFailure failure, boolean repeat) {
         EmailEvent event = event(exchange);
         Delivery delivery = Delivery.of(exchange);
-        RecipientOutcome.Reply reply = failure == null ? null : new RecipientOutcome.Reply(failure.failureClass().label(),
-                failure.code(), failure.enhancedCode(), failure.reply());
+        RecipientOutcome.Reply reply = failure == null ? null
+                : new RecipientOutcome.Reply(failure.failureClass().label(),
+                        failure.code(), failure.enhancedCode(), failure.reply());
         RecipientOutcome record = new RecipientOutcome(event.id(), delivery.messageId(), recipient, outcome, reply,
                 delivery.retry().possibleDuplicate(), repeat, event.template(), event.tags(), Instant.now().toString());
-        return new ChannelRecord(topics.events(), event.id(), json(record.toJson(mapper)), Map.of(MailpipeConstants.OUTCOME, outcome),
+        return new ChannelRecord(topics.events(), event.id(), json(record.toJson(mapper)),
+                Map.of(MailpipeConstants.OUTCOME, outcome),
                 record);
     }
 
@@ -269,7 +275,8 @@ public class OutcomeRecords {
             return json;
         }
         String sha256 = RecordLimit.sha256(whole);
-        int withoutHead = json(envelope.apply(new PayloadCut(whole.length, sha256, null))).getBytes(StandardCharsets.UTF_8).length;
+        int withoutHead = json(envelope.apply(new PayloadCut(whole.length, sha256, null)))
+                .getBytes(StandardCharsets.UTF_8).length;
         // JSON escapes a control character in six bytes: a head of room / 6 bytes fits whatever it holds.
         int room = budget - withoutHead - 32;
         int head = Math.min(MAX_HEAD_BYTES, Math.min(whole.length, room / 6));

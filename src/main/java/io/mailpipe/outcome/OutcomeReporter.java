@@ -49,7 +49,8 @@ public class OutcomeReporter {
             } else if (record.topic().equals(retryTopic)) {
                 registry.counter("mailpipe.retries.scheduled", "class", failureClass).increment();
             } else if (deadLetterChannels.containsKey(record.topic())) {
-                registry.counter("mailpipe.dead.letters", "channel", deadLetterChannels.get(record.topic()), "class", failureClass)
+                registry.counter("mailpipe.dead.letters", "channel", deadLetterChannels.get(record.topic()), "class",
+                        failureClass)
                         .increment();
             }
         }
@@ -58,7 +59,8 @@ public class OutcomeReporter {
     private void outcome(String routeId, ChannelRecord record) {
         if (record.outcome() instanceof InvalidOutcome invalid) {
             registry.counter("mailpipe.messages", "outcome", invalid.outcome(), "class", "invalid").increment();
-            log(routeId, invalid.eventId() == null ? record.key() : invalid.eventId(), null, "", invalid.outcome(), invalid.code());
+            log(routeId, invalid.eventId() == null ? record.key() : invalid.eventId(), null, "", invalid.outcome(),
+                    invalid.code());
             return;
         }
         RecipientOutcome outcome = (RecipientOutcome) record.outcome();

@@ -64,7 +64,8 @@ public class RecordLimit {
      */
     public static ChannelRecord reference(ChannelRecord record) {
         byte[] value = record.value().getBytes(StandardCharsets.UTF_8);
-        String reference = "{\"recordTooLarge\":true,\"valueBytes\":" + value.length + ",\"valueSha256\":\"" + sha256(value) + "\"}";
+        String reference = "{\"recordTooLarge\":true,\"valueBytes\":" + value.length + ",\"valueSha256\":\"" + sha256(value)
+                + "\"}";
         return new ChannelRecord(record.topic(), record.key(), reference, record.headers(), record.outcome());
     }
 

@@ -21,8 +21,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response.Status;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.Response.Status;
 
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.event.EmailEvent;
@@ -68,7 +68,8 @@ public class PreviewResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public Response preview(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body) throws IOException, MessagingException {
+            @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body)
+            throws IOException, MessagingException {
         Optional<Response> refusal = OpsAccess.refusalResponse(token, authorization,
                 "the preview is disabled: set MAILPIPE_PREVIEW_TOKEN (or MAILPIPE_OPS_TOKEN) to enable it");
         if (refusal.isPresent()) {
@@ -78,9 +79,11 @@ public class PreviewResource {
             return tooLarge();
         }
         if (!permits.tryAcquire()) {
-            return Response.status(Status.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, 1).type(MediaType.APPLICATION_JSON_TYPE)
+            return Response.status(Status.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, 1)
+                    .type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(Map.of("error", "the preview is busy with " + maxConcurrent
-                            + " previews (mailpipe.preview.max-concurrent): retry in a second")).build();
+                            + " previews (mailpipe.preview.max-concurrent): retry in a second"))
+                    .build();
         }
         try {
             byte[] payload = body.readNBytes(maxEventBytes + 1);

@@ -8,7 +8,8 @@ final class HtmlToText {
     private static final Pattern HIDDEN = Pattern.compile("(?is)<(head|style|script|title)\\b.*?</\\1\\s*>");
     private static final Pattern LINK = Pattern.compile("(?is)<a\\b[^>]*?href\\s*=\\s*\"([^\"]*)\"[^>]*>(.*?)</a\\s*>");
     private static final Pattern LINE_BREAK = Pattern.compile("(?i)<br\\s*/?>");
-    private static final Pattern BLOCK_END = Pattern.compile("(?i)</(p|div|h[1-6]|tr|table|ul|ol|blockquote)\\s*>|<(p|div|h[1-6]|tr|table)\\b[^>]*>");
+    private static final Pattern BLOCK_END = Pattern
+            .compile("(?i)</(p|div|h[1-6]|tr|table|ul|ol|blockquote)\\s*>|<(p|div|h[1-6]|tr|table)\\b[^>]*>");
     private static final Pattern CELL_END = Pattern.compile("(?i)</t[dh]\\s*>");
     private static final Pattern LIST_ITEM = Pattern.compile("(?i)<li\\b[^>]*>");
     private static final Pattern TAG = Pattern.compile("(?s)<[^>]*>");

@@ -90,7 +90,8 @@ public class TemplateCatalog {
     private List<Template> registerShared(Map<String, String> files, String origin) {
         List<Template> shared = new ArrayList<>();
         Map<String, Long> perBaseName = new HashMap<>();
-        files.keySet().stream().filter(TemplateCatalog::isShared).forEach(path -> perBaseName.merge(baseName(path), 1L, Long::sum));
+        files.keySet().stream().filter(TemplateCatalog::isShared)
+                .forEach(path -> perBaseName.merge(baseName(path), 1L, Long::sum));
         files.forEach((path, content) -> {
             if (isShared(path)) {
                 Template template = parseOne(origin + ":" + path, content, path.endsWith(".html"));
@@ -127,7 +128,8 @@ public class TemplateCatalog {
      */
     private static Engine sandboxedEngine() {
         return Engine.builder()
-                .addSectionHelpers(new LoopSectionHelper.Factory(), new IfSectionHelper.Factory(), new WithSectionHelper.Factory(),
+                .addSectionHelpers(new LoopSectionHelper.Factory(), new IfSectionHelper.Factory(),
+                        new WithSectionHelper.Factory(),
                         new IncludeSectionHelper.Factory(), new InsertSectionHelper.Factory(), new SetSectionHelper.Factory(),
                         new WhenSectionHelper.Factory())
                 .addDefaultValueResolvers()
@@ -184,7 +186,8 @@ public class TemplateCatalog {
             String locale = m.group("locale") == null ? "" : Locale.forLanguageTag(m.group("locale")).toLanguageTag();
             boolean isHtml = m.group("ext").equals("html");
             if (m.group("part").equals("subject") && isHtml) {
-                throw new IllegalStateException("Template file " + origin + ":" + path + ": a subject is plain text (subject.txt)");
+                throw new IllegalStateException(
+                        "Template file " + origin + ":" + path + ": a subject is plain text (subject.txt)");
             }
             Template template = parseOne(origin + ":" + path, content, isHtml);
             Map<String, Map<String, Template>> target = m.group("part").equals("subject") ? subjects : isHtml ? html : text;

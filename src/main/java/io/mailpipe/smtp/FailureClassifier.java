@@ -81,8 +81,8 @@ public final class FailureClassifier {
             *                          *             *             *         protocol
             """, TEXTS);
 
-    private static final Pattern OVERRIDE =
-            Pattern.compile("\\s*(\\d{3})?\\s*([245]\\.\\d{1,3}\\.\\d{1,3})?\\s*=\\s*([a-z-]+)\\s*");
+    private static final Pattern OVERRIDE = Pattern
+            .compile("\\s*(\\d{3})?\\s*([245]\\.\\d{1,3}\\.\\d{1,3})?\\s*=\\s*([a-z-]+)\\s*");
 
     private final Map<String, FailureClass> overrides;
 

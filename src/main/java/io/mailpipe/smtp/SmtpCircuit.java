@@ -26,7 +26,9 @@ public class SmtpCircuit {
 
     /** Where the circuit stands, for readiness and metrics. */
     public enum State {
-        CLOSED, OPEN, HALF_OPEN
+        CLOSED,
+        OPEN,
+        HALF_OPEN
     }
 
     private final CircuitConfig settings;
@@ -79,9 +81,9 @@ public class SmtpCircuit {
 
     private synchronized boolean tryAcquire() {
         switch (state) {
-            case CLOSED:
+            case CLOSED :
                 return true;
-            case OPEN:
+            case OPEN :
                 if (Instant.now().isBefore(openUntil)) {
                     return false;
                 }
@@ -89,7 +91,7 @@ public class SmtpCircuit {
                 probeInFlight = true;
                 LOG.infof("SMTP circuit half-open: sending one message as a probe");
                 return true;
-            default:
+            default :
                 if (probeInFlight) {
                     return false;
                 }

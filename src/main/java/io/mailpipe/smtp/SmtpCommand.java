@@ -4,7 +4,12 @@ import java.util.Locale;
 
 /** The step of an SMTP session a reply or an error belongs to; {@code CONNECT} covers the greeting, EHLO and STARTTLS. */
 public enum SmtpCommand {
-    CONNECT, AUTH, MAIL, RCPT, DATA, END_OF_DATA;
+    CONNECT,
+    AUTH,
+    MAIL,
+    RCPT,
+    DATA,
+    END_OF_DATA;
 
     /** The stable name used in records and the classification table. */
     public String label() {
@@ -24,7 +29,7 @@ public enum SmtpCommand {
         if (c.equals(".")) {
             return END_OF_DATA;
         }
-        for (SmtpCommand command : new SmtpCommand[] { DATA, MAIL, RCPT, AUTH }) {
+        for (SmtpCommand command : new SmtpCommand[]{ DATA, MAIL, RCPT, AUTH }) {
             if (c.startsWith(command.name())) {
                 return command;
             }

@@ -56,14 +56,17 @@ public class SmtpConnectionPool {
 
     private final AtomicInteger open = new AtomicInteger();
 
-    public SmtpConnectionPool(@Named(SmtpSessionFactory.SESSION_BEAN) Session session, MailpipeConfig config, MeterRegistry registry) {
+    public SmtpConnectionPool(@Named(SmtpSessionFactory.SESSION_BEAN) Session session, MailpipeConfig config,
+            MeterRegistry registry) {
         this.session = session;
         this.smtp = config.smtp();
         this.settings = config.smtp().pool();
         this.permits = new Semaphore(settings.maxSize(), true);
-        Gauge.builder("mailpipe.smtp.connections.open", open, AtomicInteger::get).description("SMTP connections open, idle or in use")
+        Gauge.builder("mailpipe.smtp.connections.open", open, AtomicInteger::get)
+                .description("SMTP connections open, idle or in use")
                 .register(registry);
-        FunctionCounter.builder("mailpipe.smtp.connections.opened", opened, AtomicLong::get).description("SMTP connections opened")
+        FunctionCounter.builder("mailpipe.smtp.connections.opened", opened, AtomicLong::get)
+                .description("SMTP connections opened")
                 .register(registry);
         FunctionCounter.builder("mailpipe.smtp.connections.reused", reused, AtomicLong::get)
                 .description("Messages sent over a connection that was already open").register(registry);

@@ -160,7 +160,8 @@ public class SmtpSender extends DefaultJavaMailSender {
             }
         }
         List<String> accepted = e instanceof SendFailedException sent && sent.getValidSentAddresses() != null
-                ? addresses(sent.getValidSentAddresses()) : List.of();
+                ? addresses(sent.getValidSentAddresses())
+                : List.of();
         List<String> others = recipients.stream().filter(r -> !accepted.contains(r) && !byRecipient.containsKey(r)).toList();
         List<SmtpFailure> failures = new ArrayList<>(byRecipient.values());
         if (!others.isEmpty()) {

@@ -69,7 +69,8 @@ public class SmtpSessionFactory {
                     + "password in clear text; use starttls or tls, or set mailpipe.smtp.allow-plaintext-auth=true");
         }
         if (smtp.username().isPresent() && smtp.password().isEmpty()) {
-            throw new IllegalStateException("mailpipe.smtp.username is set but mailpipe.smtp.password (MAILPIPE_SMTP_PASSWORD) is not");
+            throw new IllegalStateException(
+                    "mailpipe.smtp.username is set but mailpipe.smtp.password (MAILPIPE_SMTP_PASSWORD) is not");
         }
     }
 }

@@ -43,7 +43,8 @@ final class BatchTimeBudget {
             throw new IllegalArgumentException(KEY + " (" + configured.map(Duration::toString).orElse("unset") + ") plus the "
                     + "longest a started record can take (" + slowestRecord + ": 3 x mailpipe.delivery.max-wait + (1 + "
                     + "mailpipe.delivery.in-process-retries) x mailpipe.smtp.transaction-timeout + back-off) must fit in nine "
-                    + "tenths of " + MAX_POLL_INTERVAL + " (" + maxPollInterval + "), or a slow server makes the group rebalance while a "
+                    + "tenths of " + MAX_POLL_INTERVAL + " (" + maxPollInterval
+                    + "), or a slow server makes the group rebalance while a "
                     + "batch is still being sent; shorten those or raise " + MAX_POLL_INTERVAL);
         }
         return budget;

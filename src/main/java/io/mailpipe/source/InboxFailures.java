@@ -76,7 +76,9 @@ public class InboxFailures {
         sidecar.put("failedAt", Instant.now().toString());
 
         Files.createDirectories(failedDir);
-        Files.writeString(failedDir.resolve(failedName(fileName, exchange) + ".error.json"), mapper.writerWithDefaultPrettyPrinter().writeValueAsString(sidecar));
-        LOG.warnf("Inbox file %s moves to %s: %s %s", fileName, FAILED_FOLDER, error.get("class"), error.getOrDefault("code", ""));
+        Files.writeString(failedDir.resolve(failedName(fileName, exchange) + ".error.json"),
+                mapper.writerWithDefaultPrettyPrinter().writeValueAsString(sidecar));
+        LOG.warnf("Inbox file %s moves to %s: %s %s", fileName, FAILED_FOLDER, error.get("class"),
+                error.getOrDefault("code", ""));
     }
 }

@@ -11,8 +11,8 @@ import org.apache.kafka.common.KafkaException;
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.event.InvalidEventException;
-import io.mailpipe.outcome.OutcomeRecords;
 import io.mailpipe.outcome.Outbox;
+import io.mailpipe.outcome.OutcomeRecords;
 import io.mailpipe.smtp.SmtpUnavailableException;
 import io.mailpipe.store.KafkaWriteException;
 
@@ -49,7 +49,8 @@ public class SourceRouteConfigurations extends RouteConfigurationBuilder {
         kafka.onException(InvalidEventException.class).handled(true)
                 .process(this::queueInvalidRecords)
                 .to(MailpipeConstants.PUBLISH);
-        kafka.onException(SmtpUnavailableException.class, RetryNotDueException.class, KafkaWriteException.class, KafkaException.class)
+        kafka.onException(SmtpUnavailableException.class, RetryNotDueException.class, KafkaWriteException.class,
+                KafkaException.class)
                 .handled(false).logExhausted(false).logStackTrace(false);
         // Anything else is a fault that polling the record again would only repeat, blocking its partition: after a few
         // quick tries it ends as one internal-error dead letter (with the records the attempts queued) and the consumer
@@ -82,6 +83,7 @@ public class SourceRouteConfigurations extends RouteConfigurationBuilder {
     }
 
     private void queueInternalErrorRecords(Exchange exchange) {
-        Outbox.of(exchange).queue(records.internalError(exchange, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)));
+        Outbox.of(exchange)
+                .queue(records.internalError(exchange, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)));
     }
 }

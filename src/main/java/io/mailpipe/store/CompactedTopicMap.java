@@ -59,7 +59,8 @@ public final class CompactedTopicMap implements AutoCloseable {
     /** Why the follower is not following now, or null while it is. */
     private volatile String lag = "not loaded yet";
 
-    private CompactedTopicMap(String topic, Properties kafka, Producer<String, byte[]> producer, int maxEntries, Duration loadTimeout) {
+    private CompactedTopicMap(String topic, Properties kafka, Producer<String, byte[]> producer, int maxEntries,
+            Duration loadTimeout) {
         this.topic = topic;
         this.loadTimeout = loadTimeout;
         this.entries = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {

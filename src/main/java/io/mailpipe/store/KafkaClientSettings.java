@@ -17,7 +17,8 @@ public final class KafkaClientSettings {
         Properties props = new Properties();
         for (String name : config.getPropertyNames()) {
             if (name.startsWith("kafka.") && !name.startsWith("kafka.devservices")) {
-                config.getOptionalValue(name, String.class).ifPresent(v -> props.setProperty(name.substring("kafka.".length()), v));
+                config.getOptionalValue(name, String.class)
+                        .ifPresent(v -> props.setProperty(name.substring("kafka.".length()), v));
             }
         }
         return props;

@@ -47,7 +47,8 @@ public final class Benchmark {
         int events = Integer.getInteger("bench.events", 20_000);
         // Sent first and not measured: on two busy cores Mailpipe (its JIT) keeps speeding up for a minute or two.
         int warmup = Integer.getInteger("bench.warmup", 100_000);
-        int[] sizesKib = Arrays.stream(System.getProperty("bench.sizes", "1,4,10").split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+        int[] sizesKib = Arrays.stream(System.getProperty("bench.sizes", "1,4,10").split(","))
+                .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
         Duration baselineTime = Duration.ofSeconds(Long.getLong("bench.baseline-seconds", 20));
         Duration rawTime = Duration.ofSeconds(Long.getLong("bench.raw-seconds", 10));
         // As many connections as Mailpipe's pool (mailpipe.smtp.pool.max-size): the ceiling at the same concurrency.
@@ -100,7 +101,8 @@ public final class Benchmark {
         mailpipe.terminate(Duration.ofSeconds(60));
         row.connections = sink.connections();
         // The sink counts; Mailpipe's own delivered outcomes say when each event's 250 came.
-        Map<String, Instant> delivered = deliveredAt(bootstrap, Stream.concat(warmupIds.stream(), producedAt.keySet().stream()).toList());
+        Map<String, Instant> delivered = deliveredAt(bootstrap,
+                Stream.concat(warmupIds.stream(), producedAt.keySet().stream()).toList());
         long[] latencies = producedAt.entrySet().stream().mapToLong(e -> micros(delivered.get(e.getKey())) - micros(e.getValue()))
                 .sorted().toArray();
         row.p50Millis = latencies[latencies.length / 2] / 1e3;
@@ -145,7 +147,8 @@ public final class Benchmark {
      * Produces the events as fast as Kafka takes them and notes when each was handed to the producer. Every send is
      * checked: on a busy machine a few were once lost, and the run then waited forever for mail that never came.
      */
-    private static Map<String, Instant> preload(String bootstrap, String topic, String prefix, int events, int sizeKib) throws Exception {
+    private static Map<String, Instant> preload(String bootstrap, String topic, String prefix, int events, int sizeKib)
+            throws Exception {
         Properties props = new Properties();
         props.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.setProperty(ProducerConfig.LINGER_MS_CONFIG, "20");
@@ -157,7 +160,8 @@ public final class Benchmark {
                 .substring(0, sizeKib * 1024 / 2);
         Map<String, Instant> producedAt = new ConcurrentHashMap<>();
         List<Future<RecordMetadata>> sent = new ArrayList<>();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer())) {
             for (int i = 0; i < events; i++) {
                 String rcpt = prefix + i + "-" + sizeKib + "k@bench.test";
                 String id = "bench-" + prefix + sizeKib + "k-" + i;
@@ -184,7 +188,8 @@ public final class Benchmark {
     private static void writeTemplate() throws Exception {
         Path dir = Files.createDirectories(WORK.resolve("templates").resolve("bench"));
         Files.writeString(dir.resolve("subject.txt"), "Benchmark message {n}", StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("body.html"), "<html><body><h1>Message {n}</h1><p>{text}</p></body></html>", StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("body.html"), "<html><body><h1>Message {n}</h1><p>{text}</p></body></html>",
+                StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("body.txt"), "Message {n}\n\n{text}\n", StandardCharsets.UTF_8);
     }
 
@@ -193,11 +198,14 @@ public final class Benchmark {
             "ratio", "raw jm/s", "% of raw", "bytes jm/s", "load");
 
     private static String line(Row r) {
-        return String.format("%-6s %8d %12.0f %8.0f %15s %10.0f %10.0f %9d %6d %14.1f %9.1fx %12.0f %9.0f%% %12.0f %11s", r.sizeKib + "KiB",
-                r.events, r.mailpipePerSecond, r.coldPerSecond, Math.round(r.tenthsPerSecond[0]) + "/" + Math.round(r.tenthsPerSecond[9]),
+        return String.format("%-6s %8d %12.0f %8.0f %15s %10.0f %10.0f %9d %6d %14.1f %9.1fx %12.0f %9.0f%% %12.0f %11s",
+                r.sizeKib + "KiB",
+                r.events, r.mailpipePerSecond, r.coldPerSecond,
+                Math.round(r.tenthsPerSecond[0]) + "/" + Math.round(r.tenthsPerSecond[9]),
                 r.p50Millis, r.p99Millis, r.peakRssMib, r.connections, r.baselinePerSecond,
                 r.mailpipePerSecond / Math.max(r.baselinePerSecond, 0.001), r.rawPerSecond,
-                100 * r.mailpipePerSecond / Math.max(r.rawPerSecond, 0.001), r.preEncodedPerSecond, r.loadBefore + "-" + r.loadAfter);
+                100 * r.mailpipePerSecond / Math.max(r.rawPerSecond, 0.001), r.preEncodedPerSecond,
+                r.loadBefore + "-" + r.loadAfter);
     }
 
     private static void print(List<Row> rows, int warmup, int rawThreads, String sinkName) {
@@ -206,7 +214,8 @@ public final class Benchmark {
         rows.forEach(row -> System.out.println(line(row)));
         for (Row row : rows) {
             System.out.println(row.sizeKib + "KiB mailpipe/s by tenth of the measured deliveries: "
-                    + Arrays.stream(row.tenthsPerSecond).mapToObj(r -> String.valueOf(Math.round(r))).collect(Collectors.joining(" ")));
+                    + Arrays.stream(row.tenthsPerSecond).mapToObj(r -> String.valueOf(Math.round(r)))
+                            .collect(Collectors.joining(" ")));
         }
         System.out.printf("mailpipe: pre-loaded events, end to end (Kafka -> render -> SMTP, ledger and outcome records), "
                 + "after %d warm-up events; its rates and latencies from the 'at' of each delivered outcome on email.events, "

@@ -18,8 +18,10 @@ class DeliveryClaimsTest {
 
     @Test
     void secondClaimantWaitsUntilTheFirstReleasesAndThenHoldsTheKey() throws Exception {
-        assertThat(claims.claim("first", List.of("e1\na@example.com"), Duration.ofSeconds(1))).contains(List.of("e1\na@example.com"));
-        CompletableFuture<Optional<List<String>>> second = CompletableFuture.supplyAsync(() -> claim("second", "e1\na@example.com"));
+        assertThat(claims.claim("first", List.of("e1\na@example.com"), Duration.ofSeconds(1)))
+                .contains(List.of("e1\na@example.com"));
+        CompletableFuture<Optional<List<String>>> second = CompletableFuture
+                .supplyAsync(() -> claim("second", "e1\na@example.com"));
         await().atMost(Duration.ofSeconds(10)).until(() -> claims.waiting() == 1);
         assertThat(second).isNotDone();
 
@@ -35,7 +37,8 @@ class DeliveryClaimsTest {
 
         assertThat(claims.claim("second", List.of("e1\na@example.com", "e1\nb@example.com"), Duration.ofMillis(200))).isEmpty();
         // It had taken a@ before it waited for b@: it let go of it.
-        assertThat(claims.claim("third", List.of("e1\na@example.com"), Duration.ofMillis(200))).contains(List.of("e1\na@example.com"));
+        assertThat(claims.claim("third", List.of("e1\na@example.com"), Duration.ofMillis(200)))
+                .contains(List.of("e1\na@example.com"));
     }
 
     @Test

@@ -272,7 +272,8 @@ class DeliveryTest extends PipelineTestSupport {
         String rcpt = Events.uniqueRecipient();
         String id = send(rcpt);
 
-        await().atMost(PATIENCE).until(() -> circuit.lastFailure().filter(f -> f.failureClass() == FailureClass.THROTTLE).isPresent());
+        await().atMost(PATIENCE)
+                .until(() -> circuit.lastFailure().filter(f -> f.failureClass() == FailureClass.THROTTLE).isPresent());
         // While the server throttles, the event waits at the circuit: neither retried through the topic nor dead-lettered.
         await().during(Duration.ofSeconds(2)).atMost(PATIENCE).pollInterval(Duration.ofMillis(500))
                 .until(() -> circuit.state() != SmtpCircuit.State.CLOSED && recordsFor("email.retry", id).isEmpty()
@@ -290,7 +291,8 @@ class DeliveryTest extends PipelineTestSupport {
      * it is retried once, flagged possible duplicate; every other event waits at the open circuit and goes once.
      */
     @Test
-    void outageOfThirtySecondsDuringAStreamDeadLettersNoneAndResendsOnlyWhatWasOnTheWireFlaggedPossibleDuplicate() throws Exception {
+    void outageOfThirtySecondsDuringAStreamDeadLettersNoneAndResendsOnlyWhatWasOnTheWireFlaggedPossibleDuplicate()
+            throws Exception {
         Map<String, String> recipientOf = new LinkedHashMap<>();
         Set<String> ids = recipientOf.keySet();
         int heldBefore = smtp.held();
@@ -335,8 +337,9 @@ class DeliveryTest extends PipelineTestSupport {
         Predicate<JsonNode> delivered = o -> o.get("outcome").asText().equals("delivered");
         Predicate<JsonNode> flaggedDelivery = delivered.and(o -> o.get("possibleDuplicate").asBoolean());
         Map<String, List<JsonNode>> outcomes = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> outcomesByEvent(ids), byEvent -> ids.stream().allMatch(id -> byEvent.getOrDefault(id, List.of()).stream()
-                        .anyMatch(retries.containsKey(id) ? flaggedDelivery : delivered)));
+                .until(() -> outcomesByEvent(ids),
+                        byEvent -> ids.stream().allMatch(id -> byEvent.getOrDefault(id, List.of()).stream()
+                                .anyMatch(retries.containsKey(id) ? flaggedDelivery : delivered)));
         assertThat(deadLetters(ids)).isEmpty();
         assertThat(kafka.readAll("email.retry")).filteredOn(r -> ids.contains(r.key())).hasSize(retries.size());
         ids.stream().filter(id -> !retries.containsKey(id))
@@ -395,7 +398,8 @@ class DeliveryTest extends PipelineTestSupport {
 
     private Map<String, List<JsonNode>> outcomesByEvent(Set<String> ids) {
         return kafka.readAll("email.events").stream().filter(r -> ids.contains(r.key()))
-                .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.mapping(r -> parse(r.value()), Collectors.toList())));
+                .collect(Collectors.groupingBy(ConsumerRecord::key,
+                        Collectors.mapping(r -> parse(r.value()), Collectors.toList())));
     }
 
     private JsonNode parse(String value) {

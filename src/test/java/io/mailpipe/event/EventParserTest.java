@@ -36,9 +36,11 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 class EventParserTest {
 
     private final EventParser parser = new EventParser(limits(10_000, 2, 3, 100));
-    private final EventParser defaults = new EventParser(TestConfigs.mailpipe(Map.of("mailpipe.from", "Shop <noreply@shop.example>")));
-    private final EventParser campaignHeaders = new EventParser(TestConfigs.mailpipe(Map.of("mailpipe.from", "Shop <noreply@shop.example>",
-            "mailpipe.allowed-headers", "X-Campaign-*")));
+    private final EventParser defaults = new EventParser(
+            TestConfigs.mailpipe(Map.of("mailpipe.from", "Shop <noreply@shop.example>")));
+    private final EventParser campaignHeaders = new EventParser(
+            TestConfigs.mailpipe(Map.of("mailpipe.from", "Shop <noreply@shop.example>",
+                    "mailpipe.allowed-headers", "X-Campaign-*")));
 
     @Test
     void validEventIsParsedWithAllAddressForms() {
@@ -58,7 +60,8 @@ class EventParserTest {
 
     @Test
     void routeTemplateOverridesTheEventsTemplate() {
-        EmailEvent event = parser.parse("{\"id\": \"x\", \"to\": \"a@example.com\"}".getBytes(StandardCharsets.UTF_8), "order-shipped");
+        EmailEvent event = parser.parse("{\"id\": \"x\", \"to\": \"a@example.com\"}".getBytes(StandardCharsets.UTF_8),
+                "order-shipped");
         assertThat(event.template()).isEqualTo("order-shipped");
     }
 
@@ -187,7 +190,8 @@ class EventParserTest {
                 "\"a@example.com\"", "\"x\\u0000\"", "\"\\ud800\"", "\"=?UTF-8?B?====?=\"", "\"=?UTF-8?Q?=ZZ?=\"",
                 "\"=?\\u0000?Q?a?=\"", "\"<@a:b@c.example>\"", "\"\\\"a\\\"@[::1]\"", "\"a@\"", "\"@\"", "\"<>\"",
                 "\"Grp: a@b.example;\"", "\"Grp:;\"", "[]", "[null]", "[[]]", "[{}]", "{}", "{\"address\": null}",
-                "{\"address\": 1, \"name\": []}", "{\"a\": {\"b\": [1, {\"c\": null}]}}", "[".repeat(999) + "]".repeat(999), "[".repeat(1001), "9".repeat(1001),
+                "{\"address\": 1, \"name\": []}", "{\"a\": {\"b\": [1, {\"c\": null}]}}", "[".repeat(999) + "]".repeat(999),
+                "[".repeat(1001), "9".repeat(1001),
                 "[{\"filename\": \"a\", \"contentType\": \"a/b\", \"content\": \"====\"}]",
                 "[{\"cid\": \"a\", \"contentType\": \"image/png\", \"content\": null}]",
                 "{\"X-A\": null}", "{\"\": \"\"}");
@@ -222,8 +226,9 @@ class EventParserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("overListLimits")
     void listsAndMapsOverTheirLimitsAreRefused(String name, String fields, String code, String field) {
-        assertThatThrownBy(() -> campaignHeaders.parse(("{\"id\": \"x\", \"template\": \"t\", \"to\": \"a@example.com\", " + fields + "}")
-                .getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(
+                () -> campaignHeaders.parse(("{\"id\": \"x\", \"template\": \"t\", \"to\": \"a@example.com\", " + fields + "}")
+                        .getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOfSatisfying(InvalidEventException.class, e -> {
                     assertThat(e.error().code()).isEqualTo(code);
                     assertThat(e.field()).isEqualTo(field);
@@ -255,8 +260,11 @@ class EventParserTest {
     void listsAndMapsAtTheirLimitsAreAccepted() {
         EmailEvent event = campaignHeaders.parse(("{\"id\": \"x\", \"template\": \"t\", \"to\": \"a@example.com\", "
                 + "\"replyTo\": [" + entries(5, i -> "\"r" + i + "@example.com\"") + "], "
-                + "\"headers\": {" + entries(20, i -> "\"X-Campaign-" + i + "\": \"" + "v".repeat(i < 19 ? 400 : 8192 - 250 - 19 * 400) + "\"") + "}, "
-                + "\"tags\": {" + entries(11, i -> "\"t" + (char) ('a' + i) + "\": \"" + "v".repeat(i == 0 ? 186 : 184) + "\"") + "}}")
+                + "\"headers\": {"
+                + entries(20, i -> "\"X-Campaign-" + i + "\": \"" + "v".repeat(i < 19 ? 400 : 8192 - 250 - 19 * 400) + "\"")
+                + "}, "
+                + "\"tags\": {" + entries(11, i -> "\"t" + (char) ('a' + i) + "\": \"" + "v".repeat(i == 0 ? 186 : 184) + "\"")
+                + "}}")
                 .getBytes(StandardCharsets.UTF_8));
         assertThat(event.replyTo()).hasSize(5);
         assertThat(event.headers()).hasSize(20);
@@ -271,13 +279,14 @@ class EventParserTest {
             assertThat(defaults.parse(event.formatted(allowed).getBytes(StandardCharsets.UTF_8)).headers()).containsKey(allowed);
         }
         assertThatThrownBy(() -> defaults.parse(event.formatted("X-Anything").getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.error()).isEqualTo(EventError.HEADER_NOT_ALLOWED));
+                .isInstanceOfSatisfying(InvalidEventException.class,
+                        e -> assertThat(e.error()).isEqualTo(EventError.HEADER_NOT_ALLOWED));
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"X-SMTPAPI", "x-smtpapi", "X-SES-CONFIGURATION-SET", "X-SES-SOURCE-ARN", "X-MS-Exchange-Organization-SCL",
+    @CsvSource({ "X-SMTPAPI", "x-smtpapi", "X-SES-CONFIGURATION-SET", "X-SES-SOURCE-ARN", "X-MS-Exchange-Organization-SCL",
             "X-MS-Exchange-Organization-AuthAs", "X-Mailgun-Variables", "X-Mailgun-Tag", "X-PM-Message-Stream", "X-MC-Template",
-            "X-Mailjet-Campaign", "X-SG-EID", "X-MSYS-API"})
+            "X-Mailjet-Campaign", "X-SG-EID", "X-MSYS-API" })
     void relayControlHeadersAreRefusedEvenWhenTheAllowListSaysXStar(String name) {
         EventParser wide = new EventParser(TestConfigs.mailpipe(Map.of("mailpipe.from", "Shop <noreply@shop.example>",
                 "mailpipe.allowed-headers", "X-*")));
@@ -287,7 +296,8 @@ class EventParserTest {
                     assertThat(e.error()).isEqualTo(EventError.RESERVED_HEADER);
                     assertThat(e.field()).isEqualTo("headers." + name);
                 });
-        assertThat(wide.parse(event.formatted("X-Campaign").getBytes(StandardCharsets.UTF_8)).headers()).containsKey("X-Campaign");
+        assertThat(wide.parse(event.formatted("X-Campaign").getBytes(StandardCharsets.UTF_8)).headers())
+                .containsKey("X-Campaign");
     }
 
     @Test
@@ -298,12 +308,14 @@ class EventParserTest {
                 "mailpipe.addresses.allow-domain-literals", "dev@[127.0.0.1]",
                 "mailpipe.addresses.allow-quoted-specials", "\\\"a b=c\\\"@example.com");
         cases.forEach((key, address) -> {
-            EventParser allowing = new EventParser(TestConfigs.mailpipe(Map.of("mailpipe.from", "Shop <noreply@shop.example>", key, "true")));
+            EventParser allowing = new EventParser(
+                    TestConfigs.mailpipe(Map.of("mailpipe.from", "Shop <noreply@shop.example>", key, "true")));
             assertThat(allowing.parse(event.formatted(address).getBytes(StandardCharsets.UTF_8)).to()).as(key).hasSize(1);
-            cases.values().stream().filter(other -> !other.equals(address)).forEach(other ->
-                    assertThatThrownBy(() -> allowing.parse(event.formatted(other).getBytes(StandardCharsets.UTF_8)))
+            cases.values().stream().filter(other -> !other.equals(address)).forEach(
+                    other -> assertThatThrownBy(() -> allowing.parse(event.formatted(other).getBytes(StandardCharsets.UTF_8)))
                             .as(key + " does not allow " + other)
-                            .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.error()).isEqualTo(EventError.INVALID_ADDRESS)));
+                            .isInstanceOfSatisfying(InvalidEventException.class,
+                                    e -> assertThat(e.error()).isEqualTo(EventError.INVALID_ADDRESS)));
         });
     }
 
@@ -332,7 +344,8 @@ class EventParserTest {
                 "mailpipe.addresses.allow-quoted-specials", "true")));
         assertThatThrownBy(() -> lenient.parse("{\"id\": \"x\", \"template\": \"t\", \"to\": \"<@relay:a@b>\"}"
                 .getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.error()).isEqualTo(EventError.INVALID_ADDRESS));
+                .isInstanceOfSatisfying(InvalidEventException.class,
+                        e -> assertThat(e.error()).isEqualTo(EventError.INVALID_ADDRESS));
     }
 
     @Test
@@ -354,7 +367,8 @@ class EventParserTest {
     void nonUtf8BytesAreRefusedAsInvalidEncoding() {
         byte[] latin1 = "{\"id\": \"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
         assertThatThrownBy(() -> parser.parse(latin1))
-                .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.error()).isEqualTo(EventError.INVALID_ENCODING));
+                .isInstanceOfSatisfying(InvalidEventException.class,
+                        e -> assertThat(e.error()).isEqualTo(EventError.INVALID_ENCODING));
     }
 
     @Test
@@ -371,7 +385,8 @@ class EventParserTest {
                 {"id": "x", "template": "t", "to": "a@example.com",
                  "attachments": [{"filename": "a.bin", "contentType": "application/octet-stream", "content": "%s"}]}
                 """.formatted(content)))
-                .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.error()).isEqualTo(EventError.ATTACHMENTS_TOO_LARGE));
+                .isInstanceOfSatisfying(InvalidEventException.class,
+                        e -> assertThat(e.error()).isEqualTo(EventError.ATTACHMENTS_TOO_LARGE));
     }
 
     @Test
@@ -399,7 +414,8 @@ class EventParserTest {
         assertThat(listed.parse(event.formatted("Alerts@OPS.example").getBytes(StandardCharsets.UTF_8)).from()).isPresent();
         assertThat(listed.parse(event.formatted("any@mail.shop.example").getBytes(StandardCharsets.UTF_8)).from()).isPresent();
         assertThatThrownBy(() -> listed.parse(event.formatted("noreply@shop.example").getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.error()).isEqualTo(EventError.SENDER_NOT_ALLOWED));
+                .isInstanceOfSatisfying(InvalidEventException.class,
+                        e -> assertThat(e.error()).isEqualTo(EventError.SENDER_NOT_ALLOWED));
     }
 
     private EmailEvent parse(String json) {

@@ -13,7 +13,8 @@ import io.mailpipe.testing.TestConfigs;
 
 class SenderPolicyTest {
 
-    private final SenderPolicy policy = new SenderPolicy(TestConfigs.mailpipe(Map.of("mailpipe.from", "Shop <noreply@shop.example>")));
+    private final SenderPolicy policy = new SenderPolicy(
+            TestConfigs.mailpipe(Map.of("mailpipe.from", "Shop <noreply@shop.example>")));
 
     /**
      * An address object is not checked when it is built: this one's text ends in the allowed domain, but Angus Mail reads
@@ -24,7 +25,8 @@ class SenderPolicyTest {
         InternetAddress spoof = new InternetAddress();
         spoof.setAddress("ceo@bank.example, news@shop.example");
         assertThatThrownBy(() -> policy.check(spoof))
-                .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.error()).isEqualTo(EventError.SENDER_NOT_ALLOWED));
+                .isInstanceOfSatisfying(InvalidEventException.class,
+                        e -> assertThat(e.error()).isEqualTo(EventError.SENDER_NOT_ALLOWED));
     }
 
     @Test

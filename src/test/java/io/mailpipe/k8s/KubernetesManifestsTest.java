@@ -109,7 +109,8 @@ class KubernetesManifestsTest {
                 secrets.add(env);
             }
         });
-        assertThat(secrets).extracting(env -> env.path("name").asText()).contains("MAILPIPE_SMTP_USERNAME", "MAILPIPE_SMTP_PASSWORD");
+        assertThat(secrets).extracting(env -> env.path("name").asText()).contains("MAILPIPE_SMTP_USERNAME",
+                "MAILPIPE_SMTP_PASSWORD");
         Properties overrides = Kustomize.overrides(objects);
         assertThat(overrides.stringPropertyNames()).noneMatch(key -> key.matches(".*(password|username|token).*"));
     }
@@ -119,7 +120,8 @@ class KubernetesManifestsTest {
         JsonNode secret = Kustomize.read(Kustomize.K8S.resolve("base/secret.example.yaml")).get(0);
         Map<String, String> data = new HashMap<>();
         secret.path("stringData").fields().forEachRemaining(e -> data.put(e.getKey(), e.getValue().asText()));
-        assertThat(data).containsKeys("smtp-username", "smtp-password", "ops-token").allSatisfy((key, value) -> assertThat(value).isEqualTo("REPLACE_ME"));
+        assertThat(data).containsKeys("smtp-username", "smtp-password", "ops-token")
+                .allSatisfy((key, value) -> assertThat(value).isEqualTo("REPLACE_ME"));
         for (String overlay : List.of("dev", "prod")) {
             container(overlay).path("env").forEach(env -> {
                 JsonNode ref = env.path("valueFrom").path("secretKeyRef");
@@ -204,12 +206,14 @@ class KubernetesManifestsTest {
             Files.writeString(file, data.path(item.path("key").asText()).asText());
         }
         MailpipeConfig external = (MailpipeConfig) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] { MailpipeConfig.class },
-                (proxy, method, args) -> method.getName().equals("templatesDir") ? Optional.of(mount) : method.invoke(config, args));
+                new Class<?>[]{ MailpipeConfig.class },
+                (proxy, method, args) -> method.getName().equals("templatesDir") ? Optional.of(mount)
+                        : method.invoke(config, args));
 
         // The catalog parses every file and stops on the first broken one, as start-up in the pod would.
         Map<String, String> origins = new TemplateCatalog(external).origins();
-        assertThat(fieldNames(data)).allSatisfy(key -> assertThat(origins.get(key.substring(0, key.indexOf('.')))).isEqualTo(mount.toString()));
+        assertThat(fieldNames(data))
+                .allSatisfy(key -> assertThat(origins.get(key.substring(0, key.indexOf('.')))).isEqualTo(mount.toString()));
     }
 
     @ParameterizedTest
@@ -275,7 +279,8 @@ class KubernetesManifestsTest {
         JsonNode meta = trigger.path("metadata");
         assertThat(meta.path("allowIdleConsumers").asText("false")).isEqualTo("false");
         Config config = ConfigProvider.getConfig();
-        assertThat(meta.path("consumerGroup").asText()).isEqualTo(config.getValue("camel.component.kafka.group-id", String.class));
+        assertThat(meta.path("consumerGroup").asText())
+                .isEqualTo(config.getValue("camel.component.kafka.group-id", String.class));
         assertThat(meta.path("topic").asText()).isEqualTo(config.getValue("mailpipe.topic.requests", String.class));
         assertThat(meta.path("bootstrapServers").asText())
                 .isEqualTo(Kustomize.overrides(objects).getProperty("kafka.bootstrap.servers"));
@@ -284,8 +289,8 @@ class KubernetesManifestsTest {
     @Test
     void everyMailpipeKeyIsInTheConfigurationTableWithItsEnvironmentVariable() throws IOException {
         String table = Files.readString(Path.of("docs", "configuration.md"));
-        assertThat(ConfigKeys.mailpipe()).allSatisfy(key ->
-                assertThat(table).contains("| `" + key + "` | `" + ConfigKeys.envName(key) + "` |"));
+        assertThat(ConfigKeys.mailpipe())
+                .allSatisfy(key -> assertThat(table).contains("| `" + key + "` | `" + ConfigKeys.envName(key) + "` |"));
     }
 
     private static List<JsonNode> objects(String overlay) {
@@ -316,7 +321,8 @@ class KubernetesManifestsTest {
     }
 
     private static long mebibytes(String quantity) {
-        return quantity.endsWith("Gi") ? Long.parseLong(quantity.replace("Gi", "")) * 1024 : Long.parseLong(quantity.replace("Mi", ""));
+        return quantity.endsWith("Gi") ? Long.parseLong(quantity.replace("Gi", "")) * 1024
+                : Long.parseLong(quantity.replace("Mi", ""));
     }
 
     private static List<Integer> kafkaPorts(String bootstrap) {

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class DlqFilterTest {
 
-    private final DlqEntry entry = new DlqEntry("email.dlq.permanent:0:7", DlqChannel.PERMANENT, Instant.now().minus(Duration.ofHours(3)),
+    private final DlqEntry entry = new DlqEntry("email.dlq.permanent:0:7", DlqChannel.PERMANENT,
+            Instant.now().minus(Duration.ofHours(3)),
             "recipient", "550", "5.1.1", "User unknown", "order-1", "order-confirmation", List.of("Ada@Example.com"),
             Map.of("team", "shop"), null, Map.of(), "order-1");
 

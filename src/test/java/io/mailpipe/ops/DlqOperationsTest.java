@@ -97,33 +97,38 @@ class DlqOperationsTest extends PipelineTestSupport {
         String expired = Events.uniqueId("expired");
         String stale = address("stale-");
         smtp.replyToRecipient(stale, "452 4.2.2 Mailbox full", "452 4.2.2 Mailbox full", "452 4.2.2 Mailbox full");
-        kafka.send("email.retry", expired, event(expired, "order-confirmation", team, stale).getBytes(StandardCharsets.UTF_8), Map.of(
-                "mailpipe-not-before", Instant.now().toString(), "mailpipe-attempts", "7",
-                "mailpipe-first-failed-at", Instant.now().minus(Duration.ofHours(25)).toString(),
-                "mailpipe-possible-duplicate", "false"));
+        kafka.send("email.retry", expired, event(expired, "order-confirmation", team, stale).getBytes(StandardCharsets.UTF_8),
+                Map.of(
+                        "mailpipe-not-before", Instant.now().toString(), "mailpipe-attempts", "7",
+                        "mailpipe-first-failed-at", Instant.now().minus(Duration.ofHours(25)).toString(),
+                        "mailpipe-possible-duplicate", "false"));
         String permanentId = awaitEntry(permanent);
         String policyId = awaitEntry(policy);
         String contentId = awaitEntry(content);
         String invalidId = awaitEntry(invalid);
         String expiredId = awaitEntry(expired);
 
-        assertThat(ids(Map.of("tag", "team=" + team))).containsExactlyInAnyOrder(permanentId, policyId, contentId, invalidId, expiredId);
+        assertThat(ids(Map.of("tag", "team=" + team))).containsExactlyInAnyOrder(permanentId, policyId, contentId, invalidId,
+                expiredId);
         assertThat(ids(Map.of("tag", "team=" + team, "channel", "permanent"))).containsExactlyInAnyOrder(permanentId, contentId);
         assertThat(ids(Map.of("tag", "team=" + team, "channel", "policy"))).containsExactly(policyId);
         assertThat(ids(Map.of("tag", "team=" + team, "channel", "expired"))).containsExactly(expiredId);
-        assertThat(ids(Map.of("tag", "team=" + team, "channel", "invalid", "code", "unknown-template"))).containsExactly(invalidId);
+        assertThat(ids(Map.of("tag", "team=" + team, "channel", "invalid", "code", "unknown-template")))
+                .containsExactly(invalidId);
         assertThat(ids(Map.of("tag", "team=" + team, "class", "content"))).containsExactly(contentId);
         assertThat(ids(Map.of("tag", "team=" + team, "code", "550"))).containsExactly(permanentId);
         assertThat(ids(Map.of("tag", "team=" + team, "enhancedCode", "5.7.1"))).containsExactly(policyId);
         assertThat(ids(Map.of("recipient", gone.toUpperCase()))).containsExactly(permanentId);
-        assertThat(ids(Map.of("recipient", "@" + domain))).containsExactlyInAnyOrder(permanentId, policyId, contentId, invalidId, expiredId);
+        assertThat(ids(Map.of("recipient", "@" + domain))).containsExactlyInAnyOrder(permanentId, policyId, contentId, invalidId,
+                expiredId);
         assertThat(ids(Map.of("tag", "team=" + team, "template", "no-such-template"))).containsExactly(invalidId);
         assertThat(ids(Map.of("tag", "team=" + team, "since", before.toString(), "until", before.toString()))).isEmpty();
         assertThat(ids(Map.of("tag", "team=" + team, "since", before.toString()))).hasSize(5);
         assertThat(ids(Map.of("eventId", policy))).containsExactly(policyId);
 
         List<Map<String, Object>> newestFirst = list(Map.of("tag", "team=" + team));
-        assertThat(newestFirst).extracting(e -> Instant.parse((String) e.get("at"))).isSortedAccordingTo((a, b) -> b.compareTo(a));
+        assertThat(newestFirst).extracting(e -> Instant.parse((String) e.get("at")))
+                .isSortedAccordingTo((a, b) -> b.compareTo(a));
         ops().queryParam("tag", "team=" + team).queryParam("size", 2).queryParam("page", 3).get("/ops/dlq")
                 .then().statusCode(200).body("total", equalTo(5)).body("entries.size()", equalTo(1));
         ops().queryParam("channel", "permanant").get("/ops/dlq").then().statusCode(400);
@@ -217,7 +222,8 @@ class DlqOperationsTest extends PipelineTestSupport {
         String id = send(typo);
         awaitEntry(id);
 
-        replay(Map.of("filter", Map.of("eventId", id), "set", Map.of("to", List.of("Ada Lovelace <" + right + ">")))).then().statusCode(200).body("results[0].result", equalTo("replayed"));
+        replay(Map.of("filter", Map.of("eventId", id), "set", Map.of("to", List.of("Ada Lovelace <" + right + ">")))).then()
+                .statusCode(200).body("results[0].result", equalTo("replayed"));
 
         await().atMost(PATIENCE).until(() -> smtp.firstFor(right).isPresent());
         assertThat(smtp.receivedFor(typo)).isEmpty();
@@ -230,7 +236,8 @@ class DlqOperationsTest extends PipelineTestSupport {
         replay(Map.of("ids", List.of("x"), "set", Map.of("id", "other"))).then().statusCode(400);
         replay(Map.of("filter", Map.of("recipeint", "a@b.example"))).then().statusCode(400);
         discard(Map.of("dryRun", true)).then().statusCode(400);
-        replay(Map.of("ids", List.of("email.dlq.policy:0:999999"))).then().statusCode(409).body("results[0].result", equalTo("not-found"));
+        replay(Map.of("ids", List.of("email.dlq.policy:0:999999"))).then().statusCode(409).body("results[0].result",
+                equalTo("not-found"));
     }
 
     @Test
@@ -239,7 +246,8 @@ class DlqOperationsTest extends PipelineTestSupport {
         String id = sendRejectedAtData(big, TOO_BIG);
         String entryId = awaitEntry(id);
 
-        discard(Map.of("filter", Map.of("eventId", id, "class", "content"))).then().statusCode(200).body("results[0].result", equalTo("discarded"));
+        discard(Map.of("filter", Map.of("eventId", id, "class", "content"))).then().statusCode(200).body("results[0].result",
+                equalTo("discarded"));
         assertThat(state(entryId)).isEqualTo("discarded");
         replay(Map.of("ids", List.of(entryId)))
                 .then().statusCode(409).body("results[0].reason", org.hamcrest.Matchers.containsString("discarded"));
@@ -260,7 +268,8 @@ class DlqOperationsTest extends PipelineTestSupport {
         Files.move(temp, inbox.resolve(name));
         Map<String, Object> first = awaitFileEntry(id, Instant.EPOCH);
         String stem = name.substring(0, name.length() - ".json".length());
-        assertThat((String) first.get("id")).as("each failure gets a name of its own in .failed").startsWith("file:" + stem + "-");
+        assertThat((String) first.get("id")).as("each failure gets a name of its own in .failed")
+                .startsWith("file:" + stem + "-");
         assertThat(first.get("code")).isEqualTo("unknown-template");
 
         replay(Map.of("ids", List.of(first.get("id")))).then().statusCode(200).body("results[0].result", equalTo("replayed"));
@@ -291,7 +300,8 @@ class DlqOperationsTest extends PipelineTestSupport {
                 .then().statusCode(200);
         ops().get("/ops/suppressions").then().statusCode(200)
                 .body("suppressions.find { it.address == '" + address + "' }.reason", equalTo("asked to stop"));
-        ops().contentType(ContentType.JSON).body(Map.of("address", "not an address")).post("/ops/suppressions").then().statusCode(400);
+        ops().contentType(ContentType.JSON).body(Map.of("address", "not an address")).post("/ops/suppressions").then()
+                .statusCode(400);
 
         String id = send(address);
         await().atMost(PATIENCE).until(() -> kafka.readAll("email.events").stream()
@@ -312,7 +322,8 @@ class DlqOperationsTest extends PipelineTestSupport {
         String tag = UUID.randomUUID().toString();
         String suppressed = String.format(spelling, tag);
         String recipient = "ada-" + tag + (spelling.contains("cher") ? "@xn--bcher-kva.example" : "@example.com");
-        ops().contentType(ContentType.JSON).body(Map.of("address", suppressed, "reason", "asked to stop")).post("/ops/suppressions")
+        ops().contentType(ContentType.JSON).body(Map.of("address", suppressed, "reason", "asked to stop"))
+                .post("/ops/suppressions")
                 .then().statusCode(200).body("suppressed", equalTo(recipient));
 
         String id = send(recipient);

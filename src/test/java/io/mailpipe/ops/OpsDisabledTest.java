@@ -62,7 +62,8 @@ class OpsDisabledTest {
         String event = Events.orderConfirmation(Events.uniqueId("preview"), Events.uniqueRecipient());
         assertThat(given().auth().oauth2(PREVIEW_TOKEN).contentType(ContentType.JSON).body(event).post("/preview").statusCode())
                 .isEqualTo(200);
-        assertThat(given().auth().oauth2(DeadLetters.TOKEN).contentType(ContentType.JSON).body(event).post("/preview").statusCode())
+        assertThat(
+                given().auth().oauth2(DeadLetters.TOKEN).contentType(ContentType.JSON).body(event).post("/preview").statusCode())
                 .isEqualTo(401);
     }
 }

@@ -80,18 +80,24 @@ class OutcomeReportingTest extends PipelineTestSupport {
 
         await().atMost(DELIVERY).untilAsserted(() -> {
             String now = metrics();
-            assertThat(value(now, "mailpipe_messages_total{class=\"none\",outcome=\"delivered\"}")).isGreaterThanOrEqualTo(delivered + 1);
-            assertThat(value(now, "mailpipe_messages_total{class=\"recipient\",outcome=\"bounced\"}")).isGreaterThanOrEqualTo(bounced + 1);
-            assertThat(value(now, "mailpipe_messages_total{class=\"invalid\",outcome=\"invalid\"}")).isGreaterThanOrEqualTo(invalid + 1);
-            assertThat(value(now, "mailpipe_dead_letters_total{channel=\"permanent\",class=\"recipient\"}")).isGreaterThanOrEqualTo(permanent + 1);
-            assertThat(value(now, "mailpipe_smtp_replies_total{class=\"recipient\",reply=\"5xx\"}")).isGreaterThanOrEqualTo(fiveHundreds + 1);
+            assertThat(value(now, "mailpipe_messages_total{class=\"none\",outcome=\"delivered\"}"))
+                    .isGreaterThanOrEqualTo(delivered + 1);
+            assertThat(value(now, "mailpipe_messages_total{class=\"recipient\",outcome=\"bounced\"}"))
+                    .isGreaterThanOrEqualTo(bounced + 1);
+            assertThat(value(now, "mailpipe_messages_total{class=\"invalid\",outcome=\"invalid\"}"))
+                    .isGreaterThanOrEqualTo(invalid + 1);
+            assertThat(value(now, "mailpipe_dead_letters_total{channel=\"permanent\",class=\"recipient\"}"))
+                    .isGreaterThanOrEqualTo(permanent + 1);
+            assertThat(value(now, "mailpipe_smtp_replies_total{class=\"recipient\",reply=\"5xx\"}"))
+                    .isGreaterThanOrEqualTo(fiveHundreds + 1);
         });
         String now = metrics();
         assertThat(now).as("no recipient or event id in any series").doesNotContain(good).doesNotContain(unknown)
                 .doesNotContain(goodId).doesNotContain(bounceId);
         assertThat(now).contains("mailpipe_smtp_send_seconds_bucket", "mailpipe_render_seconds_bucket",
                 "mailpipe_smtp_connections_open", "mailpipe_smtp_connections_opened_total", "mailpipe_retries_pending");
-        assertThat(now).as("Camel's own meters").containsPattern("(?m)^camel_exchanges_total\\{.*routeId=\"source-kafka-requests\"");
+        assertThat(now).as("Camel's own meters")
+                .containsPattern("(?m)^camel_exchanges_total\\{.*routeId=\"source-kafka-requests\"");
         assertThat(now).as("no Camel meters per message on the routes each message passes through")
                 .doesNotContainPattern("routeId=\"(render-mime|deliver-smtp|failure-publish)\"")
                 .doesNotContain("camel_exchange_event_notifier");

@@ -131,7 +131,8 @@ class PreviewResourceTest {
     // at once instead of queueing threads and memory behind them.
     @Test
     void previewsBeyondTheConcurrencyLimitGet503UntilOneFinishes() throws IOException {
-        byte[] event = Events.orderConfirmation(Events.uniqueId("preview"), Events.uniqueRecipient()).getBytes(StandardCharsets.UTF_8);
+        byte[] event = Events.orderConfirmation(Events.uniqueId("preview"), Events.uniqueRecipient())
+                .getBytes(StandardCharsets.UTF_8);
         List<Socket> slow = new ArrayList<>();
         try {
             for (int i = 0; i < MAX_CONCURRENT; i++) {
@@ -139,7 +140,8 @@ class PreviewResourceTest {
                 socket.setSoTimeout(30_000);
                 OutputStream out = socket.getOutputStream();
                 out.write(("POST /preview HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TOKEN
-                        + "\r\nContent-Type: application/json\r\nContent-Length: " + event.length + "\r\nConnection: close\r\n\r\n")
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + event.length
+                        + "\r\nConnection: close\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
                 out.write(event, 0, 10);
                 out.flush();

@@ -51,7 +51,8 @@ final class ChaosDiagnostics {
         StringBuilder out = new StringBuilder();
         out.append(missing.size()).append(" events without a terminal outcome");
         missing.stream().sorted().limit(SHOWN).forEach(id -> {
-            out.append("\n  ").append(id).append(" expected ").append(expected.get(id)).append(" for ").append(recipientOf.get(id));
+            out.append("\n  ").append(id).append(" expected ").append(expected.get(id)).append(" for ")
+                    .append(recipientOf.get(id));
             seen.getOrDefault(id, List.of("no record on any channel")).forEach(line -> out.append("\n      ").append(line));
         });
         out.append(groups());

@@ -185,14 +185,17 @@ class ChaosIT {
 
         assertThat(outcomes.keySet()).containsAll(expected.keySet());
         expected.forEach((id, state) -> assertThat(outcomes.get(id)).as("final state of %s", id).isEqualTo(state));
-        Set<String> deadInvalidKeys = kafka.readAll("email.dlq.invalid").stream().map(ConsumerRecord::key).collect(Collectors.toSet());
+        Set<String> deadInvalidKeys = kafka.readAll("email.dlq.invalid").stream().map(ConsumerRecord::key)
+                .collect(Collectors.toSet());
         assertThat(deadInvalidKeys).containsAll(hostileKeys);
         // The two documented windows: a reply lost after the final dot (resent, flagged possibleDuplicate), and a
         // SIGKILL between the server's 250 and Kafka's acknowledgement of the ledger entry: at most the entries awaiting
         // acknowledgement plus one message per pooled connection.
         Set<String> flagged = tally.possibleDuplicates();
-        long unflagged = duplicates.entrySet().stream().filter(d -> !flagged.contains(d.getKey())).mapToLong(Map.Entry::getValue).sum();
-        assertThat(unflagged).as("duplicates at the SMTP server not flagged possibleDuplicate").isLessThanOrEqualTo((long) kills * (MAX_UNACKNOWLEDGED + POOL_SIZE));
+        long unflagged = duplicates.entrySet().stream().filter(d -> !flagged.contains(d.getKey())).mapToLong(Map.Entry::getValue)
+                .sum();
+        assertThat(unflagged).as("duplicates at the SMTP server not flagged possibleDuplicate")
+                .isLessThanOrEqualTo((long) kills * (MAX_UNACKNOWLEDGED + POOL_SIZE));
     }
 
     /**
@@ -282,8 +285,10 @@ class ChaosIT {
                 ("{\"id\": \"huge\", \"template\": \"order-confirmation\", \"to\": \"a@example.com\", \"data\": {\"x\": \""
                         + "A".repeat(200_000) + "\"}}").getBytes(StandardCharsets.UTF_8),
                 "{\"id\": \"u\", \"template\": \"no-such-template\", \"to\": \"a@example.com\"}".getBytes(StandardCharsets.UTF_8),
-                "{\"id\": \"m\", \"template\": \"order-confirmation\", \"to\": \"a@example.com\", \"data\": {}}".getBytes(StandardCharsets.UTF_8),
-                "{\"id\": \"t\", \"template\": \"order-confirmation\", \"to\": \"a@example.com\", \"tempalte\": \"x\"}".getBytes(StandardCharsets.UTF_8));
+                "{\"id\": \"m\", \"template\": \"order-confirmation\", \"to\": \"a@example.com\", \"data\": {}}"
+                        .getBytes(StandardCharsets.UTF_8),
+                "{\"id\": \"t\", \"template\": \"order-confirmation\", \"to\": \"a@example.com\", \"tempalte\": \"x\"}"
+                        .getBytes(StandardCharsets.UTF_8));
         for (int i = 0; i < 50; i++) {
             String key = "hostile-" + i;
             hostileKeys.add(key);
@@ -307,7 +312,8 @@ class ChaosIT {
         } catch (ConditionTimeoutException e) {
             Map<String, String> last = finalState.get();
             List<String> missing = expected.keySet().stream().filter(id -> !last.containsKey(id)).toList();
-            throw new AssertionError("After " + accountingTimeout + ": " + diagnostics.describe(missing, expected, recipientOf), e);
+            throw new AssertionError("After " + accountingTimeout + ": " + diagnostics.describe(missing, expected, recipientOf),
+                    e);
         }
         return finalState.get();
     }
@@ -329,23 +335,27 @@ class ChaosIT {
     }
 
     private void report(Map<String, String> outcomes, Map<String, Long> duplicates, double wallSeconds) {
-        Map<String, Long> byState = new TreeMap<>(outcomes.values().stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting())));
+        Map<String, Long> byState = new TreeMap<>(
+                outcomes.values().stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting())));
         Map<String, Long> channels = new TreeMap<>();
         for (String topic : List.of("email.dlq.permanent", "email.dlq.policy", "email.dlq.invalid", "email.dlq.expired")) {
             channels.put(topic, kafka.readAll(topic).stream().map(ConsumerRecord::key).distinct().count());
         }
         long missing = expected.keySet().stream().filter(id -> !outcomes.containsKey(id)).count();
-        System.out.printf("%nchaos: %d events in (+%d hostile), %d SIGKILLs, SMTP outage %ds, 421 for %ds, AUTH refused 15s, broker restarted%n",
+        System.out.printf(
+                "%nchaos: %d events in (+%d hostile), %d SIGKILLs, SMTP outage %ds, 421 for %ds, AUTH refused 15s, broker restarted%n",
                 events, hostileKeys.size(), kills, outage.toSeconds(), outage.toSeconds());
         System.out.printf("%-12s %8s %8s %10s %9s %9s %9s %9s %10s %8s %11s %9s%n", "events in", "delivered", "bounced",
                 "suppressed", "permanent", "policy", "invalid", "expired", "missing", "dupes", "wall s", "seed");
-        System.out.printf("%-12d %8d %8d %10d %9d %9d %9d %9d %10d %8d %11.0f %9d%n", events, byState.getOrDefault("delivered", 0L),
+        System.out.printf("%-12d %8d %8d %10d %9d %9d %9d %9d %10d %8d %11.0f %9d%n", events,
+                byState.getOrDefault("delivered", 0L),
                 byState.getOrDefault("bounced", 0L), byState.getOrDefault("suppressed", 0L), channels.get("email.dlq.permanent"),
                 channels.get("email.dlq.policy"), channels.get("email.dlq.invalid"), channels.get("email.dlq.expired"), missing,
                 duplicates.values().stream().mapToLong(Long::longValue).sum(), wallSeconds, Long.getLong("chaos.seed", 42));
         Set<String> flagged = tally.possibleDuplicates();
-        System.out.printf("duplicates by Message-ID (extra copies; * = flagged possibleDuplicate): %s%n", duplicates.entrySet().stream()
-                .map(d -> d.getKey() + "=" + d.getValue() + (flagged.contains(d.getKey()) ? "*" : "")).toList());
+        System.out.printf("duplicates by Message-ID (extra copies; * = flagged possibleDuplicate): %s%n",
+                duplicates.entrySet().stream()
+                        .map(d -> d.getKey() + "=" + d.getValue() + (flagged.contains(d.getKey()) ? "*" : "")).toList());
     }
 
     /** SIGKILL at a random moment within the next two seconds, whatever the process is doing then. */

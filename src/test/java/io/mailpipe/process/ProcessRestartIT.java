@@ -42,7 +42,8 @@ class ProcessRestartIT {
         // otherwise finish all of it before the test gets to stop them.
         smtp.slowData("it-", Duration.ofMillis(50));
         kafka = new KafkaTestClient(bootstrap);
-        mailpipe = MailpipeProcess.plainSmtp("it", bootstrap, smtp.port(), Map.of("MAILPIPE_DELIVERY_MAX_WAIT", MAX_WAIT.toSeconds() + "s"));
+        mailpipe = MailpipeProcess.plainSmtp("it", bootstrap, smtp.port(),
+                Map.of("MAILPIPE_DELIVERY_MAX_WAIT", MAX_WAIT.toSeconds() + "s"));
         mailpipe.start();
     }
 
@@ -63,7 +64,8 @@ class ProcessRestartIT {
 
         awaitAllDelivered(recipients);
         long duplicates = recipients.stream().filter(r -> smtp.receivedFor(r).size() > 1).count();
-        System.out.printf("SIGKILL mid-stream: %d events, %d delivered, %d duplicates%n", EVENTS, delivered(recipients), duplicates);
+        System.out.printf("SIGKILL mid-stream: %d events, %d delivered, %d duplicates%n", EVENTS, delivered(recipients),
+                duplicates);
         // The documented window: a crash between the server's 250 and Kafka's acknowledgement of the ledger entry.
         // Senders work in parallel, so it holds the messages accepted during that last round trip: a few.
         assertThat(duplicates).isLessThanOrEqualTo(SENDERS);

@@ -100,13 +100,16 @@ class SoakIT {
         if (samples.size() >= 8) {
             // After warm-up (the first quarter), the last quarter's memory stays within a quarter of the second's.
             int quarter = samples.size() / 4;
-            assertThat(mean(samples.subList(3 * quarter, samples.size()))).isLessThanOrEqualTo(mean(samples.subList(quarter, 2 * quarter)) * 1.25);
+            assertThat(mean(samples.subList(3 * quarter, samples.size())))
+                    .isLessThanOrEqualTo(mean(samples.subList(quarter, 2 * quarter)) * 1.25);
         }
     }
 
     private Sample sample(int minute, long produced) throws IOException, InterruptedException {
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mailpipe.httpPort() + "/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = http
+                .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mailpipe.httpPort() + "/q/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         long heap = (long) sum(metrics, "jvm_memory_used_bytes\\{area=\"heap\"[^}]*\\}");
         return new Sample(minute, produced, delivered(), mailpipe.rssKib() / 1024, heap / (1024 * 1024),
                 (long) sum(metrics, "mailpipe_smtp_connections_open"), (long) sum(metrics, "mailpipe_retries_pending"));
@@ -131,7 +134,8 @@ class SoakIT {
 
     private void print(List<Sample> samples) {
         System.out.printf("%nsoak: %d events/s for %d min%n", rate, length.toMinutes());
-        System.out.printf("%6s %10s %10s %8s %8s %6s %8s%n", "minute", "produced", "delivered", "RSS MiB", "heap MiB", "conns", "retries");
+        System.out.printf("%6s %10s %10s %8s %8s %6s %8s%n", "minute", "produced", "delivered", "RSS MiB", "heap MiB", "conns",
+                "retries");
         for (Sample s : samples) {
             System.out.printf("%6d %10d %10d %8d %8d %6d %8d%n", s.minute(), s.produced(), s.delivered(), s.rssMib(), s.heapMib(),
                     s.connections(), s.retriesPending());

@@ -74,7 +74,8 @@ class MimeComposerTest {
         assertThat(MimeTree.of(message)).isEqualTo(
                 "multipart/mixed[multipart/alternative[text/plain, multipart/related[text/html, image/png]], application/pdf, text/plain]");
         assertThat(message.getSubject()).isEqualTo("Grüße aus Zürich – Ihre Bestellung");
-        assertThat(((InternetAddress) message.getRecipients(MimeMessage.RecipientType.TO)[0]).getPersonal()).isEqualTo("Jürgen Müller");
+        assertThat(((InternetAddress) message.getRecipients(MimeMessage.RecipientType.TO)[0]).getPersonal())
+                .isEqualTo("Jürgen Müller");
         assertThat(MimeUtility.decodeText(message.getHeader("X-Campaign", null))).isEqualTo("Frühling");
         assertThat(RawMail.headerNames(message)).containsExactlyInAnyOrder("Date", "From", "To", "Message-ID", "Subject",
                 "MIME-Version", "Content-Type", "X-Campaign", "List-Unsubscribe");

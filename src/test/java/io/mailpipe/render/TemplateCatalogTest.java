@@ -63,7 +63,8 @@ class TemplateCatalogTest {
         write("_layouts/email.html", "<div class=\"external\">{#insert}{/}</div>");
         TemplateSet set = catalog().find("order-shipped").orElseThrow();
         String html = set.body(Optional.empty()).html().orElseThrow()
-                .data(Map.of("name", "Ada", "order", Map.of("number", "7"), "carrier", "Post", "trackingUrl", "https://t.example"))
+                .data(Map.of("name", "Ada", "order", Map.of("number", "7"), "carrier", "Post", "trackingUrl",
+                        "https://t.example"))
                 .render();
         assertThat(html).startsWith("<div class=\"external\">").contains("Hello Ada");
     }
@@ -112,7 +113,8 @@ class TemplateCatalogTest {
         write("welcome/body.txt", "{name}");
         TemplateSet set = catalog().find("welcome").orElseThrow();
         Map<String, Object> model = Map.of("name", "<b>Ada</b> & co");
-        assertThat(set.body(Optional.empty()).html().orElseThrow().data(model).render()).isEqualTo("<p>&lt;b&gt;Ada&lt;/b&gt; &amp; co</p>");
+        assertThat(set.body(Optional.empty()).html().orElseThrow().data(model).render())
+                .isEqualTo("<p>&lt;b&gt;Ada&lt;/b&gt; &amp; co</p>");
         assertThat(set.body(Optional.empty()).text().orElseThrow().data(model).render()).isEqualTo("<b>Ada</b> & co");
         assertThat(set.subject(Optional.empty()).data(model).render()).isEqualTo("Welcome <b>Ada</b> & co");
     }

@@ -20,8 +20,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** MAILPIPE_SMTP_SECURITY=tls: TLS from the first byte (port 465 style), the server trusted through trust-cert, AUTH. */
 @QuarkusTest
 @WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
-@WithTestResource(value = SecureSmtpServerResource.class, scope = TestResourceScope.MATCHING_RESOURCES,
-        initArgs = @ResourceArg(name = "security", value = "tls"))
+@WithTestResource(value = SecureSmtpServerResource.class, scope = TestResourceScope.MATCHING_RESOURCES, initArgs = @ResourceArg(name = "security", value = "tls"))
 class ImplicitTlsSmtpTest extends PipelineTestSupport {
 
     @Test
@@ -30,7 +29,8 @@ class ImplicitTlsSmtpTest extends PipelineTestSupport {
         String id = Events.uniqueId("smtps");
         kafka.send(REQUESTS, id, Events.orderConfirmation(id, rcpt));
 
-        TestSmtpServer.Received mail = await().atMost(Duration.ofSeconds(30)).until(() -> smtp.firstFor(rcpt), r -> r.isPresent()).get();
+        TestSmtpServer.Received mail = await().atMost(Duration.ofSeconds(30)).until(() -> smtp.firstFor(rcpt), r -> r.isPresent())
+                .get();
         assertThat(mail.mime().getSubject()).isEqualTo("Your order 42 is confirmed");
         assertThat(smtp.receivedFor(rcpt)).hasSize(1);
     }

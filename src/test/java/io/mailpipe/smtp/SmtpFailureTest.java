@@ -18,9 +18,10 @@ class SmtpFailureTest {
             "RECIPIENT, MAIL, false",
             "SENDER, RCPT, false",
             "POLICY, RCPT, false",
-            "CONTENT, RCPT, false"})
+            "CONTENT, RCPT, false" })
     void onlyARecipientReplyAtRcptSuppresses(FailureClass failureClass, SmtpCommand command, boolean suppresses) {
-        SmtpFailure failure = new SmtpFailure(failureClass, 550, "5.7.1", "550 5.7.1 refused", command, List.of("ada@example.com"));
+        SmtpFailure failure = new SmtpFailure(failureClass, 550, "5.7.1", "550 5.7.1 refused", command,
+                List.of("ada@example.com"));
 
         assertThat(failure.suppresses()).isEqualTo(suppresses);
     }

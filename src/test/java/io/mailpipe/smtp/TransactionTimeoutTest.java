@@ -86,7 +86,8 @@ class TransactionTimeoutTest {
         Session session = Session.getInstance(SmtpSessionFactory.properties(config.smtp()));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         SmtpConnectionPool pool = new SmtpConnectionPool(session, config, registry);
-        SmtpSender sender = new SmtpSender(session, pool, new SmtpRateLimit(config), config, new FailureClassifier(List.of()), registry);
+        SmtpSender sender = new SmtpSender(session, pool, new SmtpRateLimit(config), config, new FailureClassifier(List.of()),
+                registry);
         ComposedMessage message = new MimeComposer(config).compose(new EventParser(config).parse("""
                 {"id": "trickle-1", "template": "t", "to": "a@example.com"}""".getBytes(StandardCharsets.UTF_8)),
                 new RenderedEmail("Hi", Optional.empty(), "Hello\n"));

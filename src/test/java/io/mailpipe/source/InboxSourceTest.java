@@ -96,7 +96,8 @@ class InboxSourceTest {
             return List.of();
         }
         try (Stream<Path> files = Files.list(failed)) {
-            return files.filter(f -> f.getFileName().toString().startsWith(stem) && !f.getFileName().toString().endsWith(".error.json"))
+            return files.filter(
+                    f -> f.getFileName().toString().startsWith(stem) && !f.getFileName().toString().endsWith(".error.json"))
                     .toList();
         }
     }

@@ -67,7 +67,8 @@ class KafkaBatchTest extends PipelineTestSupport {
                 .anyMatch(r -> smtp.firstFor(r).isPresent()));
         // ...but while they do, the committed offset never passes the record that is not done.
         await().during(Duration.ofSeconds(3)).atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
-                .until(() -> kafka.committedOffset("mailpipe", REQUESTS) <= stuckOffset && smtp.firstFor(recipients.get(STUCK)).isEmpty());
+                .until(() -> kafka.committedOffset("mailpipe", REQUESTS) <= stuckOffset
+                        && smtp.firstFor(recipients.get(STUCK)).isEmpty());
 
         smtp.clearFaults();
         await().atMost(PATIENCE).until(() -> recipients.stream().allMatch(r -> smtp.firstFor(r).isPresent()));
@@ -160,7 +161,8 @@ class KafkaBatchTest extends PipelineTestSupport {
         copies.put("copy-a", event);
         copies.put("copy-b", event);
         kafka.sendTogether(REQUESTS, copies);
-        await().atMost(PATIENCE).until(() -> smtp.dataStarted() > started && (claims.waiting() > 0 || smtp.dataStarted() > started + 1));
+        await().atMost(PATIENCE)
+                .until(() -> smtp.dataStarted() > started && (claims.waiting() > 0 || smtp.dataStarted() > started + 1));
         smtp.release();
     }
 

@@ -91,7 +91,8 @@ class KafkaSourceTest extends PipelineTestSupport {
 
         await().atMost(DELIVERY).until(() -> smtp.dataStarted() > started);
         // The server has the message but has not answered: the record's offset must not be committed yet.
-        assertThat(kafka.committedOffset("mailpipe", REQUESTS)).isLessThanOrEqualTo(record.offset()).isGreaterThanOrEqualTo(before);
+        assertThat(kafka.committedOffset("mailpipe", REQUESTS)).isLessThanOrEqualTo(record.offset())
+                .isGreaterThanOrEqualTo(before);
 
         smtp.release();
         await().atMost(DELIVERY).until(() -> smtp.firstFor(recipient).isPresent());
@@ -126,7 +127,8 @@ class KafkaSourceTest extends PipelineTestSupport {
     void kafkaRecordHeadersCannotChangeRecipientsSubjectOrServer() throws Exception {
         String recipient = Events.uniqueRecipient();
         String attacker = Events.uniqueRecipient();
-        kafka.send(REQUESTS, "k3", Events.orderConfirmation(Events.uniqueId("headers"), recipient).getBytes(StandardCharsets.UTF_8),
+        kafka.send(REQUESTS, "k3",
+                Events.orderConfirmation(Events.uniqueId("headers"), recipient).getBytes(StandardCharsets.UTF_8),
                 Map.of("To", attacker, "Bcc", attacker, "Subject", "Injected", "mail.smtp.host", "192.0.2.1"));
 
         TestSmtpServer.Received mail = await().atMost(DELIVERY).until(() -> smtp.firstFor(recipient), o -> o.isPresent()).get();

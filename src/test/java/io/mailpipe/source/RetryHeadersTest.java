@@ -33,9 +33,12 @@ class RetryHeadersTest extends PipelineTestSupport {
         String now = Instant.now().toString();
         Map<String, Map<String, String>> cases = new LinkedHashMap<>();
         cases.put("none", Map.of());
-        cases.put("garbled-not-before", Map.of("mailpipe-not-before", "tomorrow", "mailpipe-attempts", "1", "mailpipe-first-failed-at", now));
-        cases.put("garbled-attempts", Map.of("mailpipe-not-before", now, "mailpipe-attempts", "two", "mailpipe-first-failed-at", now));
-        cases.put("garbled-first-failed", Map.of("mailpipe-not-before", now, "mailpipe-attempts", "1", "mailpipe-first-failed-at", ""));
+        cases.put("garbled-not-before",
+                Map.of("mailpipe-not-before", "tomorrow", "mailpipe-attempts", "1", "mailpipe-first-failed-at", now));
+        cases.put("garbled-attempts",
+                Map.of("mailpipe-not-before", now, "mailpipe-attempts", "two", "mailpipe-first-failed-at", now));
+        cases.put("garbled-first-failed",
+                Map.of("mailpipe-not-before", now, "mailpipe-attempts", "1", "mailpipe-first-failed-at", ""));
         cases.put("only-not-before", Map.of("mailpipe-not-before", now));
         Map<String, String> recipients = new LinkedHashMap<>();
         cases.forEach((name, headers) -> {

@@ -90,22 +90,26 @@ class StageFaultTest extends PipelineTestSupport {
             String id = recipients.keySet().stream().filter(i -> i.contains(StageFaults.marker(stage))).findFirst().orElseThrow();
             JsonNode sidecar = json.readTree(sidecarOf(failedFiles(failed, id).get(0)).toFile());
             soft.assertThat(sidecar.at("/error/code").asText()).as(stage + " code").isEqualTo("internal-error");
-            soft.assertThat(sidecar.at("/error/exception").asText()).as(stage + " exception").isEqualTo(IllegalStateException.class.getName());
+            soft.assertThat(sidecar.at("/error/exception").asText()).as(stage + " exception")
+                    .isEqualTo(IllegalStateException.class.getName());
             soft.assertThat(sidecar.at("/error/message").asText()).as(stage + " message").isEqualTo("injected fault at " + stage);
-            soft.assertThat(smtp.receivedFor(recipients.get(id))).as(stage + " mails").hasSize(AFTER_SEND.contains(stage) ? 1 : 0);
+            soft.assertThat(smtp.receivedFor(recipients.get(id))).as(stage + " mails")
+                    .hasSize(AFTER_SEND.contains(stage) ? 1 : 0);
         }
         soft.assertAll();
         assertThat(smtp.receivedFor(next)).hasSize(1);
     }
 
-    private void faultAtEveryStage(String topic, String group, BiFunction<String, String, String> event, Map<String, String> headers)
+    private void faultAtEveryStage(String topic, String group, BiFunction<String, String, String> event,
+            Map<String, String> headers)
             throws Exception {
         Map<String, String> recipients = new LinkedHashMap<>();
         long lastFaulty = -1;
         for (String stage : STAGES) {
             String id = Events.uniqueId(StageFaults.marker(stage));
             recipients.put(id, Events.uniqueRecipient());
-            RecordMetadata sent = kafka.send(topic, id, event.apply(id, recipients.get(id)).getBytes(StandardCharsets.UTF_8), headers);
+            RecordMetadata sent = kafka.send(topic, id, event.apply(id, recipients.get(id)).getBytes(StandardCharsets.UTF_8),
+                    headers);
             lastFaulty = sent.offset();
         }
         String next = Events.uniqueRecipient();
@@ -126,13 +130,16 @@ class StageFaultTest extends PipelineTestSupport {
             if (mine.size() == 1) {
                 JsonNode envelope = json.readTree(mine.get(0).value());
                 soft.assertThat(envelope.at("/error/code").asText()).as(stage + " code").isEqualTo("internal-error");
-                soft.assertThat(envelope.at("/error/exception").asText()).as(stage + " exception").isEqualTo(IllegalStateException.class.getName());
-                soft.assertThat(envelope.at("/error/message").asText()).as(stage + " message").isEqualTo("injected fault at " + stage);
+                soft.assertThat(envelope.at("/error/exception").asText()).as(stage + " exception")
+                        .isEqualTo(IllegalStateException.class.getName());
+                soft.assertThat(envelope.at("/error/message").asText()).as(stage + " message")
+                        .isEqualTo("injected fault at " + stage);
                 soft.assertThat(envelope.at("/payload").asText()).as(stage + " payload").contains(id);
                 soft.assertThat(header(mine.get(0), "mailpipe-error-code")).as(stage + " header").isEqualTo("internal-error");
             }
             soft.assertThat(outcomes.stream().filter(r -> id.equals(r.key())).map(r -> readTree(r.value()))
-                    .filter(o -> "invalid".equals(o.path("outcome").asText()) && "internal-error".equals(o.path("code").asText())))
+                    .filter(o -> "invalid".equals(o.path("outcome").asText())
+                            && "internal-error".equals(o.path("code").asText())))
                     .as(stage + " outcome").isNotEmpty();
             boolean sent = AFTER_SEND.contains(stage);
             soft.assertThat(smtp.receivedFor(faulty.getValue())).as(stage + " mails").hasSize(sent ? 1 : 0);

@@ -48,7 +48,8 @@ public final class KafkaBrokerProcess {
 
     /** Starts the broker on its data folder and waits until it answers. */
     public void start() throws IOException {
-        process = java(List.of("kafka.Kafka", dir.resolve("server.properties").toString()), dir.resolve("broker.log"), true).start();
+        process = java(List.of("kafka.Kafka", dir.resolve("server.properties").toString()), dir.resolve("broker.log"), true)
+                .start();
         awaitReady();
     }
 
@@ -121,7 +122,8 @@ public final class KafkaBrokerProcess {
                 "-Xmx256m", "-cp", System.getProperty("java.class.path")));
         command.addAll(mainAndArgs);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        return append ? builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())) : builder.redirectOutput(log.toFile());
+        return append ? builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                : builder.redirectOutput(log.toFile());
     }
 
     /**

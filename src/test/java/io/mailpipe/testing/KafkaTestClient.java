@@ -92,7 +92,8 @@ public final class KafkaTestClient implements AutoCloseable {
         props.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
         props.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new StringDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
@@ -103,7 +104,8 @@ public final class KafkaTestClient implements AutoCloseable {
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 // A part of the topic passed off as all of it would let "none of these is on the topic" pass unseen.
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Read only " + records.size() + " records of " + topic + " up to " + end + " in 30 s");
+                    throw new IllegalStateException(
+                            "Read only " + records.size() + " records of " + topic + " up to " + end + " in 30 s");
                 }
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }

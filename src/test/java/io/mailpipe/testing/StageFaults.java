@@ -37,7 +37,8 @@ public class StageFaults implements InterceptStrategy {
     }
 
     @Override
-    public Processor wrapProcessorInInterceptors(CamelContext context, NamedNode definition, Processor target, Processor nextTarget) {
+    public Processor wrapProcessorInInterceptors(CamelContext context, NamedNode definition, Processor target,
+            Processor nextTarget) {
         String nodeId = definition.getId();
         if (nodeId == null) {
             return target;

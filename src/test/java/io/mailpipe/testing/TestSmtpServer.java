@@ -238,7 +238,6 @@ public final class TestSmtpServer {
         return held.get();
     }
 
-
     private static void await(CountDownLatch latch) {
         await(latch, Duration.ofSeconds(60));
     }
