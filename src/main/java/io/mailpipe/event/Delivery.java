@@ -9,6 +9,9 @@ import org.apache.camel.Exchange;
  * Each step sets what it learns (the payload and its source, the validated event, the retry history, the composed
  * Message-ID) and the later steps read it, typed. Routes and YAML never touch it; they choose a template through the
  * plain {@code mailpipe-template} property instead.
+ * <p>
+ * Not synchronized: an exchange is worked on by one thread at a time, and the Kafka batch thread reads what a sender
+ * thread wrote only after waiting for that sender's work to end.
  */
 public final class Delivery {
 

@@ -52,7 +52,8 @@ public class DlqEntryParser {
         }
         DeadLetter letter = DeadLetter.fromJson(mapper, envelope);
         DeadLetter.Failure failure = letter.failure();
-        return new DlqEntry(id, channel, at, failure.failureClass(), Integer.toString(failure.code()), failure.enhancedCode(),
+        return new DlqEntry(id, channel, at, failure.failureClass(), failure.code() == null ? null : failure.code().toString(),
+                failure.enhancedCode(),
                 failure.reply(), text(letter.event(), "id"), text(letter.event(), "template"), failure.recipients(),
                 tags(letter.event()), envelope, headers, record.key());
     }

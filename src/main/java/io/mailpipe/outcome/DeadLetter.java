@@ -17,8 +17,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public record DeadLetter(ObjectNode event, Failure failure, PayloadCut cut) {
 
-    /** Why the event was given up, for which recipients, after how many attempts. */
-    public record Failure(String failureClass, int code, String enhancedCode, String reply, String command,
+    /** Why the event was given up, for which recipients, after how many attempts; {@code code} 0 when no reply came. */
+    public record Failure(String failureClass, Integer code, String enhancedCode, String reply, String command,
             List<String> recipients, int attempts, String firstFailedAt, String lastFailedAt, boolean possibleDuplicate,
             Map<String, Object> source, boolean retryRecordTooLarge) {
     }
@@ -49,7 +49,8 @@ public record DeadLetter(ObjectNode event, Failure failure, PayloadCut cut) {
 
     public static DeadLetter fromJson(ObjectMapper mapper, JsonNode json) {
         JsonNode f = json.path("failure");
-        Failure failure = new Failure(Json.text(f, "class"), f.path("code").asInt(), Json.text(f, "enhancedCode"),
+        Failure failure = new Failure(Json.text(f, "class"), f.hasNonNull("code") ? f.get("code").asInt() : null,
+                Json.text(f, "enhancedCode"),
                 Json.text(f, "reply"), Json.text(f, "command"), Json.texts(f, "recipients"), f.path("attempts").asInt(),
                 Json.text(f, "firstFailedAt"), Json.text(f, "lastFailedAt"), f.path("possibleDuplicate").asBoolean(),
                 Json.objectMap(mapper, f, "source"), f.path("retryRecordTooLarge").asBoolean());

@@ -17,6 +17,9 @@ import io.mailpipe.store.KafkaWriteException;
  * letters), then written without waiting, so they travel together, together with the exchange's other writes (ledger
  * entries); waited for once, by the exchange or by the Kafka batch that holds it, before any offset is committed; and
  * reported only after that, so a crash before Kafka has them never counts an outcome twice.
+ * <p>
+ * Not synchronized, like {@link io.mailpipe.event.Delivery}: the batch thread waits for a record's sender to finish
+ * before it settles the record's writes.
  */
 public final class Outbox {
 

@@ -47,7 +47,7 @@ public class SmtpCircuit {
     }
 
     /**
-     * Returns when this caller may send; waits while the circuit is open, at most {@code mailpipe.circuit.max-wait}.
+     * Returns when this caller may send; waits while the circuit is open, at most {@code mailpipe.delivery.max-wait}.
      *
      * @throws SmtpUnavailableException when the wait ran out or the application is stopping: hand the message back
      */
@@ -81,9 +81,9 @@ public class SmtpCircuit {
 
     private synchronized boolean tryAcquire() {
         switch (state) {
-            case CLOSED :
+            case CLOSED:
                 return true;
-            case OPEN :
+            case OPEN:
                 if (Instant.now().isBefore(openUntil)) {
                     return false;
                 }

@@ -29,7 +29,7 @@ public enum SmtpCommand {
         if (c.equals(".")) {
             return END_OF_DATA;
         }
-        for (SmtpCommand command : new SmtpCommand[]{ DATA, MAIL, RCPT, AUTH }) {
+        for (SmtpCommand command : new SmtpCommand[] { DATA, MAIL, RCPT, AUTH }) {
             if (c.startsWith(command.name())) {
                 return command;
             }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,7 +52,9 @@ public class SmtpSender extends DefaultJavaMailSender {
             MailpipeConfig config, FailureClassifier classifier, MeterRegistry registry) {
         // What camel-mail and tools read back; this sender sends through its own pool, never through these.
         setSession(session);
-        setJavaMailProperties(session.getProperties());
+        Properties shown = new Properties();
+        shown.putAll(session.getProperties());
+        setJavaMailProperties(shown);
         setProtocol(config.smtp().security().protocol());
         setHost(config.smtp().host());
         setPort(config.smtp().port());

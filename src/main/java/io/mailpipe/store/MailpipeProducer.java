@@ -35,9 +35,10 @@ public class MailpipeProducer {
         props.putAll(kafka);
         props.setProperty(ProducerConfig.ACKS_CONFIG, "all");
         props.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        // Sent at once rather than after Kafka 4's default linger of 5 ms: until Kafka has a ledger entry, a crash means
-        // its message is sent again. Writes made while an earlier request is in flight still share the next request.
-        props.setProperty(ProducerConfig.LINGER_MS_CONFIG, "0");
+        // Unless kafka.linger.ms says otherwise, sent at once rather than after Kafka 4's default linger of 5 ms: until
+        // Kafka has a ledger entry, a crash means its message is sent again. Writes made while an earlier request is in
+        // flight still share the next request.
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "0");
         return props;
     }
 

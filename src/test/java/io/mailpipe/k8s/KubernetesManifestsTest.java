@@ -206,7 +206,7 @@ class KubernetesManifestsTest {
             Files.writeString(file, data.path(item.path("key").asText()).asText());
         }
         MailpipeConfig external = (MailpipeConfig) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[]{ MailpipeConfig.class },
+                new Class<?>[] { MailpipeConfig.class },
                 (proxy, method, args) -> method.getName().equals("templatesDir") ? Optional.of(mount)
                         : method.invoke(config, args));
 

@@ -24,7 +24,7 @@ class OverdueReplyTest {
         Address accepted = new InternetAddress("accepted@example.com");
         Address refused = new InternetAddress("refused@example.com");
         SMTPSendFailedException partial = new SMTPSendFailedException(".", 250, "250 2.0.0 queued", null,
-                new Address[]{ accepted }, new Address[0], new Address[]{ refused });
+                new Address[] { accepted }, new Address[0], new Address[] { refused });
         try (TransactionDeadline deadline = expired()) {
             MessagingException seen = SmtpSender.overdue(partial, deadline);
 

@@ -66,7 +66,7 @@ class RelayRepliesTest extends PipelineTestSupport {
             String failureClass, String channel, boolean suppressed) {
         String rcpt = Events.uniqueRecipient("postfix-");
         String reply = form.replace("{rcpt}", rcpt);
-        String[] script = outcome.equals("deferred") ? new String[]{ reply, reply, reply } : new String[]{ reply };
+        String[] script = outcome.equals("deferred") ? new String[] { reply, reply, reply } : new String[] { reply };
         if (stage.equals("rcpt")) {
             smtp.replyToRecipient(rcpt, script);
         } else {

@@ -97,19 +97,19 @@ class BatchOffsetsTest {
     @Test
     void doneRecordsBeyondAShortRefetchAreRememberedUntilTheyCome() {
         BatchOffsets first = new BatchOffsets(positions(P0, 10, 11, 12, 13), Map.of());
-        Map<TopicPartition, BatchOffsets.Carry> afterFirst = first.carry(new boolean[]{ false, true, true, true });
+        Map<TopicPartition, BatchOffsets.Carry> afterFirst = first.carry(new boolean[] { false, true, true, true });
         assertThat(afterFirst).containsExactly(Map.entry(P0, new BatchOffsets.Carry(13, Set.of(11L, 12L, 13L))));
 
         // The refetch comes back in a short poll: 10 and 11 only.
         BatchOffsets second = new BatchOffsets(positions(P0, 10, 11), afterFirst);
         assertThat(alreadyDone(second, 2)).containsExactly(false, true);
-        Map<TopicPartition, BatchOffsets.Carry> afterSecond = second.carry(new boolean[]{ true, true });
+        Map<TopicPartition, BatchOffsets.Carry> afterSecond = second.carry(new boolean[] { true, true });
         assertThat(afterSecond).containsExactly(Map.entry(P0, new BatchOffsets.Carry(-1, Set.of(12L, 13L))));
 
         BatchOffsets third = new BatchOffsets(positions(P0, 12, 13, 14), afterSecond);
         assertThat(stale(third, 3)).containsExactly(false, false, false);
         assertThat(alreadyDone(third, 3)).containsExactly(true, true, false);
-        assertThat(third.carry(new boolean[]{ true, true, true })).isEmpty();
+        assertThat(third.carry(new boolean[] { true, true, true })).isEmpty();
     }
 
     private static boolean[] alreadyDone(BatchOffsets offsets, int size) {

@@ -24,7 +24,7 @@ public final class Events {
 
     /** A valid order-confirmation event for the built-in template. */
     public static String orderConfirmation(String id, String recipient) {
-        return orderConfirmation(id, new String[]{ recipient });
+        return orderConfirmation(id, new String[] { recipient });
     }
 
     /** A valid order-confirmation event to several recipients. */
