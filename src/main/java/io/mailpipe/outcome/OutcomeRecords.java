@@ -43,6 +43,9 @@ import io.mailpipe.smtp.SmtpFailure;
 /**
  * Builds the records that say what became of an event: dead letters, retries and outcome records, each a JSON
  * envelope plus headers that let routes and tools filter without parsing.
+ * <p>
+ * Over 250 lines because the routing of a failure (retry, expired, permanent, policy, too large to retry) and the
+ * cutting of records to size belong together: each decision picks the record it writes.
  */
 @ApplicationScoped
 public class OutcomeRecords {

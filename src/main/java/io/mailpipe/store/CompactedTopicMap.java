@@ -37,6 +37,9 @@ import org.jboss.logging.Logger;
  * mirror keeps only the most recent entries (the topic keeps them all until retention). The follower never stops on an
  * error: it re-creates its consumer with back-off and resumes where it was, and {@link #lag()} says while it is not
  * following.
+ * <p>
+ * Over 250 lines because loading, following and recovering share the consumer and the positions; issue 16 replaces
+ * this class with Kafka Streams state stores.
  */
 public final class CompactedTopicMap implements AutoCloseable {
 
