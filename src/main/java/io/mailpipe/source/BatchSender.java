@@ -33,8 +33,8 @@ import io.mailpipe.outcome.Outbox;
 import io.mailpipe.outcome.RecordPublisher;
 
 /**
- * Sends the records of one Kafka batch in parallel lanes (records with the same key in order, in one lane), waits once
- * for all their Kafka writes, then commits per partition only the offsets below its first record that is not done and
+ * Sends the records of one Kafka batch in parallel lanes ({@link BatchLanes}: records with the same key in order, in one
+ * lane), waits once for all their Kafka writes, then commits per partition only the offsets below its first record that is not done and
  * rewinds the consumer to that record, so it is polled again. Runs on the consumer's own thread, the only one allowed
  * to touch the Kafka consumer.
  */
@@ -199,9 +199,8 @@ public class BatchSender {
     }
 
     private int lane(Exchange record) {
-        Object key = record.getMessage().getHeader(KafkaConstants.KEY);
-        int hash = key != null ? key.hashCode() : position(record).partition().hashCode();
-        return Math.floorMod(hash, laneCount);
+        return BatchLanes.of(record.getMessage().getHeader(KafkaConstants.KEY), record.getMessage().getBody(),
+                position(record).partition(), laneCount);
     }
 
     private static BatchOffsets.Position position(Exchange record) {

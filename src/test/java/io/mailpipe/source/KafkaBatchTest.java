@@ -3,18 +3,22 @@ package io.mailpipe.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +42,8 @@ class KafkaBatchTest extends PipelineTestSupport {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final int EVENTS = 30;
     private static final int STUCK = 5;
+    /** mailpipe.delivery.senders, default: the lanes of a batch. */
+    private static final int SENDERS = 8;
 
     @Inject
     DeliveryClaims claims;
@@ -75,6 +81,36 @@ class KafkaBatchTest extends PipelineTestSupport {
         await().atMost(PATIENCE).until(() -> kafka.committedOffset("mailpipe", REQUESTS) > offsets.get(EVENTS - 1));
         // Records sent before the hand-back were polled again; the ledger kept them from being sent twice.
         assertThat(recipients).allMatch(r -> smtp.receivedFor(r).size() == 1);
+    }
+
+    @Test
+    void keylessRecordsOfOnePartitionAreSentInParallelLanes() {
+        // Four events whose ids fall in four different lanes, without a key, all on partition 0.
+        List<String> recipients = new ArrayList<>();
+        List<String> events = new ArrayList<>();
+        Set<Integer> lanes = new HashSet<>();
+        TopicPartition partition = new TopicPartition(REQUESTS, 0);
+        for (int tries = 0; events.size() < 4; tries++) {
+            assertThat(tries).as("tries to find event ids in four different lanes").isLessThan(1_000);
+            String id = Events.uniqueId("keyless");
+            String rcpt = Events.uniqueRecipient("keyless-");
+            String event = Events.orderConfirmation(id, rcpt);
+            if (lanes.add(BatchLanes.of(null, event.getBytes(StandardCharsets.UTF_8), partition, SENDERS))) {
+                events.add(event);
+                recipients.add(rcpt);
+            }
+        }
+        int started = smtp.dataStarted();
+        smtp.holdData();
+        try {
+            kafka.sendTogetherWithoutKey(REQUESTS, 0, events);
+
+            // One lane would hold the first message and keep the other three behind it.
+            await().atMost(PATIENCE).until(() -> smtp.dataStarted() >= started + 4);
+        } finally {
+            smtp.release();
+        }
+        await().atMost(PATIENCE).until(() -> recipients.stream().allMatch(r -> smtp.firstFor(r).isPresent()));
     }
 
     @Test

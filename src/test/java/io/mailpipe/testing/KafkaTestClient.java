@@ -76,6 +76,13 @@ public final class KafkaTestClient implements AutoCloseable {
                 .toList());
     }
 
+    /** Sends the values without a key to one partition, without waiting for each, so they reach one poll together. */
+    public void sendTogetherWithoutKey(String topic, int partition, List<String> values) {
+        awaitAll(topic, values.stream()
+                .map(v -> producer.send(new ProducerRecord<>(topic, partition, null, v.getBytes(StandardCharsets.UTF_8))))
+                .toList());
+    }
+
     private static void awaitAll(String topic, List<Future<RecordMetadata>> sent) {
         try {
             for (Future<RecordMetadata> f : sent) {
