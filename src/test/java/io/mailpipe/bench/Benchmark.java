@@ -39,6 +39,8 @@ import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 public final class Benchmark {
 
     private static final Path WORK = Path.of("target", "bench");
+    /** -Dbench.keyless=true: records without a key, as most producers send them (bench/run: BENCH_KEYLESS=true). */
+    private static final boolean KEYLESS = Boolean.getBoolean("bench.keyless");
 
     private Benchmark() {
     }
@@ -168,7 +170,7 @@ public final class Benchmark {
                 String json = "{\"id\":\"" + id + "\",\"template\":\"bench\",\"to\":\"" + rcpt + "\",\"data\":{\"n\":" + i
                         + ",\"text\":\"" + filler + "\"}}";
                 producedAt.put(id, Instant.now());
-                sent.add(producer.send(new ProducerRecord<>(topic, id, json)));
+                sent.add(producer.send(new ProducerRecord<>(topic, KEYLESS ? null : id, json)));
             }
             for (Future<RecordMetadata> write : sent) {
                 write.get();
@@ -217,12 +219,13 @@ public final class Benchmark {
                     + Arrays.stream(row.tenthsPerSecond).mapToObj(r -> String.valueOf(Math.round(r)))
                             .collect(Collectors.joining(" ")));
         }
-        System.out.printf("mailpipe: pre-loaded events, end to end (Kafka -> render -> SMTP, ledger and outcome records), "
+        System.out.printf("mailpipe: pre-loaded %s events, end to end (Kafka -> render -> SMTP, ledger and outcome records), "
                 + "after %d warm-up events; its rates and latencies from the 'at' of each delivered outcome on email.events, "
                 + "taken after the server's 250; cold: all events from the process start, counted at the sink; "
                 + "camel-mail: plain route, default sender; raw: pre-built messages, %d reused connection(s), TCP_NODELAY, "
                 + "MIME-encoded by Jakarta Mail on each send; bytes: the same messages parsed back, sent as stored bytes; "
-                + "load: 1-minute load average before and after the Mailpipe run (%d cores); sink: %s%n", warmup, rawThreads,
+                + "load: 1-minute load average before and after the Mailpipe run (%d cores); sink: %s%n",
+                KEYLESS ? "keyless" : "keyed", warmup, rawThreads,
                 Runtime.getRuntime().availableProcessors(), sinkName);
     }
 
