@@ -2,10 +2,12 @@ package io.mailpipe.observe;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -13,10 +15,12 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 import io.mailpipe.store.CompactedTopicMap;
+import io.mailpipe.store.StateStreams;
 
 /**
- * Readiness {@code mailpipe-state}: down, naming the topic and why, while a follower of a state topic (suppressions,
- * the delivery ledger, dead-letter state) is not following it, since this instance then misses other instances' entries.
+ * Readiness {@code mailpipe-state}: down, naming the topic and why, while this instance cannot follow a state topic
+ * (the delivery ledger's follower is retrying, or the Kafka Streams client of the suppressions and dead-letter states
+ * is not running), since it then misses other instances' entries.
  */
 @Readiness
 @ApplicationScoped
@@ -27,8 +31,17 @@ public class StateReadiness implements HealthCheck {
     private final Supplier<Set<String>> topics;
     private final Supplier<Map<String, String>> lagging;
 
-    StateReadiness() {
-        this(CompactedTopicMap::openTopics, CompactedTopicMap::lagging);
+    @Inject
+    StateReadiness(StateStreams state) {
+        this(() -> {
+            Set<String> topics = new TreeSet<>(CompactedTopicMap.openTopics());
+            state.topics().forEach(topics::add);
+            return topics;
+        }, () -> {
+            Map<String, String> lagging = new TreeMap<>(CompactedTopicMap.lagging());
+            state.problem().ifPresent(why -> state.topics().forEach(topic -> lagging.put(topic, why)));
+            return lagging;
+        });
     }
 
     StateReadiness(Supplier<Set<String>> topics, Supplier<Map<String, String>> lagging) {

@@ -2,18 +2,16 @@ package io.mailpipe.ops;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mailpipe.config.MailpipeConfig;
-import io.mailpipe.store.CompactedTopicMap;
-import io.mailpipe.store.MailpipeProducer;
+import io.mailpipe.store.GlobalTable;
+import io.mailpipe.store.StateStreams;
 import io.quarkus.runtime.Startup;
 
 /** Which dead-letter entries were replayed or discarded, kept in the compacted {@code email.dlq.state} topic. */
@@ -21,13 +19,12 @@ import io.quarkus.runtime.Startup;
 @ApplicationScoped
 public class DlqState {
 
-    private final CompactedTopicMap entries;
+    private final GlobalTable entries;
     private final ObjectMapper mapper;
 
-    public DlqState(MailpipeConfig config, MailpipeProducer kafka, ObjectMapper mapper) {
+    public DlqState(MailpipeConfig config, StateStreams state, ObjectMapper mapper) {
         this.mapper = mapper;
-        this.entries = kafka.openMap(config.topic().dlqState(), 0,
-                Optional.empty(), Duration.ofSeconds(60));
+        this.entries = state.table(config.topic().dlqState());
     }
 
     public Optional<EntryState> get(String entryId) {
@@ -54,10 +51,5 @@ public class DlqState {
     /** Drops what is known about an entry, so an entry that comes back under the same id is open again. */
     public void forget(String entryId) {
         entries.remove(entryId);
-    }
-
-    @PreDestroy
-    void close() {
-        entries.close();
     }
 }

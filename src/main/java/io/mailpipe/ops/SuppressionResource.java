@@ -5,15 +5,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Optional;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -37,6 +39,7 @@ import io.smallrye.common.annotation.Blocking;
 @Produces({ MediaType.APPLICATION_JSON, OpsOutput.NDJSON, MediaType.TEXT_PLAIN })
 public class SuppressionResource {
 
+    static final int MAX_PAGE = 5000;
     private static final List<String> COLUMNS = List.of("address", "code", "enhancedCode", "reason", "eventId", "by", "at");
 
     private final SuppressionList suppressions;
@@ -47,14 +50,32 @@ public class SuppressionResource {
         this.mapper = mapper;
     }
 
+    /**
+     * One page of the list in key order: {@code limit} entries (at most {@value #MAX_PAGE}) after the address
+     * {@code after} (the last one of the page before); the JSON answer's {@code next} is the {@code after} of the
+     * following page, absent on the last.
+     */
     @GET
     @SuppressWarnings("unchecked")
-    public Response list(@Context HttpHeaders headers) throws IOException {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (String json : new TreeMap<>(suppressions.entries()).values()) {
-            rows.add(mapper.readValue(json, LinkedHashMap.class));
+    public Response list(@QueryParam("after") String after, @QueryParam("limit") @DefaultValue("500") int limit,
+            @Context HttpHeaders headers) throws IOException {
+        if (limit < 1 || limit > MAX_PAGE) {
+            return refuse(Status.BAD_REQUEST, "limit must be between 1 and " + MAX_PAGE + ", not " + limit);
         }
-        return OpsOutput.render(headers, mapper, Status.OK, Map.of("suppressions", rows), rows, COLUMNS);
+        List<Map.Entry<String, String>> page = suppressions.page(
+                Optional.ofNullable(after).filter(a -> !a.isBlank()).map(SuppressionKey::of),
+                limit + 1);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Map.Entry<String, String> entry : page.subList(0, Math.min(limit, page.size()))) {
+            rows.add(mapper.readValue(entry.getValue(), LinkedHashMap.class));
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("suppressions", rows);
+        json.put("approximateTotal", suppressions.approximateSize());
+        if (page.size() > limit) {
+            json.put("next", page.get(limit - 1).getKey());
+        }
+        return OpsOutput.render(headers, mapper, Status.OK, json, rows, COLUMNS);
     }
 
     @POST

@@ -14,11 +14,13 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jboss.logging.Logger;
 
 /** Topics Mailpipe works with: creating its own when they are missing, reading one to its current end. */
@@ -83,6 +85,21 @@ public final class KafkaTopics {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while waiting for the partitions of topic " + topic, e);
             }
+        }
+    }
+
+    /**
+     * The end offset of each partition of the topic, once it has partitions (see {@link #awaitPartitions}).
+     */
+    public static Map<Integer, Long> endOffsets(Properties kafka, String topic, Duration timeout) {
+        Properties props = new Properties();
+        props.putAll(kafka);
+        props.setProperty(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            return consumer.endOffsets(awaitPartitions(consumer, topic, timeout), timeout).entrySet().stream()
+                    .collect(Collectors.toMap(e -> e.getKey().partition(), Map.Entry::getValue));
         }
     }
 

@@ -1,13 +1,11 @@
 package io.mailpipe.suppress;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -18,24 +16,24 @@ import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.smtp.FailureClass;
 import io.mailpipe.smtp.SmtpCommand;
 import io.mailpipe.smtp.SmtpFailure;
-import io.mailpipe.store.CompactedTopicMap;
-import io.mailpipe.store.MailpipeProducer;
+import io.mailpipe.store.GlobalTable;
+import io.mailpipe.store.StateStreams;
 import io.quarkus.runtime.Startup;
 
 /**
- * Hard-bounced recipients, kept in the compacted {@code email.suppressions} topic keyed by {@link SuppressionKey}: they
- * are not sent to again, however the address is spelt.
+ * Hard-bounced recipients, kept in the compacted {@code email.suppressions} topic keyed by {@link SuppressionKey} and
+ * read from this instance's copy of it on disk: they are not sent to again, however the address is spelt.
  */
 @Startup
 @ApplicationScoped
 public class SuppressionList {
 
-    private final CompactedTopicMap entries;
+    private final GlobalTable entries;
     private final ObjectMapper mapper;
 
-    public SuppressionList(MailpipeConfig config, MailpipeProducer kafka, ObjectMapper mapper) {
+    public SuppressionList(MailpipeConfig config, StateStreams state, ObjectMapper mapper) {
         this.mapper = mapper;
-        this.entries = kafka.openMap(config.topic().suppressions(), 0, Optional.empty(), Duration.ofSeconds(60));
+        this.entries = state.table(config.topic().suppressions());
     }
 
     public boolean suppressed(String address) {
@@ -96,13 +94,16 @@ public class SuppressionList {
         entries.remove(SuppressionKey.of(address));
     }
 
-    /** Every suppressed address with the bounce that put it there, as JSON. */
-    public Map<String, String> entries() {
-        return entries.snapshot();
+    /**
+     * At most {@code limit} entries, each the JSON of the bounce or operator that put the address there, in key order
+     * after the key {@code after} (from the first when empty): see {@link SuppressionKey}.
+     */
+    public List<Map.Entry<String, String>> page(Optional<String> after, int limit) {
+        return entries.page(after, limit);
     }
 
-    @PreDestroy
-    void close() {
-        entries.close();
+    /** About how many addresses are suppressed. */
+    public long approximateSize() {
+        return entries.approximateSize();
     }
 }

@@ -163,7 +163,7 @@ class KubernetesManifestsTest {
                 writable.add(mount.path("mountPath").asText());
             }
         });
-        assertThat(writable).containsExactlyInAnyOrder("/tmp", env.get("MAILPIPE_INBOX_DIR"));
+        assertThat(writable).containsExactlyInAnyOrder("/tmp", env.get("MAILPIPE_INBOX_DIR"), env.get("MAILPIPE_STATE_DIR"));
     }
 
     @ParameterizedTest

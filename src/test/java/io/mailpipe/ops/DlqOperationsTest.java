@@ -16,10 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
@@ -32,6 +34,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.store.MailpipeProducer;
+import io.mailpipe.store.StateStreams;
 import io.mailpipe.testing.Events;
 import io.mailpipe.testing.KafkaBrokerResource;
 import io.mailpipe.testing.PipelineTestSupport;
@@ -199,8 +202,10 @@ class DlqOperationsTest extends PipelineTestSupport {
         String discardedId = awaitEntry(sendRejectedAtData(big, TOO_BIG));
         replay(Map.of("ids", List.of(replayedId))).then().statusCode(200).body("results[0].result", equalTo("replayed"));
 
-        // A new DlqState starts empty and knows only what it reads from email.dlq.state, like a restarted or second replica.
-        DlqState restarted = new DlqState(config, producer, json);
+        // A second state client, with its own store folder, knows only what it reads from email.dlq.state, like a
+        // restarted or second replica.
+        StateStreams second = new StateStreams(config, producer);
+        DlqState restarted = new DlqState(config, second, json);
         try {
             DlqService replica = new DlqService(reader, restarted, replayer, audit, config);
             OpsResult again = replica.replay(new OpsRequest(List.of(replayedId), null, false, false, null, null), "replica");
@@ -208,7 +213,7 @@ class DlqOperationsTest extends PipelineTestSupport {
             assertThat((String) again.results().get(0).get("reason")).contains("already replayed", "test-operator");
             replica.discard(new OpsRequest(List.of(discardedId), null, false, false, null, null), "replica");
         } finally {
-            restarted.close();
+            second.close();
         }
         await().atMost(PATIENCE).until(() -> state(discardedId).equals("discarded"));
         assertThat(smtp.receivedFor(big)).isEmpty();
@@ -312,6 +317,33 @@ class DlqOperationsTest extends PipelineTestSupport {
         String again = send(address);
         await().atMost(PATIENCE).until(() -> smtp.firstFor(address).isPresent());
         assertThat(again).isNotEqualTo(id);
+    }
+
+    @Test
+    void suppressionListIsReadInPagesInAddressOrder() {
+        String prefix = "paged-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        List<String> added = IntStream.range(0, 5).mapToObj(i -> prefix + i + "@example.com").toList();
+        IntStream.range(0, added.size()).mapToObj(i -> added.get(added.size() - 1 - i))
+                .forEach(a -> ops().contentType(ContentType.JSON).body(Map.of("address", a)).post("/ops/suppressions")
+                        .then().statusCode(200));
+
+        List<String> walked = new ArrayList<>();
+        String after = prefix;
+        while (walked.size() < added.size()) {
+            var page = ops().queryParam("after", after).queryParam("limit", 2).get("/ops/suppressions").then()
+                    .statusCode(200).extract().jsonPath();
+            List<String> addresses = page.getList("suppressions.address", String.class);
+            assertThat(addresses).isNotEmpty().hasSizeLessThanOrEqualTo(2);
+            walked.addAll(addresses);
+            after = page.getString("next");
+            if (walked.size() < added.size()) {
+                assertThat(after).isEqualTo(addresses.get(addresses.size() - 1));
+            }
+        }
+
+        assertThat(walked.subList(0, added.size())).containsExactlyElementsOf(added);
+        ops().queryParam("limit", 0).get("/ops/suppressions").then().statusCode(400);
+        ops().queryParam("limit", 5001).get("/ops/suppressions").then().statusCode(400);
     }
 
     // The list is keyed by the normalised mailbox: an operator's spelling of an address still stops mail to it.

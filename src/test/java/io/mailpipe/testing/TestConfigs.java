@@ -16,11 +16,15 @@ public final class TestConfigs {
     }
 
     public static MailpipeConfig mailpipe(Map<String, String> overrides) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
+        return config(overrides).getConfigMapping(MailpipeConfig.class);
+    }
+
+    /** The whole configuration: the mapping as above, and the other keys given (such as {@code kafka.*}). */
+    public static SmallRyeConfig config(Map<String, String> overrides) {
+        return new SmallRyeConfigBuilder()
                 .withMapping(MailpipeConfig.class)
                 .withConverter(Duration.class, 100, new DurationConverter())
                 .withSources(new PropertiesConfigSource(overrides, "test", 500))
                 .build();
-        return config.getConfigMapping(MailpipeConfig.class);
     }
 }

@@ -1,0 +1,141 @@
+package io.mailpipe.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.testing.KafkaBrokerResource;
+import io.mailpipe.testing.TestConfigs;
+import io.smallrye.config.SmallRyeConfig;
+
+/** Global tables against a real broker: two instances, each with its own RocksDB folder, share one topic. */
+class StateStreamsTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static KafkaBrokerResource broker;
+    private static String bootstrap;
+
+    private MailpipeProducer producer;
+    private MailpipeConfig config;
+    private String suppressions;
+    private final List<StateStreams> opened = new ArrayList<>();
+
+    @BeforeAll
+    static void startBroker() {
+        broker = new KafkaBrokerResource();
+        bootstrap = broker.start().get("kafka.bootstrap.servers");
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.stop();
+    }
+
+    private void freshTopics() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        suppressions = "state-test-suppressions-" + run;
+        SmallRyeConfig all = TestConfigs.config(Map.of("kafka.bootstrap.servers", bootstrap,
+                "mailpipe.topic.suppressions", suppressions, "mailpipe.topic.dlq-state", "state-test-dlq-" + run));
+        config = all.getConfigMapping(MailpipeConfig.class);
+        producer = new MailpipeProducer(all);
+    }
+
+    private GlobalTable openTable() {
+        StateStreams state = new StateStreams(config, producer);
+        opened.add(state);
+        return state.table(suppressions);
+    }
+
+    @AfterEach
+    void close() {
+        opened.forEach(StateStreams::close);
+        opened.clear();
+        if (producer != null) {
+            producer.close();
+        }
+    }
+
+    @Test
+    void suppressionWrittenOnOneInstanceIsHonouredByAnotherWithinOneSecond() {
+        freshTopics();
+        GlobalTable first = openTable();
+        GlobalTable second = openTable();
+
+        for (int i = 0; i < 5; i++) {
+            String key = "gone-" + i + "@example.com";
+            long written = System.nanoTime();
+            first.put(key, "{\"code\":550}");
+            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(5)).until(() -> second.containsKey(key));
+            assertThat(Duration.ofNanos(System.nanoTime() - written)).isLessThan(Duration.ofSeconds(1));
+        }
+        second.remove("gone-0@example.com");
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(5))
+                .until(() -> !first.containsKey("gone-0@example.com"));
+    }
+
+    @Test
+    void writeIsInTheWritersOwnStoreWhenItReturns() {
+        freshTopics();
+        GlobalTable table = openTable();
+
+        for (int i = 0; i < 50; i++) {
+            String key = "bounced-" + i + "@example.com";
+            table.put(key, "{\"n\":" + i + "}");
+            assertThat(table.get(key)).contains("{\"n\":" + i + "}");
+            table.remove(key);
+            assertThat(table.containsKey(key)).isFalse();
+        }
+    }
+
+    @Test
+    void instanceStartedOnAFullTopicHasEveryEntryWhenItStarts() throws Exception {
+        freshTopics();
+        openTable(); // creates the topics
+        int entries = 20_000;
+        for (int i = 0; i < entries; i++) {
+            producer.producer().send(new ProducerRecord<>(suppressions, key(i), "{}".getBytes()));
+        }
+        producer.producer().flush();
+
+        GlobalTable late = openTable();
+
+        assertThat(IntStream.range(0, entries).filter(i -> !late.containsKey(key(i))).count()).isZero();
+        assertThat(late.approximateSize()).isBetween(entries / 2L, entries * 2L);
+    }
+
+    @Test
+    void pagesWalkTheTableInKeyOrderWithoutRepeatingOrSkipping() {
+        freshTopics();
+        GlobalTable table = openTable();
+        List<String> keys = IntStream.range(0, 7).mapToObj(StateStreamsTest::key).toList();
+        IntStream.range(0, keys.size()).forEach(i -> table.put(keys.get(keys.size() - 1 - i), "{}"));
+
+        List<String> walked = new ArrayList<>();
+        Optional<String> after = Optional.empty();
+        for (List<Map.Entry<String, String>> page = table.page(after, 3); !page.isEmpty(); page = table.page(after, 3)) {
+            assertThat(page).hasSizeLessThanOrEqualTo(3);
+            page.forEach(e -> walked.add(e.getKey()));
+            after = Optional.of(page.get(page.size() - 1).getKey());
+        }
+
+        assertThat(walked).containsExactlyElementsOf(keys);
+    }
+
+    private static String key(int i) {
+        return "addr-%06d@example.com".formatted(i);
+    }
+}
