@@ -17,13 +17,17 @@ final class LocalKafka implements AutoCloseable {
             "email.requests", "email.retry", "email.events", "email.dlq.invalid", "email.dlq.permanent",
             "email.dlq.policy", "email.dlq.expired");
 
+    /** The topics instances share work from: docs/scaling.md runs three instances on them. */
+    private static final Set<String> SPREAD = Set.of("email.requests", "email.retry");
+
     private final EmbeddedKafkaBroker broker;
 
     private LocalKafka(EmbeddedKafkaBroker broker) {
         this.broker = broker;
     }
 
-    static LocalKafka start(int port) throws Exception {
+    /** Starts the broker and creates the topics, those that spread work over instances with this many partitions. */
+    static LocalKafka start(int port, int partitions) throws Exception {
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker()
                 .withKafkaHost("127.0.0.1")
                 .withKafkaPort(port)
@@ -34,7 +38,7 @@ final class LocalKafka implements AutoCloseable {
                 })
                 .start();
         LocalKafka kafka = new LocalKafka(broker);
-        kafka.createTopics();
+        kafka.createTopics(partitions);
         return kafka;
     }
 
@@ -42,13 +46,14 @@ final class LocalKafka implements AutoCloseable {
         return broker.getAdvertisedListeners().replace("PLAINTEXT://", "");
     }
 
-    private void createTopics() throws Exception {
+    private void createTopics(int partitions) throws Exception {
         Properties props = new Properties();
         props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         try (Admin admin = Admin.create(props)) {
             Set<String> existing = admin.listTopics().names().get();
             admin.createTopics(
-                    TOPICS.stream().filter(t -> !existing.contains(t)).map(t -> new NewTopic(t, 1, (short) 1)).toList())
+                    TOPICS.stream().filter(t -> !existing.contains(t))
+                            .map(t -> new NewTopic(t, SPREAD.contains(t) ? partitions : 1, (short) 1)).toList())
                     .all().get();
         }
     }

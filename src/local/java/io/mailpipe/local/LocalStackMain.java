@@ -31,9 +31,10 @@ public final class LocalStackMain {
         QUIET.forEach(logger -> logger.setLevel(Level.WARNING));
         int kafkaPort = intFromEnv("MAILPIPE_LOCAL_KAFKA_PORT", 9092);
         int smtpPort = intFromEnv("MAILPIPE_LOCAL_SMTP_PORT", 2525);
+        int partitions = intFromEnv("MAILPIPE_LOCAL_PARTITIONS", 6);
         Path mailDir = Path.of(System.getenv().getOrDefault("MAILPIPE_LOCAL_MAIL_DIR", "target/local-mail"));
 
-        try (LocalKafka kafka = LocalKafka.start(kafkaPort);
+        try (LocalKafka kafka = LocalKafka.start(kafkaPort, partitions);
                 MailCapture capture = MailCapture.start(smtpPort, mailDir)) {
             System.setProperty("quarkus.profile", System.getProperty("quarkus.profile", "dev"));
             System.setProperty("kafka.bootstrap.servers", kafka.bootstrapServers());

@@ -20,6 +20,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
@@ -217,6 +222,48 @@ class DlqOperationsTest extends PipelineTestSupport {
         }
         await().atMost(PATIENCE).until(() -> state(discardedId).equals("discarded"));
         assertThat(smtp.receivedFor(big)).isEmpty();
+    }
+
+    @Test
+    void twoInstancesReplayingTheSameEntriesAtOnceSendEachOnce() throws Exception {
+        List<String> recipients = IntStream.range(0, 4).mapToObj(i -> address("spam-")).toList();
+        List<String> eventIds = recipients.stream().map(r -> sendRejectedAtData(r, SPAM)).toList();
+        List<String> entryIds = eventIds.stream().map(DeadLetters::awaitEntry).toList();
+        // The second instance sees the same entries and states, and replays into the same topic, keyed alike.
+        StateStreams second = new StateStreams(config, producer);
+        DlqService replica = new DlqService(reader, new DlqState(config, second, json), replayer, audit, config);
+        OpsRequest request = new OpsRequest(entryIds, null, false, false, null, null);
+        ExecutorService both = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            Future<List<Map<String, Object>>> onFirst = both.submit(() -> {
+                start.await();
+                return replay(Map.of("ids", entryIds)).then().extract().jsonPath().getList("results");
+            });
+            Future<List<Map<String, Object>>> onSecond = both.submit(() -> {
+                start.await();
+                return replica.replay(request, "replica").results();
+            });
+            start.countDown();
+            List<Map<String, Object>> results = new ArrayList<>(onFirst.get(60, TimeUnit.SECONDS));
+            results.addAll(onSecond.get(60, TimeUnit.SECONDS));
+
+            for (int i = 0; i < eventIds.size(); i++) {
+                String id = eventIds.get(i);
+                String entry = entryIds.get(i);
+                long copies = results.stream().filter(r -> entry.equals(r.get("id")) && "replayed".equals(r.get("result")))
+                        .count();
+                assertThat(copies).as("replayed by at least one instance").isBetween(1L, 2L);
+                // Every copy that went out has been through delivery (delivered, or repeat for a second copy) ...
+                await().atMost(PATIENCE).until(() -> kafka.readAll("email.events").stream()
+                        .filter(r -> id.equals(r.key()) && r.value().contains("\"delivered\"")).count() >= copies);
+                // ... and the server received the message once.
+                assertThat(smtp.receivedFor(recipients.get(i))).as(entry).hasSize(1);
+            }
+        } finally {
+            both.shutdownNow();
+            second.close();
+        }
     }
 
     @Test

@@ -44,10 +44,11 @@ import io.mailpipe.testing.TestCertificates;
 import io.mailpipe.testing.TestSmtpServer;
 
 /**
- * The chaos suite: the packaged jar, a Kafka broker process and a fault-injecting SMTP server (STARTTLS + AUTH), a
- * stream of good, soft-failing, hard-failing, policy-rejected, slow and hostile events, while the process is SIGKILLed
- * three times, the SMTP server goes away for a while, answers 421 for a while and refuses the credentials for a while,
- * and the broker is restarted once.
+ * The chaos suite: three instances of the packaged jar in one consumer group, a Kafka broker process with twelve
+ * partitions and a fault-injecting SMTP server (STARTTLS + AUTH), a stream of good, soft-failing, hard-failing,
+ * policy-rejected, slow and hostile events, while instances are SIGKILLed and restarted one at a time, three times, the
+ * SMTP server goes away for a while, answers 421 for a while and refuses the credentials for a while, and the broker is
+ * restarted once.
  * Then every event is accounted for. CI runs 2,000 events; {@code -Dchaos.events=100000} is the long run.
  */
 class ChaosIT {
@@ -69,11 +70,14 @@ class ChaosIT {
     private final Random random = new Random(Long.getLong("chaos.seed", 42));
     /** Its own generator, so that when the kills fall does not change which events the stream makes. */
     private final Random killJitter = new Random(Long.getLong("chaos.seed", 42) + 1);
-    /** Four partitions: two consumer threads (mailpipe.delivery.consumers) get two each, and a rebalance moves some. */
+    /** Instances sharing the work as one consumer group; each SIGKILL hits the next one in turn. */
+    private final int instanceCount = Integer.getInteger("chaos.instances", 3);
+    /** Twelve partitions: each instance's two consumer threads (mailpipe.delivery.consumers) get two, and a kill moves some. */
+    private static final int PARTITIONS = 12;
     private final KafkaBrokerProcess broker = new KafkaBrokerProcess(Path.of("target", "chaos-kafka"));
     private String bootstrap;
     private TestSmtpServer smtp;
-    private MailpipeProcess mailpipe;
+    private final List<MailpipeProcess> instances = new ArrayList<>();
     private KafkaTestClient kafka;
     private ChaosDiagnostics diagnostics;
     private OutcomeTally tally;
@@ -91,7 +95,7 @@ class ChaosIT {
 
     @BeforeEach
     void startServers() throws Exception {
-        bootstrap = broker.startFresh(POOL_SIZE);
+        bootstrap = broker.startFresh(PARTITIONS);
         TestCertificates certificates = TestCertificates.create(Path.of("target", "chaos-tls"));
         smtp = new TestSmtpServer(certificates.serverContext(), PASSWORD);
         smtp.start();
@@ -111,7 +115,6 @@ class ChaosIT {
         env.put("MAILPIPE_SMTP_USERNAME", "chaos");
         env.put("MAILPIPE_SMTP_PASSWORD", PASSWORD);
         env.put("MAILPIPE_FROM", "Chaos <chaos@mailpipe.test>");
-        env.put("MAILPIPE_INBOX_DIR", "target/chaos-inbox");
         env.put("MAILPIPE_LIMITS_MAX_EVENT_BYTES", "100000");
         env.put("MAILPIPE_RETRY_INITIAL_DELAY", "1s");
         env.put("MAILPIPE_RETRY_MAX_DELAY", "5s");
@@ -120,14 +123,21 @@ class ChaosIT {
         // Short quick-retry back-off, like the other clocks: each soft- event holds its partition for the back-off.
         env.put("MAILPIPE_DELIVERY_IN_PROCESS_BACKOFF", "100ms");
         env.put("MAILPIPE_IDEMPOTENCY_MAX_UNACKNOWLEDGED", Integer.toString(MAX_UNACKNOWLEDGED));
-        mailpipe = new MailpipeProcess(env, Path.of("target", "chaos-logs"));
-        mailpipe.start();
+        for (int n = 1; n <= instanceCount; n++) {
+            Map<String, String> own = new HashMap<>(env);
+            own.put("MAILPIPE_INBOX_DIR", "target/chaos-inbox-" + n);
+            MailpipeProcess instance = new MailpipeProcess(own, Path.of("target", "chaos-logs", "instance-" + n));
+            instance.start();
+            instances.add(instance);
+        }
     }
 
     @AfterEach
     void stopServers() throws Exception {
         faults.shutdownNow();
-        mailpipe.stopIfRunning();
+        for (MailpipeProcess instance : instances) {
+            instance.stopIfRunning();
+        }
         for (AutoCloseable c : closeAfterwards) {
             c.close();
         }
@@ -166,7 +176,7 @@ class ChaosIT {
         killAndRestart();
         smtp.acceptPassword("rotated-" + PASSWORD);
         // Refused from the moment the new process first tries to log in, so the fault is exercised for the whole 15 s.
-        await().atMost(Duration.ofSeconds(60)).until(() -> mailpipe.logged("SMTP credentials refused"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> anyLogged("SMTP credentials refused"));
         mark("AUTH refused");
         awaitEnd(faults.schedule(() -> {
             mark("AUTH accepted again");
@@ -369,8 +379,10 @@ class ChaosIT {
         }
         long missing = expected.keySet().stream().filter(id -> !outcomes.containsKey(id)).count();
         System.out.printf(
-                "%nchaos: %d events in (+%d to settled bounces, +%d hostile), %d SIGKILLs, SMTP outage %ds, 421 for %ds, AUTH refused 15s, broker restarted%n",
-                events, SUPPRESSED_TAIL, hostileKeys.size(), kills, outage.toSeconds(), outage.toSeconds());
+                "%nchaos: %d events in (+%d to settled bounces, +%d hostile), %d instances on %d partitions, %d SIGKILLs, SMTP outage %ds,"
+                        + " 421 for %ds, AUTH refused 15s, broker restarted%n",
+                events, SUPPRESSED_TAIL, hostileKeys.size(), instances.size(), PARTITIONS, kills, outage.toSeconds(),
+                outage.toSeconds());
         System.out.printf("%-12s %8s %8s %10s %9s %9s %9s %9s %10s %8s %11s %9s%n", "events in", "delivered", "bounced",
                 "suppressed", "permanent", "policy", "invalid", "expired", "missing", "dupes", "wall s", "seed");
         System.out.printf("%-12d %8d %8d %10d %9d %9d %9d %9d %10d %8d %11.0f %9d%n", events,
@@ -384,23 +396,42 @@ class ChaosIT {
                         .map(d -> d.getKey() + "=" + d.getValue() + (flagged.contains(d.getKey()) ? "*" : "")).toList());
     }
 
-    /** SIGKILL at a random moment within the next two seconds, whatever the process is doing then. */
+    /**
+     * SIGKILL of the next instance in turn at a random moment within the next two seconds, whatever it is doing then,
+     * and its restart: its partitions move to the others once the group misses its heartbeats, and back.
+     */
     private void killAndRestart() throws Exception {
         Duration jitter = Duration.ofMillis(killJitter.nextInt(2000));
+        MailpipeProcess victim = instances.get(kills % instances.size());
         awaitEnd(faults.schedule(() -> {
-            mark("SIGKILL");
-            mailpipe.kill();
+            mark("SIGKILL instance " + (kills % instances.size() + 1));
+            victim.kill();
             return null;
         }, jitter.toNanos(), TimeUnit.NANOSECONDS), jitter.plusSeconds(30));
         kills++;
-        mailpipe.start();
+        victim.start();
         mark("restarted");
     }
 
-    /** Until the running process reports this failure class for its SMTP circuit: the fault reached it. */
+    private boolean anyLogged(String text) throws Exception {
+        for (MailpipeProcess instance : instances) {
+            if (instance.logged(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Until a running instance reports this failure class for its SMTP circuit: the fault reached it. */
     private void awaitSmtpFailure(String failureClass, Duration within) {
-        await("readiness reports " + failureClass).atMost(within).pollInterval(Duration.ofMillis(500))
-                .until(() -> mailpipe.smtpFailureClass().equals(failureClass));
+        await("readiness reports " + failureClass).atMost(within).pollInterval(Duration.ofMillis(500)).until(() -> {
+            for (MailpipeProcess instance : instances) {
+                if (instance.smtpFailureClass().equals(failureClass)) {
+                    return true;
+                }
+            }
+            return false;
+        });
     }
 
     /** Waits for a scheduled step due within {@code due}, and rethrows what it threw. */

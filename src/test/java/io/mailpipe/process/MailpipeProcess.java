@@ -62,6 +62,11 @@ public final class MailpipeProcess {
      * only as a shutdown, and Quarkus logs the cause only once that shutdown ends, so that is waited for.
      */
     public void start() throws IOException, InterruptedException {
+        start(Duration.ofSeconds(60));
+    }
+
+    /** Like {@link #start()}, waiting at most {@code patience} for Quarkus to start. */
+    public void start(Duration patience) throws IOException, InterruptedException {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run the tests with 'mvn verify', which packages first");
         }
@@ -79,12 +84,16 @@ public final class MailpipeProcess {
         // connection's ephemeral port) before the process binds it, and that start-up would fail.
         builder.environment().put("QUARKUS_HTTP_PORT", "0");
         process = builder.start();
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !process.isAlive()
+        Awaitility.await().atMost(patience).until(() -> !process.isAlive()
                 || Files.readString(log).contains("Listening on") || Files.readString(log).contains("is shutting down"));
         if (!Files.readString(log).contains("Listening on")) {
             process.waitFor(60, TimeUnit.SECONDS);
             throw new IllegalStateException("Mailpipe failed to start, see " + log);
         }
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     /** True once the running process has logged this text. */

@@ -1,0 +1,241 @@
+package io.mailpipe.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+
+import io.mailpipe.process.MailpipeProcess;
+import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
+
+/**
+ * What Mailpipe's state costs a starting instance, and how fast a suppression reaches another instance: for each row,
+ * state topics pre-filled with that many entries, then the packaged jar started on them. Prints one table. Run by
+ * {@code bench/state}; docs/scaling.md explains the columns.
+ */
+public final class StateBenchmark {
+
+    private static final String TOKEN = "bench-ops-token";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Pattern MEMORY = Pattern.compile("^jvm_memory_used_bytes\\{([^}]*)} (\\S+)$", Pattern.MULTILINE);
+
+    private record Row(String name, long suppressions, long ledger, boolean keptDir) {
+    }
+
+    /** The SMTP sink every instance is pointed at: readiness needs one, though no mail is sent. */
+    private static int smtpPort;
+
+    private StateBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long suppressions = Long.getLong("bench.suppressions", 1_000_000);
+        long ledger = Long.getLong("bench.ledger", 1_000_000);
+        int probes = Integer.getInteger("bench.probes", 100);
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().withKafkaHost("127.0.0.1").withDeleteLogDirsOnClose(true)
+                .start();
+        String bootstrap = broker.getAdvertisedListeners();
+        Path keptDir = Files.createTempDirectory("mailpipe-state-bench-");
+        List<String> lines = new ArrayList<>();
+        try (SmtpSink sink = SmtpSink.start()) {
+            smtpPort = sink.port();
+            for (Row row : List.of(new Row("empty", 0, 0, false), new Row("suppressions", suppressions, 0, false),
+                    new Row("suppressions, kept folder", suppressions, 0, true), new Row("ledger", 0, ledger, false))) {
+                String line = measure(bootstrap, row, keptDir);
+                System.out.println(line);
+                lines.add(line);
+            }
+            String visibility = visibility(bootstrap, probes);
+            System.out.println();
+            System.out.println(header());
+            lines.forEach(System.out::println);
+            System.out.println();
+            System.out.println(visibility);
+            System.out.printf("(load average %s; heap is the used heap after a full GC; RSS includes RocksDB's memory)%n",
+                    Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } finally {
+            broker.close();
+        }
+        System.exit(0);
+    }
+
+    private static String header() {
+        return String.format("%-26s %13s %13s %9s %10s %9s %9s", "state on Kafka", "suppressions", "ledger", "seed s",
+                "ready ms", "heap MiB", "RSS MiB");
+    }
+
+    /** Fills a fresh set of state topics, starts Mailpipe on them and measures start-up and memory once it is ready. */
+    private static String measure(String bootstrap, Row row, Path keptDir) throws Exception {
+        String prefix = "state-" + row.name().replaceAll("\\W+", "-") + "-";
+        String suppressionTopic = row.keptDir() ? "state-suppressions-" : prefix;
+        long seedStart = System.nanoTime();
+        if (!row.keptDir()) {
+            seed(bootstrap, suppressionTopic + "suppressions", row.suppressions(), i -> "bounced-" + i + "@bench.test",
+                    i -> "{\"address\":\"bounced-" + i + "@bench.test\",\"code\":550,\"enhancedCode\":\"5.1.1\","
+                            + "\"reply\":\"550 5.1.1 No such user\",\"command\":\"RCPT\",\"eventId\":\"seed-" + i
+                            + "\",\"at\":\"2026-11-01T00:00:00Z\"}");
+            seed(bootstrap, prefix + "delivered", row.ledger(), i -> "seed-" + i + "\nuser-" + i + "@bench.test",
+                    i -> "{\"messageId\":\"<seed-" + i + "@bench.test>\",\"at\":\"2026-11-01T00:00:00Z\"}");
+        }
+        double seedSeconds = (System.nanoTime() - seedStart) / 1e9;
+        if (row.keptDir()) {
+            // First a start that fills the kept folder; the measured start is the second one, a restart.
+            MailpipeProcess first = process(bootstrap, "state-suppressions-", "state-kept-first-", keptDir);
+            first.start(Duration.ofMinutes(10));
+            awaitReady(first);
+            first.terminate(Duration.ofSeconds(60));
+            prefix = "state-kept-";
+        }
+        MailpipeProcess mailpipe = process(bootstrap, suppressionTopic, prefix, row.keptDir() ? keptDir : null);
+        long start = System.nanoTime();
+        try {
+            mailpipe.start(Duration.ofMinutes(10));
+            awaitReady(mailpipe);
+            long readyMillis = (System.nanoTime() - start) / 1_000_000;
+            return String.format("%-26s %,13d %,13d %9.1f %,10d %9d %9d", row.name(), row.suppressions(), row.ledger(),
+                    seedSeconds, readyMillis, heapAfterGcMib(mailpipe), mailpipe.rssKib() / 1024);
+        } catch (RuntimeException e) {
+            return String.format("%-26s %,13d %,13d %9.1f  did not start: %s", row.name(), row.suppressions(), row.ledger(),
+                    seedSeconds, e.getMessage());
+        } finally {
+            mailpipe.stopIfRunning();
+        }
+    }
+
+    /**
+     * Two instances on one suppression topic: each probe is added on the first over the ops API, and timed until the
+     * second lists it.
+     */
+    private static String visibility(String bootstrap, int probes) throws Exception {
+        MailpipeProcess writer = process(bootstrap, "state-visibility-", "state-visibility-a-", null);
+        MailpipeProcess reader = process(bootstrap, "state-visibility-", "state-visibility-b-", null);
+        writer.start();
+        reader.start();
+        try {
+            awaitReady(writer);
+            awaitReady(reader);
+            long[] millis = new long[probes];
+            for (int i = 0; i < probes; i++) {
+                String address = "probe-" + i + "@bench.test";
+                long written = System.nanoTime();
+                call(writer, "POST", "/ops/suppressions", "{\"address\":\"" + address + "\"}");
+                String before = "probe-" + i + "@bench.tesa"; // the key just before this one, so the page starts with it
+                Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(2)).until(
+                        () -> call(reader, "GET", "/ops/suppressions?limit=1&after=" + before, null).contains(address));
+                millis[i] = (System.nanoTime() - written) / 1_000_000;
+            }
+            Arrays.sort(millis);
+            return String.format("suppression added on instance A, seen on instance B (%d probes): p50 %d ms, p99 %d ms,"
+                    + " max %d ms (target: under 1000 ms)", probes, millis[probes / 2], millis[(int) (probes * 0.99)],
+                    millis[probes - 1]);
+        } finally {
+            writer.stopIfRunning();
+            reader.stopIfRunning();
+        }
+    }
+
+    private static MailpipeProcess process(String bootstrap, String suppressionPrefix, String prefix, Path stateDir) {
+        Map<String, String> env = new HashMap<>();
+        env.put("MAILPIPE_TOPIC_REQUESTS", prefix + "requests");
+        env.put("MAILPIPE_TOPIC_SUPPRESSIONS", suppressionPrefix + "suppressions");
+        env.put("MAILPIPE_TOPIC_DELIVERED", prefix + "delivered");
+        env.put("MAILPIPE_TOPIC_DLQ_STATE", prefix + "dlq-state");
+        env.put("MAILPIPE_OPS_TOKEN", TOKEN);
+        env.put("CAMEL_COMPONENT_KAFKA_GROUP_ID", prefix + "group");
+        if (stateDir != null) {
+            env.put("MAILPIPE_STATE_DIR", stateDir.toString());
+        }
+        return MailpipeProcess.plainSmtp("state-bench", bootstrap, smtpPort, env);
+    }
+
+    private static void seed(String bootstrap, String topic, long count, LongFunction<String> key,
+            LongFunction<String> value) throws Exception {
+        Properties admin = new Properties();
+        admin.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin client = Admin.create(admin)) {
+            client.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
+                    .all().get();
+        }
+        Properties props = new Properties();
+        props.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.setProperty(ProducerConfig.LINGER_MS_CONFIG, "20");
+        props.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));
+        props.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer())) {
+            for (long i = 0; i < count; i++) {
+                producer.send(new ProducerRecord<>(topic, key.apply(i), value.apply(i)), (m, e) -> {
+                    if (e != null) {
+                        throw new IllegalStateException("Seeding " + topic + " failed", e);
+                    }
+                });
+            }
+            producer.flush();
+        }
+    }
+
+    private static void awaitReady(MailpipeProcess mailpipe) {
+        Awaitility.await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> status(mailpipe, "/q/health/ready") == 200);
+    }
+
+    private static int status(MailpipeProcess mailpipe, String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mailpipe.httpPort() + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception notYet) {
+            return 0;
+        }
+    }
+
+    private static String call(MailpipeProcess mailpipe, String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mailpipe.httpPort() + path))
+                .header("Authorization", "Bearer " + TOKEN).header("Accept", "application/json")
+                .timeout(Duration.ofSeconds(30));
+        request = body == null ? request.GET()
+                : request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    /** The used heap after a full collection, read from the instance's own metrics. */
+    private static long heapAfterGcMib(MailpipeProcess mailpipe) throws Exception {
+        Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(mailpipe.pid()), "GC.run").redirectErrorStream(true).start();
+        gc.getInputStream().readAllBytes();
+        gc.waitFor(60, TimeUnit.SECONDS);
+        Matcher memory = MEMORY.matcher(call(mailpipe, "GET", "/q/metrics", null));
+        double bytes = 0;
+        while (memory.find()) {
+            if (memory.group(1).contains("area=\"heap\"")) {
+                bytes += Double.parseDouble(memory.group(2));
+            }
+        }
+        return Math.round(bytes / (1024 * 1024));
+    }
+}
