@@ -10,8 +10,9 @@ import io.smallrye.config.WithDefault;
 public interface StateConfig {
 
     /**
-     * Folder of the stores. Kept across restarts, a restart reads only what was written since; when unset, a new
-     * folder under the system's temporary directory, removed at shutdown, so every start reads the topics again.
+     * Folder of the stores. Kept across restarts, a restart resumes from the stores' last checkpoint (Kafka Streams
+     * writes one after 10,000 updates, at most every 30 s); when unset, a new folder under the system's temporary
+     * directory, removed at shutdown, so every start reads the topics again.
      */
     Optional<Path> dir();
 

@@ -10,8 +10,9 @@ import jakarta.ws.rs.ext.Provider;
 import io.mailpipe.store.KafkaWriteException;
 
 /**
- * An operation that could not read or write Mailpipe's state in Kafka answers 503 with the reason: the client may try
- * again, and nothing was half done that a retry would repeat wrongly (each write either reached Kafka or failed).
+ * An operation that could not read or write Mailpipe's state in Kafka answers 503 with the reason, and the client may
+ * try again. A write that timed out may still have reached Kafka; trying again writes the same entry once more, which
+ * changes nothing (a suppression or a dead-letter state is set, not added to).
  */
 @Provider
 public class KafkaUnavailableMapper implements ExceptionMapper<KafkaWriteException> {

@@ -12,6 +12,14 @@ final class AppliedOffsets {
 
     private final Map<Integer, Long> applied = new HashMap<>();
 
+    /**
+     * Forgets every offset, for a new client: it applies its topic again from the start or its checkpoint, and the
+     * topic may have been replaced, its offsets starting again from 0.
+     */
+    synchronized void clear() {
+        applied.clear();
+    }
+
     synchronized void applied(int partition, long offset) {
         if (offset > applied.getOrDefault(partition, -1L)) {
             applied.put(partition, offset);

@@ -13,10 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -211,24 +208,8 @@ public final class CompactedTopicMap implements AutoCloseable {
         return Optional.ofNullable(lag);
     }
 
-    public Optional<String> get(String key) {
-        return Optional.ofNullable(entries.get(key));
-    }
-
     public boolean containsKey(String key) {
         return entries.containsKey(key);
-    }
-
-    /** A copy of the entries now in memory. */
-    public Map<String, String> snapshot() {
-        synchronized (entries) {
-            return Map.copyOf(entries);
-        }
-    }
-
-    public void put(String key, String value) {
-        write(key, value);
-        entries.put(key, value);
     }
 
     /**
@@ -240,22 +221,6 @@ public final class CompactedTopicMap implements AutoCloseable {
     public Future<RecordMetadata> putAsync(String key, String value, Callback acknowledged) {
         entries.put(key, value);
         return producer.send(new ProducerRecord<>(topic, key, bytes(value)), acknowledged);
-    }
-
-    public void remove(String key) {
-        write(key, null);
-        entries.remove(key);
-    }
-
-    private void write(String key, String value) {
-        try {
-            producer.send(new ProducerRecord<>(topic, key, bytes(value))).get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new KafkaWriteException("Cannot write to topic " + topic + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaWriteException("Interrupted while writing to topic " + topic, e);
-        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +60,10 @@ public final class GlobalTable {
         return storeName;
     }
 
-    /** The processor that applies the topic's records to the store, and says which offsets it applied. */
+    /**
+     * The processor that applies the topic's records to the store, and says which offsets it applied: the new ones,
+     * and at start-up those it restores (Kafka Streams restores a global store through its processor).
+     */
     Processor<String, String, Void, Void> updater() {
         return new Processor<>() {
             private KeyValueStore<String, String> entries;
@@ -81,12 +85,13 @@ public final class GlobalTable {
         };
     }
 
-    /** Marks everything up to these end offsets (exclusive) as applied: what the store restored before it ran. */
-    void restoredTo(Map<Integer, Long> endOffsets) {
-        endOffsets.forEach((partition, end) -> applied.applied(partition, end - 1));
+    /** Called before a new client starts applying the topic: see {@link AppliedOffsets#clear}. */
+    void restarting() {
+        applied.clear();
     }
 
     public Optional<String> get(String key) {
+        Objects.requireNonNull(key, "key");
         return Optional.ofNullable(reading(entries -> entries.get(key)));
     }
 
@@ -127,6 +132,7 @@ public final class GlobalTable {
     }
 
     private void write(String key, String value) {
+        Objects.requireNonNull(key, "key");
         RecordMetadata written;
         try {
             byte[] bytes = value == null ? null : value.getBytes(StandardCharsets.UTF_8);

@@ -88,18 +88,15 @@ public final class KafkaTopics {
         }
     }
 
-    /**
-     * The end offset of each partition of the topic, once it has partitions (see {@link #awaitPartitions}).
-     */
-    public static Map<Integer, Long> endOffsets(Properties kafka, String topic, Duration timeout) {
+    /** Waits until the topic has partitions, with a consumer of its own (see {@link #awaitPartitions}). */
+    public static void awaitPartitions(Properties kafka, String topic, Duration timeout) {
         Properties props = new Properties();
         props.putAll(kafka);
         props.setProperty(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
-            return consumer.endOffsets(awaitPartitions(consumer, topic, timeout), timeout).entrySet().stream()
-                    .collect(Collectors.toMap(e -> e.getKey().partition(), Map.Entry::getValue));
+            awaitPartitions(consumer, topic, timeout);
         }
     }
 

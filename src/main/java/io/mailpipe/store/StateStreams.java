@@ -12,10 +12,13 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KafkaStreams.State;
@@ -47,6 +50,7 @@ public class StateStreams {
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
     private static final Duration LAST_BACKOFF = Duration.ofSeconds(30);
     private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final Properties kafka;
     private final StateConfig config;
@@ -58,21 +62,35 @@ public class StateStreams {
         thread.setDaemon(true);
         return thread;
     });
-    private volatile KafkaStreams streams;
-    private volatile Map<String, ReadOnlyKeyValueStore<String, String>> stores = Map.of();
-    private volatile boolean closed;
+    /** The client running now and its stores, published together; null until the first start. */
+    private volatile Running running;
+    private final AtomicBoolean restarting = new AtomicBoolean();
+    private boolean closed;
+
+    private record Running(KafkaStreams streams, Map<String, ReadOnlyKeyValueStore<String, String>> stores) {
+    }
 
     public StateStreams(MailpipeConfig config, MailpipeProducer producer) {
         this.kafka = producer.kafkaSettings();
         this.config = config.state();
         this.temporaryDir = this.config.dir().isEmpty();
         this.dir = this.config.dir().orElseGet(StateStreams::temporaryDir);
-        for (String topic : new String[] { config.topic().suppressions(), config.topic().dlqState() }) {
-            KafkaTopics.createIfMissing(topic, kafka, Map.of("cleanup.policy", "compact"));
-            String name = GlobalTable.storeName(topic);
-            tables.put(topic, new GlobalTable(topic, producer.producer(), () -> store(name), this.config.applyTimeout()));
+        try {
+            for (String topic : new String[] { config.topic().suppressions(), config.topic().dlqState() }) {
+                KafkaTopics.createIfMissing(topic, kafka, Map.of("cleanup.policy", "compact"));
+                String name = GlobalTable.storeName(topic);
+                tables.put(topic, new GlobalTable(topic, producer.producer(), () -> store(name), this.config.applyTimeout()));
+            }
+            synchronized (this) {
+                start();
+            }
+        } catch (RuntimeException e) {
+            restarter.shutdownNow();
+            if (temporaryDir) {
+                deleteQuietly(dir);
+            }
+            throw e;
         }
-        start();
     }
 
     /** The table over one of the topics named in {@code mailpipe.topic.suppressions} and {@code mailpipe.topic.dlq-state}. */
@@ -84,10 +102,13 @@ public class StateStreams {
         return table;
     }
 
-    /** Why the stores cannot be read now, or empty while they can. */
+    /**
+     * Why the stores cannot be read now, or empty while they can. While Kafka is away the client keeps running on what
+     * it has (lookups answer, writes fail), so that shows here only once its global thread has given up.
+     */
     public Optional<String> problem() {
-        KafkaStreams current = streams;
-        State state = current == null ? null : current.state();
+        Running current = running;
+        State state = current == null ? null : current.streams().state();
         return state == State.RUNNING ? Optional.empty()
                 : Optional.of("Kafka Streams client " + (state == null ? "starting" : state.name()));
     }
@@ -98,33 +119,53 @@ public class StateStreams {
     }
 
     private ReadOnlyKeyValueStore<String, String> store(String name) {
-        ReadOnlyKeyValueStore<String, String> store = stores.get(name);
-        if (store == null || problem().isPresent()) {
-            throw new StoreUnavailableException("Store " + name + " is not available: " + problem().orElse("not started"));
+        Running current = running;
+        State state = current == null ? null : current.streams().state();
+        if (state != State.RUNNING) {
+            throw new StoreUnavailableException("Store " + name + " is not available: the Kafka Streams client is "
+                    + (state == null ? "starting" : state.name()));
         }
-        return store;
+        return current.stores().get(name);
     }
 
+    /** Starts a new client and publishes it once its stores have caught up; the caller holds this object's lock. */
     private void start() {
-        Map<GlobalTable, Map<Integer, Long>> ends = new LinkedHashMap<>();
-        tables.values().forEach(table -> ends.put(table, KafkaTopics.endOffsets(kafka, table.topic(), TOPIC_TIMEOUT)));
+        // The global thread fails on a topic without partitions, which a topic just created can be for a moment.
+        tables.values().forEach(table -> KafkaTopics.awaitPartitions(kafka, table.topic(), TOPIC_TIMEOUT));
+        tables.values().forEach(GlobalTable::restarting);
         KafkaStreams created = new KafkaStreams(topology(), settings());
         created.setStateListener((now, before) -> {
-            if (now == State.ERROR && !closed) {
-                LOG.warnf("The Kafka Streams client of Mailpipe's state failed; starting it again");
-                restarter.execute(this::restart);
+            if (now == State.ERROR) {
+                restartIfCurrent(created);
             }
         });
-        streams = created;
         long started = System.nanoTime();
-        created.start();
-        Map<String, ReadOnlyKeyValueStore<String, String>> opened = new LinkedHashMap<>();
-        tables.values().forEach(table -> opened.put(table.storeName(), created.store(
-                StoreQueryParameters.fromNameAndType(table.storeName(), QueryableStoreTypes.keyValueStore()))));
-        stores = Map.copyOf(opened);
-        ends.forEach(GlobalTable::restoredTo);
-        LOG.infof("State stores %s ready in %d ms (in %s)", opened.keySet(), (System.nanoTime() - started) / 1_000_000,
-                dir);
+        try {
+            created.start();
+            Map<String, ReadOnlyKeyValueStore<String, String>> opened = new LinkedHashMap<>();
+            tables.values().forEach(table -> opened.put(table.storeName(), created.store(
+                    StoreQueryParameters.fromNameAndType(table.storeName(), QueryableStoreTypes.keyValueStore()))));
+            running = new Running(created, Map.copyOf(opened));
+            LOG.infof("State stores %s ready in %d ms (in %s)", opened.keySet(), (System.nanoTime() - started) / 1_000_000,
+                    dir);
+        } catch (RuntimeException e) {
+            created.close(CLOSE_TIMEOUT);
+            throw e;
+        }
+    }
+
+    /** A client that failed after it was published is replaced, once, however often it reports the failure. */
+    private void restartIfCurrent(KafkaStreams failed) {
+        Running current = running;
+        if (current == null || current.streams() != failed || !restarting.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.warnf("The Kafka Streams client of Mailpipe's state failed; starting it again");
+        try {
+            restarter.execute(this::restart);
+        } catch (RejectedExecutionException shuttingDown) {
+            restarting.set(false);
+        }
     }
 
     private Topology topology() {
@@ -147,38 +188,46 @@ public class StateStreams {
         props.setProperty(BoundedRocksDb.BLOCK_CACHE_MB, Integer.toString(config.blockCacheMb()));
         // Global stores only: no record cache is needed in front of them.
         props.setProperty(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
+        // A table's topic that went missing must not come back with the broker's defaults (not compacted).
+        props.setProperty(StreamsConfig.globalConsumerPrefix(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG), "false");
         return props;
     }
 
     private void restart() {
         Duration backoff = FIRST_BACKOFF;
-        while (!closed) {
-            try {
-                streams.close(Duration.ofSeconds(10));
-                start();
-                LOG.infof("The Kafka Streams client of Mailpipe's state runs again");
-                return;
-            } catch (RuntimeException e) {
-                LOG.warnf("Starting Mailpipe's state again failed, retrying in %s: %s", backoff, e);
-                try {
-                    Thread.sleep(backoff.toMillis());
-                } catch (InterruptedException interrupted) {
-                    return;
+        try {
+            while (true) {
+                synchronized (this) {
+                    if (closed) {
+                        return;
+                    }
+                    try {
+                        running.streams().close(CLOSE_TIMEOUT);
+                        start();
+                        LOG.infof("The Kafka Streams client of Mailpipe's state runs again");
+                        return;
+                    } catch (RuntimeException e) {
+                        LOG.warnf("Starting Mailpipe's state again failed, retrying in %s: %s", backoff, e);
+                    }
                 }
-                backoff = backoff.multipliedBy(2).compareTo(LAST_BACKOFF) > 0 ? LAST_BACKOFF : backoff.multipliedBy(2);
+                Thread.sleep(backoff.toMillis());
+                backoff = LAST_BACKOFF.compareTo(backoff.multipliedBy(2)) < 0 ? LAST_BACKOFF : backoff.multipliedBy(2);
             }
+        } catch (InterruptedException closing) {
+            Thread.currentThread().interrupt();
+        } finally {
+            restarting.set(false);
         }
     }
 
     @PreDestroy
     public void close() {
-        closed = true;
         restarter.shutdownNow();
-        KafkaStreams current = streams;
-        if (current != null) {
-            current.close(Duration.ofSeconds(10));
-            if (temporaryDir) {
-                current.cleanUp();
+        synchronized (this) {
+            closed = true;
+            Running current = running;
+            if (current != null && current.streams().close(CLOSE_TIMEOUT) && temporaryDir) {
+                current.streams().cleanUp();
                 deleteQuietly(dir);
             }
         }

@@ -225,11 +225,12 @@ class DlqOperationsTest extends PipelineTestSupport {
     }
 
     @Test
-    void twoInstancesReplayingTheSameEntriesAtOnceSendEachOnce() throws Exception {
+    void twoStateReplicasReplayingTheSameEntriesAtOnceSendEachOnce() throws Exception {
         List<String> recipients = IntStream.range(0, 4).mapToObj(i -> address("spam-")).toList();
         List<String> eventIds = recipients.stream().map(r -> sendRejectedAtData(r, SPAM)).toList();
         List<String> entryIds = eventIds.stream().map(DeadLetters::awaitEntry).toList();
-        // The second instance sees the same entries and states, and replays into the same topic, keyed alike.
+        // A second state client and service, like a second instance's: both see the entries open, and both replay into
+        // the requests topic, keyed by event id, so copies meet in one partition (here also in one process).
         StateStreams second = new StateStreams(config, producer);
         DlqService replica = new DlqService(reader, new DlqState(config, second, json), replayer, audit, config);
         OpsRequest request = new OpsRequest(entryIds, null, false, false, null, null);

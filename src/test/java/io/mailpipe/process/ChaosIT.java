@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetHeaders;
@@ -126,6 +130,10 @@ class ChaosIT {
         for (int n = 1; n <= instanceCount; n++) {
             Map<String, String> own = new HashMap<>(env);
             own.put("MAILPIPE_INBOX_DIR", "target/chaos-inbox-" + n);
+            // Kept across its restarts, as on a Kubernetes emptyDir; new for each run, like the broker.
+            Path stateDir = Path.of("target", "chaos-state-" + n);
+            deleteRecursively(stateDir);
+            own.put("MAILPIPE_STATE_DIR", stateDir.toString());
             MailpipeProcess instance = new MailpipeProcess(own, Path.of("target", "chaos-logs", "instance-" + n));
             instance.start();
             instances.add(instance);
@@ -175,7 +183,8 @@ class ChaosIT {
         awaitEnd(throttleOver, outage);
         killAndRestart();
         smtp.acceptPassword("rotated-" + PASSWORD);
-        // Refused from the moment the new process first tries to log in, so the fault is exercised for the whole 15 s.
+        // Refused for every new login from the moment the restarted instance first tries, so the fault is exercised for
+        // the whole 15 s; the other instances meet it as their pooled connections are replaced.
         await().atMost(Duration.ofSeconds(60)).until(() -> anyLogged("SMTP credentials refused"));
         mark("AUTH refused");
         awaitEnd(faults.schedule(() -> {
@@ -437,6 +446,16 @@ class ChaosIT {
     /** Waits for a scheduled step due within {@code due}, and rethrows what it threw. */
     private static void awaitEnd(Future<?> step, Duration due) throws Exception {
         step.get(due.plusMinutes(2).toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (Files.exists(root)) {
+            try (Stream<Path> paths = Files.walk(root)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
     }
 
     /** A line of the fault timeline, to read next to the process logs. */
