@@ -13,6 +13,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -29,6 +31,7 @@ import org.awaitility.Awaitility;
 
 import io.mailpipe.process.MailpipeProcess;
 import io.mailpipe.process.OutcomeTally;
+import io.mailpipe.testing.Pacer;
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 
 /**
@@ -41,6 +44,10 @@ public final class Benchmark {
     private static final Path WORK = Path.of("target", "bench");
     /** -Dbench.keyless=true: records without a key, as most producers send them (bench/run: BENCH_KEYLESS=true). */
     private static final boolean KEYLESS = Boolean.getBoolean("bench.keyless");
+    /** -Dbench.steady: the steady loads timed after the backlog, in msg/s or as a share of the measured rate. */
+    private static final List<String> STEADY_RATES = List.of(System.getProperty("bench.steady", "10,50%").split(","));
+    private static final Duration STEADY_SECONDS = Duration.ofSeconds(Long.getLong("bench.steady-seconds", 40));
+    private static final Duration STEADY_RAMP = STEADY_SECONDS.dividedBy(2);
 
     private Benchmark() {
     }
@@ -99,12 +106,22 @@ public final class Benchmark {
                 .until(() -> sink.messages() >= row.warmup + row.events);
         long end = System.nanoTime();
         row.coldPerSecond = (row.warmup + row.events) / ((end - start) / 1e9);
+        row.backlogCpuMillis = (double) cpuMillis(mailpipe.pid()) / (row.warmup + row.events);
         row.peakRssMib = mailpipe.peakRssKib() / 1024;
+        Map<String, Instant> backlogDelivered = deliveredAt(bootstrap,
+                Stream.concat(warmupIds.stream(), producedAt.keySet().stream()).toList());
+        measureRate(row, backlogDelivered, producedAt);
+        for (String rate : STEADY_RATES) {
+            double perSecond = rate.endsWith("%") ? row.mailpipePerSecond * Double.parseDouble(rate.replace("%", "")) / 100
+                    : Double.parseDouble(rate);
+            row.steady.add(steady(bootstrap, topic, mailpipe, row.sizeKib, perSecond));
+        }
         mailpipe.terminate(Duration.ofSeconds(60));
         row.connections = sink.connections();
-        // The sink counts; Mailpipe's own delivered outcomes say when each event's 250 came.
-        Map<String, Instant> delivered = deliveredAt(bootstrap,
-                Stream.concat(warmupIds.stream(), producedAt.keySet().stream()).toList());
+    }
+
+    /** The backlog's rates and latencies, from Mailpipe's own delivered outcomes: they say when each event's 250 came. */
+    private static void measureRate(Row row, Map<String, Instant> delivered, Map<String, Instant> producedAt) {
         long[] latencies = producedAt.entrySet().stream().mapToLong(e -> micros(delivered.get(e.getKey())) - micros(e.getValue()))
                 .sorted().toArray();
         row.p50Millis = latencies[latencies.length / 2] / 1e3;
@@ -122,6 +139,62 @@ public final class Benchmark {
             int to = i == 9 ? last : from + tenth;
             return (to - from) / ((accepted[to] - accepted[from]) / 1e6);
         }).toArray();
+    }
+
+    /**
+     * Events produced one by one at a steady rate, each timed from the moment it was handed to the producer to its
+     * delivered outcome; the first {@link #STEADY_RAMP} are not counted (the consumers settle into the rate). Also
+     * Mailpipe's CPU time per message at that rate.
+     */
+    private static Steady steady(String bootstrap, String topic, MailpipeProcess mailpipe, int sizeKib, double perSecond)
+            throws Exception {
+        Properties props = new Properties();
+        props.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.setProperty(ProducerConfig.LINGER_MS_CONFIG, "0");
+        String filler = filler(sizeKib);
+        int count = (int) Math.round(perSecond * STEADY_SECONDS.toSeconds());
+        int ramp = (int) Math.round(perSecond * STEADY_RAMP.toSeconds());
+        Map<String, Instant> producedAt = new ConcurrentHashMap<>();
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong cpuAtRampEnd = new AtomicLong();
+        String prefix = "s" + Math.round(perSecond) + "-";
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer())) {
+            Pacer pacer = Pacer.start("bench-steady", Duration.ofNanos((long) (1e9 / perSecond)), () -> {
+                int i = next.getAndIncrement();
+                if (i == ramp) {
+                    cpuAtRampEnd.set(cpuMillis(mailpipe.pid()));
+                }
+                String id = "bench-" + prefix + sizeKib + "k-" + i;
+                producedAt.put(id, Instant.now());
+                producer.send(new ProducerRecord<>(topic, KEYLESS ? null : id, event(id, prefix, i, sizeKib, filler)));
+                return i + 1 < count;
+            });
+            pacer.awaitDone(STEADY_SECONDS.plusMinutes(5));
+        }
+        List<String> measured = producedAt.keySet().stream()
+                .filter(id -> Integer.parseInt(id.substring(id.lastIndexOf('-') + 1)) >= ramp).toList();
+        Map<String, Instant> delivered = deliveredAt(bootstrap, measured);
+        double cpuPerMessage = (double) (cpuMillis(mailpipe.pid()) - cpuAtRampEnd.get()) / measured.size();
+        double[] millis = measured.stream().mapToDouble(id -> (micros(delivered.get(id)) - micros(producedAt.get(id))) / 1e3)
+                .sorted().toArray();
+        return new Steady(perSecond, millis.length, millis[millis.length / 2], millis[(int) (millis.length * 0.9)],
+                millis[(int) (millis.length * 0.99)], millis[millis.length - 1], cpuPerMessage);
+    }
+
+    /** User plus system CPU time of a process so far, in milliseconds, from /proc (clock ticks of 10 ms). */
+    private static long cpuMillis(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+    }
+
+    /** One steady-load line: the rate, how many events were timed, latencies in ms and Mailpipe's CPU per message. */
+    record Steady(double perSecond, int timed, double p50, double p90, double p99, double max, double cpuMillisPerMessage) {
+        String line(int sizeKib) {
+            return String.format("%-6s %8.0f %8d %9.1f %9.1f %9.1f %9.1f %12.3f", sizeKib + "KiB", perSecond, timed, p50,
+                    p90, p99, max, cpuMillisPerMessage);
+        }
     }
 
     /** Waits until Mailpipe has reported every one of these events delivered and returns when each was. */
@@ -158,25 +231,32 @@ public final class Benchmark {
         props.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(1024 * 1024));
         props.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Duration.ofMinutes(30).toMillis()));
         props.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(Duration.ofMinutes(30).toMillis()));
-        String filler = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(sizeKib * 1024 / 2 / 57 + 1)
-                .substring(0, sizeKib * 1024 / 2);
+        String filler = filler(sizeKib);
         Map<String, Instant> producedAt = new ConcurrentHashMap<>();
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new StringSerializer())) {
             for (int i = 0; i < events; i++) {
-                String rcpt = prefix + i + "-" + sizeKib + "k@bench.test";
                 String id = "bench-" + prefix + sizeKib + "k-" + i;
-                String json = "{\"id\":\"" + id + "\",\"template\":\"bench\",\"to\":\"" + rcpt + "\",\"data\":{\"n\":" + i
-                        + ",\"text\":\"" + filler + "\"}}";
                 producedAt.put(id, Instant.now());
-                sent.add(producer.send(new ProducerRecord<>(topic, KEYLESS ? null : id, json)));
+                sent.add(producer.send(new ProducerRecord<>(topic, KEYLESS ? null : id, event(id, prefix, i, sizeKib, filler))));
             }
             for (Future<RecordMetadata> write : sent) {
                 write.get();
             }
         }
         return producedAt;
+    }
+
+    private static String filler(int sizeKib) {
+        return "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(sizeKib * 1024 / 2 / 57 + 1)
+                .substring(0, sizeKib * 1024 / 2);
+    }
+
+    private static String event(String id, String prefix, int i, int sizeKib, String filler) {
+        String rcpt = prefix + i + "-" + sizeKib + "k@bench.test";
+        return "{\"id\":\"" + id + "\",\"template\":\"bench\",\"to\":\"" + rcpt + "\",\"data\":{\"n\":" + i
+                + ",\"text\":\"" + filler + "\"}}";
     }
 
     private static void createTopic(String bootstrap, String topic) throws Exception {
@@ -195,18 +275,21 @@ public final class Benchmark {
         Files.writeString(dir.resolve("body.txt"), "Message {n}\n\n{text}\n", StandardCharsets.UTF_8);
     }
 
-    private static final String HEADER = String.format("%-6s %8s %12s %8s %15s %10s %10s %9s %6s %14s %10s %12s %10s %12s %11s",
+    private static final String HEADER = String.format(
+            "%-6s %8s %12s %8s %15s %10s %10s %9s %6s %14s %10s %12s %10s %12s %10s %11s",
             "size", "events", "mailpipe/s", "cold/s", "1st/last 10%/s", "p50 ms", "p99 ms", "RSS MiB", "conns", "camel-mail/s",
-            "ratio", "raw jm/s", "% of raw", "bytes jm/s", "load");
+            "ratio", "raw jm/s", "% of raw", "bytes jm/s", "CPU ms/msg", "load");
+    private static final String STEADY_HEADER = String.format("%-6s %8s %8s %9s %9s %9s %9s %12s", "size", "msg/s",
+            "timed", "p50 ms", "p90 ms", "p99 ms", "max ms", "CPU ms/msg");
 
     private static String line(Row r) {
-        return String.format("%-6s %8d %12.0f %8.0f %15s %10.0f %10.0f %9d %6d %14.1f %9.1fx %12.0f %9.0f%% %12.0f %11s",
+        return String.format("%-6s %8d %12.0f %8.0f %15s %10.0f %10.0f %9d %6d %14.1f %9.1fx %12.0f %9.0f%% %12.0f %10.3f %11s",
                 r.sizeKib + "KiB",
                 r.events, r.mailpipePerSecond, r.coldPerSecond,
                 Math.round(r.tenthsPerSecond[0]) + "/" + Math.round(r.tenthsPerSecond[9]),
                 r.p50Millis, r.p99Millis, r.peakRssMib, r.connections, r.baselinePerSecond,
                 r.mailpipePerSecond / Math.max(r.baselinePerSecond, 0.001), r.rawPerSecond,
-                100 * r.mailpipePerSecond / Math.max(r.rawPerSecond, 0.001), r.preEncodedPerSecond,
+                100 * r.mailpipePerSecond / Math.max(r.rawPerSecond, 0.001), r.preEncodedPerSecond, r.backlogCpuMillis,
                 r.loadBefore + "-" + r.loadAfter);
     }
 
@@ -219,6 +302,13 @@ public final class Benchmark {
                     + Arrays.stream(row.tenthsPerSecond).mapToObj(r -> String.valueOf(Math.round(r)))
                             .collect(Collectors.joining(" ")));
         }
+        System.out.println();
+        System.out.println(STEADY_HEADER);
+        rows.forEach(row -> row.steady.forEach(steady -> System.out.println(steady.line(row.sizeKib))));
+        System.out.printf("steady: after the backlog, events produced one at a time (linger 0) for %d s at each rate (a share"
+                + " of the backlog's mailpipe/s, or msg/s), each timed from its send to its delivered outcome; the first %d s"
+                + " are not timed; CPU: Mailpipe's user+system time per message over the timed part (over the whole backlog,"
+                + " start-up included, in the table above)%n", STEADY_SECONDS.toSeconds(), STEADY_RAMP.toSeconds());
         System.out.printf("mailpipe: pre-loaded %s events, end to end (Kafka -> render -> SMTP, ledger and outcome records), "
                 + "after %d warm-up events; its rates and latencies from the 'at' of each delivered outcome on email.events, "
                 + "taken after the server's 250; cold: all events from the process start, counted at the sink; "
@@ -246,6 +336,8 @@ public final class Benchmark {
         double preEncodedPerSecond;
         String loadBefore;
         String loadAfter;
+        double backlogCpuMillis;
+        final List<Steady> steady = new ArrayList<>();
 
         Row(int sizeKib, int warmup, int events) {
             this.sizeKib = sizeKib;
