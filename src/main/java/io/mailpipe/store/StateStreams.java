@@ -227,7 +227,6 @@ public class StateStreams {
             closed = true;
             Running current = running;
             if (current != null && current.streams().close(CLOSE_TIMEOUT) && temporaryDir) {
-                current.streams().cleanUp();
                 deleteQuietly(dir);
             }
         }
