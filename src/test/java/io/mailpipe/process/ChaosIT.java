@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetHeaders;
@@ -41,6 +37,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.mailpipe.testing.Events;
+import io.mailpipe.testing.Folders;
 import io.mailpipe.testing.KafkaBrokerProcess;
 import io.mailpipe.testing.KafkaTestClient;
 import io.mailpipe.testing.Pacer;
@@ -132,7 +129,7 @@ class ChaosIT {
             own.put("MAILPIPE_INBOX_DIR", "target/chaos-inbox-" + n);
             // Kept across its restarts, as on a Kubernetes emptyDir; new for each run, like the broker.
             Path stateDir = Path.of("target", "chaos-state-" + n);
-            deleteRecursively(stateDir);
+            Folders.deleteRecursively(stateDir);
             own.put("MAILPIPE_STATE_DIR", stateDir.toString());
             MailpipeProcess instance = new MailpipeProcess(own, Path.of("target", "chaos-logs", "instance-" + n));
             instance.start();
@@ -446,16 +443,6 @@ class ChaosIT {
     /** Waits for a scheduled step due within {@code due}, and rethrows what it threw. */
     private static void awaitEnd(Future<?> step, Duration due) throws Exception {
         step.get(due.plusMinutes(2).toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (Files.exists(root)) {
-            try (Stream<Path> paths = Files.walk(root)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
-        }
     }
 
     /** A line of the fault timeline, to read next to the process logs. */

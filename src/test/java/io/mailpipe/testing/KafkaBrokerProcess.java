@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -36,7 +35,7 @@ public final class KafkaBrokerProcess {
 
     /** Formats a fresh data folder, starts the broker, creates Mailpipe's topics with this many partitions. */
     public String startFresh(int partitions) throws IOException, InterruptedException {
-        deleteRecursively(dir);
+        Folders.deleteRecursively(dir);
         Files.createDirectories(dir);
         Path config = writeConfig(freePortOtherThan(port));
         run(List.of("kafka.tools.StorageTool", "format", "-t", UUID.randomUUID().toString().replace("-", "").substring(0, 22),
@@ -148,13 +147,4 @@ public final class KafkaBrokerProcess {
         }
     }
 
-    private static void deleteRecursively(Path root) throws IOException {
-        if (Files.exists(root)) {
-            try (var paths = Files.walk(root)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
-        }
-    }
 }
