@@ -7,11 +7,10 @@ import io.smallrye.config.WithDefault;
 /** Idempotency ledger settings. */
 public interface IdempotencyConfig {
 
-    /** How many recent (event id, recipient) pairs are held in memory; older ones are only in the topic. */
-    @WithDefault("200000")
-    int cacheSize();
-
-    /** How long the ledger topic keeps an entry. */
+    /**
+     * How long an (event id, recipient) the SMTP server accepted is remembered, so that a copy of the event is not
+     * sent again: the ledger topic's retention and the age at which its store forgets an entry.
+     */
     @WithDefault("7d")
     Duration retention();
 

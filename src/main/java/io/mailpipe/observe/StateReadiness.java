@@ -14,13 +14,12 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.mailpipe.store.CompactedTopicMap;
 import io.mailpipe.store.StateStreams;
 
 /**
- * Readiness {@code mailpipe-state}: down, naming the topic and why, while this instance cannot follow a state topic
- * (the delivery ledger's follower is retrying, or the Kafka Streams client of the suppressions and dead-letter states
- * is not running), since it then misses other instances' entries.
+ * Readiness {@code mailpipe-state}: down, naming the topics and why, while this instance cannot follow its state topics
+ * (the Kafka Streams client of the delivery ledger, the suppressions and the dead-letter states is not running), since
+ * it then misses other instances' entries.
  */
 @Readiness
 @ApplicationScoped
@@ -34,11 +33,11 @@ public class StateReadiness implements HealthCheck {
     @Inject
     StateReadiness(StateStreams state) {
         this(() -> {
-            Set<String> topics = new TreeSet<>(CompactedTopicMap.openTopics());
+            Set<String> topics = new TreeSet<>();
             state.topics().forEach(topics::add);
             return topics;
         }, () -> {
-            Map<String, String> lagging = new TreeMap<>(CompactedTopicMap.lagging());
+            Map<String, String> lagging = new TreeMap<>();
             state.problem().ifPresent(why -> state.topics().forEach(topic -> lagging.put(topic, why)));
             return lagging;
         });

@@ -4,35 +4,31 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Future;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 import io.mailpipe.config.MailpipeConfig;
-import io.quarkus.runtime.Startup;
 
 /**
- * Which recipients of which event the SMTP server has accepted, kept in the compacted {@code email.delivered} topic.
- * A record is written right after the server's 250; the only duplicate window left is a crash before Kafka has it,
- * which {@code mailpipe.idempotency.max-unacknowledged} bounds.
+ * Which recipients of which event the SMTP server has accepted, kept in the {@code email.delivered} topic (compacted,
+ * deleted after {@code mailpipe.idempotency.retention}) and, for lookups, in a global table on local disk that holds
+ * every entry younger than that retention. A record is written right after the server's 250; the only duplicate window
+ * left is a crash before Kafka has it, which {@code mailpipe.idempotency.max-unacknowledged} bounds.
  */
-@Startup
 @ApplicationScoped
 public class DeliveryLedger {
 
-    private final CompactedTopicMap entries;
+    private final GlobalTable entries;
     private final InFlightLimit unacknowledged;
     private final Duration maxWait;
 
-    public DeliveryLedger(MailpipeConfig config, MailpipeProducer kafka) {
+    public DeliveryLedger(MailpipeConfig config, StateStreams state) {
         this.unacknowledged = new InFlightLimit(config.idempotency().maxUnacknowledged());
         this.maxWait = config.delivery().maxWait();
-        this.entries = kafka.openMap(config.topic().delivered(), config.idempotency().cacheSize(),
-                Optional.of(config.idempotency().retention()), Duration.ofSeconds(60));
+        this.entries = state.table(config.topic().delivered());
     }
 
     public boolean delivered(String eventId, String recipient) {
@@ -71,10 +67,5 @@ public class DeliveryLedger {
 
     public static String key(String eventId, String recipient) {
         return eventId + "\n" + recipient.toLowerCase(Locale.ROOT);
-    }
-
-    @PreDestroy
-    void close() {
-        entries.close();
     }
 }

@@ -7,12 +7,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -28,24 +31,34 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * A string table kept in a compacted topic, of which every instance has a full copy in a Kafka Streams global store
  * (RocksDB, on local disk rather than in the heap). Writes go to the topic; every instance's store follows it within
- * milliseconds, and a write returns only once this instance's own store has it.
+ * milliseconds. A {@link #put} returns only once this instance's own store has it; a {@link #putAsync} is seen by
+ * this instance's lookups at once, from a small overlay of the writes its store has not applied yet.
+ * <p>
+ * A table may expire its entries: one written longer ago than {@code expireAfter} (by its record's timestamp) is not
+ * found any more, and is deleted from the store by a sweep that walks a few entries per record applied.
  */
 public final class GlobalTable {
+
+    /** Entries the sweep looks at per record applied: the store is walked once while a quarter of it is written. */
+    private static final int SWEEP_STEP = 4;
 
     private final String topic;
     private final String storeName;
     private final Producer<String, byte[]> producer;
     private final Supplier<ReadOnlyKeyValueStore<String, String>> store;
     private final AppliedOffsets applied = new AppliedOffsets();
+    private final Map<String, String> unapplied = new ConcurrentHashMap<>();
     private final Duration applyTimeout;
+    private final Optional<Duration> expireAfter;
 
     GlobalTable(String topic, Producer<String, byte[]> producer, Supplier<ReadOnlyKeyValueStore<String, String>> store,
-            Duration applyTimeout) {
+            Duration applyTimeout, Optional<Duration> expireAfter) {
         this.topic = topic;
         this.storeName = storeName(topic);
         this.producer = producer;
         this.store = store;
         this.applyTimeout = applyTimeout;
+        this.expireAfter = expireAfter;
     }
 
     static String storeName(String topic) {
@@ -75,14 +88,71 @@ public final class GlobalTable {
                 this.entries = context.getStateStore(storeName);
             }
 
+            /** Where the expiry sweep goes on; null to start from the first key. */
+            private String sweepFrom;
+
             @Override
             public void process(Record<String, String> record) {
                 if (record.key() != null) {
-                    entries.put(record.key(), record.value());
+                    apply(record);
+                    if (record.value() != null) {
+                        unapplied.remove(record.key(), record.value());
+                    }
                 }
                 context.recordMetadata().ifPresent(m -> applied.applied(m.partition(), m.offset()));
             }
+
+            private void apply(Record<String, String> record) {
+                if (expireAfter.isEmpty()) {
+                    entries.put(record.key(), record.value());
+                    return;
+                }
+                long now = System.currentTimeMillis();
+                // Restoring an old topic brings entries that have expired already: they are not stored at all.
+                boolean live = record.value() != null && !expired(record.timestamp(), now);
+                entries.put(record.key(), live ? record.timestamp() + STAMP_END + record.value() : null);
+                sweep(now);
+            }
+
+            private void sweep(long now) {
+                List<String> expired = new ArrayList<>(SWEEP_STEP);
+                int seen = 0;
+                try (KeyValueIterator<String, String> it = entries.range(sweepFrom, null)) {
+                    while (seen < SWEEP_STEP && it.hasNext()) {
+                        KeyValue<String, String> entry = it.next();
+                        if (expired(stampOf(entry.value), now)) {
+                            expired.add(entry.key);
+                        }
+                        // The smallest key after this one.
+                        sweepFrom = entry.key + '\0';
+                        seen++;
+                    }
+                }
+                if (seen < SWEEP_STEP) {
+                    sweepFrom = null;
+                }
+                expired.forEach(entries::delete);
+            }
         };
+    }
+
+    private static final String STAMP_END = " ";
+
+    private boolean expired(long timestamp, long now) {
+        return expireAfter.isPresent() && timestamp < now - expireAfter.get().toMillis();
+    }
+
+    private static long stampOf(String stored) {
+        return Long.parseLong(stored, 0, stored.indexOf(STAMP_END), 10);
+    }
+
+    /** The value of a stored entry, or null when it expired. */
+    private String valueOf(String stored) {
+        if (stored == null || expireAfter.isEmpty()) {
+            return stored;
+        }
+        return expired(stampOf(stored), System.currentTimeMillis()) ? null
+                : stored.substring(stored.indexOf(STAMP_END) + 1);
     }
 
     /** Called before a new client starts applying the topic: see {@link AppliedOffsets#clear}. */
@@ -90,9 +160,28 @@ public final class GlobalTable {
         applied.clear();
     }
 
+    /** How many of this instance's writes its store has not applied yet. */
+    int unappliedWrites() {
+        return unapplied.size();
+    }
+
+    /** How many entries the store holds, expired ones not swept yet included: counted, not estimated. */
+    long storedEntries() {
+        return reading(entries -> {
+            long count = 0;
+            try (KeyValueIterator<String, String> it = entries.all()) {
+                for (; it.hasNext(); it.next()) {
+                    count++;
+                }
+            }
+            return count;
+        });
+    }
+
     public Optional<String> get(String key) {
         Objects.requireNonNull(key, "key");
-        return Optional.ofNullable(reading(entries -> entries.get(key)));
+        String written = unapplied.get(key);
+        return Optional.ofNullable(written != null ? written : reading(entries -> valueOf(entries.get(key))));
     }
 
     public boolean containsKey(String key) {
@@ -109,8 +198,9 @@ public final class GlobalTable {
             try (KeyValueIterator<String, String> it = entries.range(after.orElse(null), null)) {
                 while (it.hasNext() && page.size() < limit) {
                     KeyValue<String, String> entry = it.next();
-                    if (after.isEmpty() || !entry.key.equals(after.get())) {
-                        page.add(Map.entry(entry.key, entry.value));
+                    String value = valueOf(entry.value);
+                    if (value != null && (after.isEmpty() || !entry.key.equals(after.get()))) {
+                        page.add(Map.entry(entry.key, value));
                     }
                 }
             }
@@ -129,6 +219,22 @@ public final class GlobalTable {
 
     public void remove(String key) {
         write(key, null);
+    }
+
+    /**
+     * Writes an entry without waiting: this instance's lookups find it at once (unless the write fails), the others'
+     * once their stores have it; {@code done} is called when Kafka acknowledged it or failed to.
+     */
+    public Future<RecordMetadata> putAsync(String key, String value, Callback done) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        unapplied.put(key, value);
+        return producer.send(new ProducerRecord<>(topic, key, value.getBytes(StandardCharsets.UTF_8)), (metadata, failure) -> {
+            if (failure != null) {
+                unapplied.remove(key, value);
+            }
+            done.onCompletion(metadata, failure);
+        });
     }
 
     private void write(String key, String value) {

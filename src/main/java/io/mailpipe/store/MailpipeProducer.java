@@ -1,7 +1,6 @@
 package io.mailpipe.store;
 
 import java.time.Duration;
-import java.util.Optional;
 import java.util.Properties;
 
 import jakarta.annotation.PreDestroy;
@@ -51,11 +50,6 @@ public class MailpipeProducer {
         Properties copy = new Properties();
         copy.putAll(settings);
         return copy;
-    }
-
-    /** A compacted-topic map written through this producer; see {@link CompactedTopicMap#open}. */
-    public CompactedTopicMap openMap(String topic, int maxEntries, Optional<Duration> retention, Duration loadTimeout) {
-        return CompactedTopicMap.open(topic, kafkaSettings(), producer, maxEntries, retention, loadTimeout);
     }
 
     @PreDestroy

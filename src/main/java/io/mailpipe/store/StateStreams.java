@@ -37,8 +37,8 @@ import io.mailpipe.config.StateConfig;
 import io.quarkus.runtime.Startup;
 
 /**
- * The Kafka Streams client that keeps Mailpipe's global tables (the suppression list, the dead-letter states) in
- * RocksDB stores on local disk. It starts before anything reads them: {@link KafkaStreams#start()} returns once every
+ * The Kafka Streams client that keeps Mailpipe's global tables (the suppression list, the dead-letter states, the
+ * delivery ledger, whose entries expire after {@code mailpipe.idempotency.retention}) in RocksDB stores on local disk. It starts before anything reads them: {@link KafkaStreams#start()} returns once every
  * store has caught up with its topic. When the client fails (its global thread died), it is started again with
  * back-off, resuming from the stores' checkpoints; lookups meanwhile throw {@link StoreUnavailableException}.
  */
@@ -76,11 +76,18 @@ public class StateStreams {
         this.temporaryDir = this.config.dir().isEmpty();
         this.dir = this.config.dir().orElseGet(StateStreams::temporaryDir);
         try {
-            for (String topic : new String[] { config.topic().suppressions(), config.topic().dlqState() }) {
-                KafkaTopics.createIfMissing(topic, kafka, Map.of("cleanup.policy", "compact"));
+            Map<String, Optional<Duration>> expiry = new LinkedHashMap<>();
+            expiry.put(config.topic().suppressions(), Optional.empty());
+            expiry.put(config.topic().dlqState(), Optional.empty());
+            expiry.put(config.topic().delivered(), Optional.of(config.idempotency().retention()));
+            expiry.forEach((topic, expireAfter) -> {
+                KafkaTopics.createIfMissing(topic, kafka, expireAfter
+                        .map(r -> Map.of("cleanup.policy", "compact,delete", "retention.ms", Long.toString(r.toMillis())))
+                        .orElse(Map.of("cleanup.policy", "compact")));
                 String name = GlobalTable.storeName(topic);
-                tables.put(topic, new GlobalTable(topic, producer.producer(), () -> store(name), this.config.applyTimeout()));
-            }
+                tables.put(topic, new GlobalTable(topic, producer.producer(), () -> store(name), this.config.applyTimeout(),
+                        expireAfter));
+            });
             synchronized (this) {
                 start();
             }
@@ -93,7 +100,10 @@ public class StateStreams {
         }
     }
 
-    /** The table over one of the topics named in {@code mailpipe.topic.suppressions} and {@code mailpipe.topic.dlq-state}. */
+    /**
+     * The table over one of the topics named in {@code mailpipe.topic.suppressions}, {@code mailpipe.topic.dlq-state} and
+     * {@code mailpipe.topic.delivered}.
+     */
     public GlobalTable table(String topic) {
         GlobalTable table = tables.get(topic);
         if (table == null) {

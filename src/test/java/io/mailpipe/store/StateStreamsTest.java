@@ -9,12 +9,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +37,7 @@ class StateStreamsTest {
     private MailpipeProducer producer;
     private MailpipeConfig config;
     private String suppressions;
+    private String delivered;
     private final List<StateStreams> opened = new ArrayList<>();
 
     @BeforeAll
@@ -49,18 +52,28 @@ class StateStreamsTest {
     }
 
     private void freshTopics() {
+        freshTopics(Duration.ofDays(7));
+    }
+
+    private void freshTopics(Duration ledgerRetention) {
         String run = UUID.randomUUID().toString().substring(0, 8);
         suppressions = "state-test-suppressions-" + run;
+        delivered = "state-test-delivered-" + run;
         SmallRyeConfig all = TestConfigs.config(Map.of("kafka.bootstrap.servers", bootstrap,
-                "mailpipe.topic.suppressions", suppressions, "mailpipe.topic.dlq-state", "state-test-dlq-" + run));
+                "mailpipe.topic.suppressions", suppressions, "mailpipe.topic.dlq-state", "state-test-dlq-" + run,
+                "mailpipe.topic.delivered", delivered, "mailpipe.idempotency.retention", ledgerRetention.toString()));
         config = all.getConfigMapping(MailpipeConfig.class);
         producer = new MailpipeProducer(all);
     }
 
     private GlobalTable openTable() {
+        return open().table(suppressions);
+    }
+
+    private StateStreams open() {
         StateStreams state = new StateStreams(config, producer);
         opened.add(state);
-        return state.table(suppressions);
+        return state;
     }
 
     @AfterEach
@@ -163,6 +176,79 @@ class StateStreamsTest {
                 .until(() -> state.problem().isEmpty() && table.containsKey("after@example.com"));
         table.put("again@example.com", "{}");
         assertThat(table.get("again@example.com")).contains("{}");
+    }
+
+    @Test
+    void asyncWriteIsFoundByItsWriterAtOnceAndLeavesNothingBehindOnceApplied() throws Exception {
+        freshTopics();
+        GlobalTable ledger = open().table(delivered);
+        List<Future<RecordMetadata>> writes = new ArrayList<>();
+
+        for (int i = 0; i < 200; i++) {
+            writes.add(ledger.putAsync(key(i), "{\"n\":" + i + "}", (metadata, failure) -> {
+            }));
+            assertThat(ledger.get(key(i))).contains("{\"n\":" + i + "}");
+        }
+        for (Future<RecordMetadata> write : writes) {
+            write.get(30, TimeUnit.SECONDS);
+        }
+
+        await().atMost(PATIENCE).until(() -> ledger.unappliedWrites() == 0);
+        assertThat(IntStream.range(0, 200).filter(i -> ledger.get(key(i)).isEmpty()).count()).isZero();
+    }
+
+    @Test
+    void ledgerEntryIsForgottenOnceOlderThanTheRetentionAndSweptFromTheStore() {
+        freshTopics(Duration.ofSeconds(3));
+        GlobalTable ledger = open().table(delivered);
+        ledger.put("old", "{}");
+        assertThat(ledger.get("old")).contains("{}");
+
+        await().atMost(PATIENCE).until(() -> ledger.get("old").isEmpty());
+        // Later writes sweep the store as they are applied: the expired entry leaves the disk too.
+        IntStream.range(0, 20).forEach(i -> ledger.put(key(i), "{}"));
+        assertThat(ledger.storedEntries()).isEqualTo(20);
+        assertThat(ledger.get(key(0))).contains("{}");
+    }
+
+    @Test
+    void instanceStartedOnALedgerOlderThanItsRetentionLeavesTheExpiredEntriesOut() throws Exception {
+        freshTopics(Duration.ofHours(1));
+        open();
+        long twoHoursAgo = System.currentTimeMillis() - Duration.ofHours(2).toMillis();
+        for (int i = 0; i < 100; i++) {
+            producer.producer().send(new ProducerRecord<>(delivered, null, twoHoursAgo, "expired-" + i, "{}".getBytes()));
+            producer.producer().send(new ProducerRecord<>(delivered, "recent-" + i, "{}".getBytes()));
+        }
+        producer.producer().flush();
+
+        GlobalTable late = open().table(delivered);
+
+        assertThat(late.storedEntries()).isEqualTo(100);
+        assertThat(late.get("recent-7")).contains("{}");
+        assertThat(late.get("expired-7")).isEmpty();
+    }
+
+    @Test
+    void deliveryIsRememberedAfterAQuarterMillionLaterOnesByItsWriterAndANewInstance() throws Exception {
+        freshTopics();
+        DeliveryLedger writer = new DeliveryLedger(config, open());
+        for (Future<RecordMetadata> write : writer.record("first-event", List.of("Reader@Example.com"), "<first@test>")) {
+            write.get(30, TimeUnit.SECONDS);
+        }
+        // More than the newest 200,000 entries the ledger used to keep in memory.
+        for (int i = 0; i < 250_000; i++) {
+            producer.producer().send(new ProducerRecord<>(delivered, DeliveryLedger.key("later-" + i, "user@example.com"),
+                    "{}".getBytes()));
+        }
+        producer.producer().flush();
+
+        DeliveryLedger newcomer = new DeliveryLedger(config, open());
+
+        assertThat(newcomer.delivered("later-249999", "user@example.com")).isTrue();
+        assertThat(newcomer.delivered("first-event", "reader@example.com")).isTrue();
+        assertThat(writer.delivered("first-event", "reader@example.com")).isTrue();
+        assertThat(newcomer.delivered("first-event", "someone-else@example.com")).isFalse();
     }
 
     private static String key(int i) {
