@@ -39,8 +39,13 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class GlobalTable {
 
-    /** Entries the sweep looks at per record applied: the store is walked once while a quarter of it is written. */
-    private static final int SWEEP_STEP = 4;
+    /**
+     * The expiry sweep looks at {@code SWEEP_STEP} entries every {@code SWEEP_EVERY} records applied, four per record:
+     * the store is walked once while a quarter of it is written, so in a steady flow it holds about a third more entries
+     * than the retention's. In steps, since each step opens an iterator.
+     */
+    private static final int SWEEP_EVERY = 64;
+    private static final int SWEEP_STEP = 4 * SWEEP_EVERY;
 
     private final String topic;
     private final String storeName;
@@ -90,6 +95,7 @@ public final class GlobalTable {
 
             /** Where the expiry sweep goes on; null to start from the first key. */
             private String sweepFrom;
+            private int sinceSweep;
 
             @Override
             public void process(Record<String, String> record) {
@@ -111,7 +117,10 @@ public final class GlobalTable {
                 // Restoring an old topic brings entries that have expired already: they are not stored at all.
                 boolean live = record.value() != null && !expired(record.timestamp(), now);
                 entries.put(record.key(), live ? record.timestamp() + STAMP_END + record.value() : null);
-                sweep(now);
+                if (++sinceSweep == SWEEP_EVERY) {
+                    sinceSweep = 0;
+                    sweep(now);
+                }
             }
 
             private void sweep(long now) {

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -28,6 +29,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 
 import io.mailpipe.process.MailpipeProcess;
+import io.mailpipe.store.DeliveryLedger;
+import io.mailpipe.testing.Events;
+import io.mailpipe.testing.Folders;
+import io.mailpipe.testing.KafkaTestClient;
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 
 /**
@@ -44,7 +49,10 @@ public final class StateBenchmark {
     private record Row(String name, long suppressions, long ledger, boolean keptDir) {
     }
 
-    /** The SMTP sink every instance is pointed at: readiness needs one, though no mail is sent. */
+    private static final String REPEATED_ID = "bench-delivered-first";
+    private static final String REPEATED_TO = "reader@bench.test";
+
+    /** The SMTP sink every instance is pointed at: readiness needs one, and a repeat must not reach it. */
     private static int smtpPort;
 
     private StateBenchmark() {
@@ -52,18 +60,18 @@ public final class StateBenchmark {
 
     public static void main(String[] args) throws Exception {
         long suppressions = Long.getLong("bench.suppressions", 1_000_000);
-        long ledger = Long.getLong("bench.ledger", 1_000_000);
+        long ledger = Long.getLong("bench.ledger", 10_000_000);
         int probes = Integer.getInteger("bench.probes", 100);
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().withKafkaHost("127.0.0.1").withDeleteLogDirsOnClose(true)
                 .start();
         String bootstrap = broker.getAdvertisedListeners();
-        Path keptDir = Files.createTempDirectory("mailpipe-state-bench-");
         List<String> lines = new ArrayList<>();
         try (SmtpSink sink = SmtpSink.start()) {
             smtpPort = sink.port();
             for (Row row : List.of(new Row("empty", 0, 0, false), new Row("suppressions", suppressions, 0, false),
-                    new Row("suppressions, kept folder", suppressions, 0, true), new Row("ledger", 0, ledger, false))) {
-                String line = measure(bootstrap, row, keptDir);
+                    new Row("ledger", 0, ledger, false), new Row("both", suppressions, ledger, false),
+                    new Row("both, kept folder", suppressions, ledger, true))) {
+                String line = measure(bootstrap, row, sink);
                 System.out.println(line);
                 lines.add(line);
             }
@@ -73,8 +81,9 @@ public final class StateBenchmark {
             lines.forEach(System.out::println);
             System.out.println();
             System.out.println(visibility);
-            System.out.printf("(load average %s; heap is the used heap after a full GC; RSS includes RocksDB's memory)%n",
-                    Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+            System.out.printf("(load average %s; heap is the used heap after a full GC; RSS includes RocksDB's memory;"
+                    + " disk is the state folder; re-sent: the event of the ledger's first entry, produced once the"
+                    + " instance is ready)%n", Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
         } finally {
             broker.close();
         }
@@ -82,45 +91,64 @@ public final class StateBenchmark {
     }
 
     private static String header() {
-        return String.format("%-26s %13s %13s %9s %10s %9s %9s", "state on Kafka", "suppressions", "ledger", "seed s",
-                "ready ms", "heap MiB", "RSS MiB");
+        return String.format("%-18s %13s %13s %7s %9s %9s %8s %9s  %s", "state on Kafka", "suppressions", "ledger",
+                "seed s", "ready ms", "heap MiB", "RSS MiB", "disk MiB", "re-sent");
     }
 
-    /** Fills a fresh set of state topics, starts Mailpipe on them and measures start-up and memory once it is ready. */
-    private static String measure(String bootstrap, Row row, Path keptDir) throws Exception {
+    /**
+     * Fills a fresh set of state topics, starts Mailpipe on them (twice on one folder for a kept folder, measuring the
+     * second) and measures start-up, memory and disk once it is ready; then sends the event of the ledger's first entry
+     * again, which must come back as a repeat however many entries came after it.
+     */
+    private static String measure(String bootstrap, Row row, SmtpSink sink) throws Exception {
         String prefix = "state-" + row.name().replaceAll("\\W+", "-") + "-";
-        String suppressionTopic = row.keptDir() ? "state-suppressions-" : prefix;
         long seedStart = System.nanoTime();
-        if (!row.keptDir()) {
-            seed(bootstrap, suppressionTopic + "suppressions", row.suppressions(), i -> "bounced-" + i + "@bench.test",
-                    i -> "{\"address\":\"bounced-" + i + "@bench.test\",\"code\":550,\"enhancedCode\":\"5.1.1\","
-                            + "\"reply\":\"550 5.1.1 No such user\",\"command\":\"RCPT\",\"eventId\":\"seed-" + i
-                            + "\",\"at\":\"2026-11-01T00:00:00Z\"}");
-            seed(bootstrap, prefix + "delivered", row.ledger(), i -> "seed-" + i + "\nuser-" + i + "@bench.test",
-                    i -> "{\"messageId\":\"<seed-" + i + "@bench.test>\",\"at\":\"2026-11-01T00:00:00Z\"}");
-        }
+        seed(bootstrap, prefix + "suppressions", row.suppressions(), i -> "bounced-" + i + "@bench.test",
+                i -> "{\"address\":\"bounced-" + i + "@bench.test\",\"code\":550,\"enhancedCode\":\"5.1.1\","
+                        + "\"reply\":\"550 5.1.1 No such user\",\"command\":\"RCPT\",\"eventId\":\"seed-" + i
+                        + "\",\"at\":\"2026-11-01T00:00:00Z\"}");
+        seed(bootstrap, prefix + "delivered", row.ledger(),
+                i -> i == 0 ? DeliveryLedger.key(REPEATED_ID, REPEATED_TO) : "seed-" + i + "\nuser-" + i + "@bench.test",
+                i -> "{\"messageId\":\"<seed-" + i + "@bench.test>\",\"at\":\"2026-11-01T00:00:00Z\"}");
         double seedSeconds = (System.nanoTime() - seedStart) / 1e9;
-        if (row.keptDir()) {
-            // First a start that fills the kept folder; the measured start is the second one, a restart.
-            prefix = "state-kept-";
-            MailpipeProcess first = process(bootstrap, suppressionTopic, prefix, keptDir);
-            first.start(Duration.ofMinutes(10));
-            awaitReady(first);
-            first.terminate(Duration.ofSeconds(60));
-        }
-        MailpipeProcess mailpipe = process(bootstrap, suppressionTopic, prefix, row.keptDir() ? keptDir : null);
-        long start = System.nanoTime();
+        Path dir = Files.createTempDirectory("mailpipe-state-bench-");
+        MailpipeProcess mailpipe = process(bootstrap, prefix, prefix, dir);
         try {
+            if (row.keptDir()) {
+                MailpipeProcess first = process(bootstrap, prefix, prefix, dir);
+                first.start(Duration.ofMinutes(10));
+                awaitReady(first);
+                first.terminate(Duration.ofSeconds(60));
+            }
+            long start = System.nanoTime();
             mailpipe.start(Duration.ofMinutes(10));
             awaitReady(mailpipe);
             long readyMillis = (System.nanoTime() - start) / 1_000_000;
-            return String.format("%-26s %,13d %,13d %9.1f %,10d %9d %9d", row.name(), row.suppressions(), row.ledger(),
-                    seedSeconds, readyMillis, heapAfterGcMib(mailpipe), mailpipe.rssKib() / 1024);
+            long heap = heapAfterGcMib(mailpipe);
+            long rss = mailpipe.rssKib() / 1024;
+            long disk = Folders.sizeBytes(dir) / (1024 * 1024);
+            String resent = row.ledger() == 0 ? "-" : resend(bootstrap, prefix, sink);
+            return String.format("%-18s %,13d %,13d %7.1f %,9d %9d %8d %,9d  %s", row.name(), row.suppressions(),
+                    row.ledger(), seedSeconds, readyMillis, heap, rss, disk, resent);
         } catch (RuntimeException e) {
-            return String.format("%-26s %,13d %,13d %9.1f  failed: %s", row.name(), row.suppressions(), row.ledger(),
+            return String.format("%-18s %,13d %,13d %7.1f  failed: %s", row.name(), row.suppressions(), row.ledger(),
                     seedSeconds, e.getMessage());
         } finally {
             mailpipe.stopIfRunning();
+            Folders.deleteRecursively(dir);
+        }
+    }
+
+    /** Produces the event of the ledger's first entry and reports what became of it: "repeat" or what went wrong. */
+    private static String resend(String bootstrap, String prefix, SmtpSink sink) {
+        int sentBefore = sink.messages();
+        try (KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
+            kafka.send(prefix + "requests", REPEATED_ID, Events.orderConfirmation(REPEATED_ID, REPEATED_TO));
+            String outcome = Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> kafka.readAll(prefix + "events").stream().map(ConsumerRecord::value)
+                            .filter(v -> v.contains(REPEATED_ID)).findFirst().orElse(null), v -> v != null);
+            boolean repeat = outcome.contains("\"outcome\":\"delivered\"") && outcome.contains("\"repeat\":true");
+            return (repeat ? "repeat" : "NOT A REPEAT: " + outcome) + (sink.messages() == sentBefore ? "" : ", SENT AGAIN");
         }
     }
 
@@ -162,6 +190,7 @@ public final class StateBenchmark {
         env.put("MAILPIPE_TOPIC_SUPPRESSIONS", suppressionPrefix + "suppressions");
         env.put("MAILPIPE_TOPIC_DELIVERED", prefix + "delivered");
         env.put("MAILPIPE_TOPIC_DLQ_STATE", prefix + "dlq-state");
+        env.put("MAILPIPE_TOPIC_EVENTS", prefix + "events");
         env.put("MAILPIPE_OPS_TOKEN", TOKEN);
         env.put("CAMEL_COMPONENT_KAFKA_GROUP_ID", prefix + "group");
         if (stateDir != null) {

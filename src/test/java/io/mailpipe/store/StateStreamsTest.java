@@ -206,8 +206,8 @@ class StateStreamsTest {
 
         await().atMost(PATIENCE).until(() -> ledger.get("old").isEmpty());
         // Later writes sweep the store as they are applied: the expired entry leaves the disk too.
-        IntStream.range(0, 20).forEach(i -> ledger.put(key(i), "{}"));
-        assertThat(ledger.storedEntries()).isEqualTo(20);
+        IntStream.range(0, 100).forEach(i -> ledger.put(key(i), "{}"));
+        assertThat(ledger.storedEntries()).isEqualTo(100);
         assertThat(ledger.get(key(0))).contains("{}");
     }
 

@@ -12,6 +12,17 @@ public final class Folders {
     private Folders() {
     }
 
+    /** The sum of the sizes of the regular files under the folder. */
+    public static long sizeBytes(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            long total = 0;
+            for (Path path : paths.filter(Files::isRegularFile).toList()) {
+                total += Files.size(path);
+            }
+            return total;
+        }
+    }
+
     /** Deletes the folder and everything in it; nothing when it does not exist. */
     public static void deleteRecursively(Path root) throws IOException {
         if (Files.exists(root)) {
