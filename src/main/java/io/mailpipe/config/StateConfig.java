@@ -1,12 +1,11 @@
 package io.mailpipe.config;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.WithDefault;
 
-/** The Kafka Streams stores that hold the suppression list and the dead-letter states on local disk (RocksDB). */
+/** The Kafka Streams stores that hold the suppression list, the dead-letter states and the ledger on local disk (RocksDB). */
 public interface StateConfig {
 
     /**
@@ -19,13 +18,6 @@ public interface StateConfig {
     /** Kafka Streams {@code application.id}: names the clients and the folder inside {@code mailpipe.state.dir}. */
     @WithDefault("mailpipe-state")
     String applicationId();
-
-    /**
-     * Longest a write waits until this instance's own store has it, so that the next lookup here sees it; longer
-     * fails the write's caller (a send goes back to its source, an API call answers 503).
-     */
-    @WithDefault("30s")
-    Duration applyTimeout();
 
     /** RocksDB block cache per store, in MiB: memory outside the Java heap, so it counts against the container limit. */
     @WithDefault("8")

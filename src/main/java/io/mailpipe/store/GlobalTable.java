@@ -3,10 +3,14 @@ package io.mailpipe.store;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -30,9 +34,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * A string table kept in a compacted topic, of which every instance has a full copy in a Kafka Streams global store
- * (RocksDB, on local disk rather than in the heap). Writes go to the topic; every instance's store follows it within
- * milliseconds. A {@link #put} returns only once this instance's own store has it; a {@link #putAsync} is seen by
- * this instance's lookups at once, from a small overlay of the writes its store has not applied yet.
+ * (RocksDB, on local disk rather than in the heap). Writes go to the topic, and every instance's store follows it,
+ * fetching in bulk (within {@link StateStreams#FETCH_WAIT}). This instance's own writes are seen by its lookups at
+ * once, from a small overlay of the writes its store has not applied yet; {@link #put} returns once Kafka has it.
  * <p>
  * A table may expire its entries: one written longer ago than {@code expireAfter} (by its record's timestamp) is not
  * found any more, and is deleted from the store by a sweep that walks a few entries per record applied.
@@ -46,23 +50,27 @@ public final class GlobalTable {
      */
     private static final int SWEEP_EVERY = 64;
     private static final int SWEEP_STEP = 4 * SWEEP_EVERY;
+    /** The order of the store's keys: their UTF-8 bytes, unsigned. */
+    private static final Comparator<String> STORE_ORDER = Comparator
+            .comparing((String key) -> key.getBytes(StandardCharsets.UTF_8), Arrays::compareUnsigned);
 
     private final String topic;
     private final String storeName;
     private final Producer<String, byte[]> producer;
     private final Supplier<ReadOnlyKeyValueStore<String, String>> store;
-    private final AppliedOffsets applied = new AppliedOffsets();
-    private final Map<String, String> unapplied = new ConcurrentHashMap<>();
-    private final Duration applyTimeout;
+    private final Map<String, Unapplied> unapplied = new ConcurrentHashMap<>();
     private final Optional<Duration> expireAfter;
 
+    /** A write of this instance its store has not applied yet; a null value is a removal. */
+    private record Unapplied(String value) {
+    }
+
     GlobalTable(String topic, Producer<String, byte[]> producer, Supplier<ReadOnlyKeyValueStore<String, String>> store,
-            Duration applyTimeout, Optional<Duration> expireAfter) {
+            Optional<Duration> expireAfter) {
         this.topic = topic;
         this.storeName = storeName(topic);
         this.producer = producer;
         this.store = store;
-        this.applyTimeout = applyTimeout;
         this.expireAfter = expireAfter;
     }
 
@@ -79,17 +87,15 @@ public final class GlobalTable {
     }
 
     /**
-     * The processor that applies the topic's records to the store, and says which offsets it applied: the new ones,
-     * and at start-up those it restores (Kafka Streams restores a global store through its processor).
+     * The processor that applies the topic's records to the store: the new ones, and at start-up those it restores
+     * (Kafka Streams restores a global store through its processor).
      */
     Processor<String, String, Void, Void> updater() {
         return new Processor<>() {
             private KeyValueStore<String, String> entries;
-            private ProcessorContext<Void, Void> context;
 
             @Override
             public void init(ProcessorContext<Void, Void> context) {
-                this.context = context;
                 this.entries = context.getStateStore(storeName);
             }
 
@@ -101,11 +107,8 @@ public final class GlobalTable {
             public void process(Record<String, String> record) {
                 if (record.key() != null) {
                     apply(record);
-                    if (record.value() != null) {
-                        unapplied.remove(record.key(), record.value());
-                    }
+                    unapplied.remove(record.key(), new Unapplied(record.value()));
                 }
-                context.recordMetadata().ifPresent(m -> applied.applied(m.partition(), m.offset()));
             }
 
             private void apply(Record<String, String> record) {
@@ -164,9 +167,106 @@ public final class GlobalTable {
                 : stored.substring(stored.indexOf(STAMP_END) + 1);
     }
 
-    /** Called before a new client starts applying the topic: see {@link AppliedOffsets#clear}. */
-    void restarting() {
-        applied.clear();
+    public Optional<String> get(String key) {
+        Objects.requireNonNull(key, "key");
+        Unapplied written = unapplied.get(key);
+        return Optional.ofNullable(written != null ? written.value() : reading(entries -> valueOf(entries.get(key))));
+    }
+
+    public boolean containsKey(String key) {
+        return get(key).isPresent();
+    }
+
+    /**
+     * At most {@code limit} entries in key order, starting after {@code after} (from the first when empty): one page,
+     * read from the store without copying the table, with this instance's writes the store has not applied yet.
+     */
+    public List<Map.Entry<String, String>> page(Optional<String> after, int limit) {
+        NavigableMap<String, Unapplied> written = new TreeMap<>(STORE_ORDER);
+        unapplied.forEach((key, value) -> {
+            if (after.isEmpty() || STORE_ORDER.compare(key, after.get()) > 0) {
+                written.put(key, value);
+            }
+        });
+        return reading(entries -> {
+            List<Map.Entry<String, String>> page = new ArrayList<>(Math.min(limit, 1024));
+            try (KeyValueIterator<String, String> it = entries.range(after.orElse(null), null)) {
+                while (page.size() < limit && (it.hasNext() || !written.isEmpty())) {
+                    String stored = it.hasNext() ? it.peekNextKey() : null;
+                    if (stored != null && (written.isEmpty() || STORE_ORDER.compare(stored, written.firstKey()) < 0)) {
+                        KeyValue<String, String> entry = it.next();
+                        String value = valueOf(entry.value);
+                        if (value != null && (after.isEmpty() || !entry.key.equals(after.get()))) {
+                            page.add(Map.entry(entry.key, value));
+                        }
+                        continue;
+                    }
+                    Map.Entry<String, Unapplied> mine = written.pollFirstEntry();
+                    if (mine.getKey().equals(stored)) {
+                        it.next(); // this instance's newer write stands for the stored entry
+                    }
+                    if (mine.getValue().value() != null) {
+                        page.add(Map.entry(mine.getKey(), mine.getValue().value()));
+                    }
+                }
+            }
+            return page;
+        });
+    }
+
+    /** RocksDB's estimate of the number of entries. */
+    public long approximateSize() {
+        return reading(ReadOnlyKeyValueStore::approximateNumEntries);
+    }
+
+    /** Writes an entry and returns once Kafka has it (acks=all). */
+    public void put(String key, String value) {
+        write(key, Objects.requireNonNull(value, "value"));
+    }
+
+    /** Removes an entry and returns once Kafka has the tombstone. */
+    public void remove(String key) {
+        write(key, null);
+    }
+
+    private void write(String key, String value) {
+        try {
+            send(key, value, (metadata, failure) -> {
+            }).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaWriteException("Cannot write to topic " + topic + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaWriteException("Interrupted while writing to topic " + topic, e);
+        }
+    }
+
+    /**
+     * Writes an entry without waiting; {@code done} is called when Kafka acknowledged it or failed to. This instance's
+     * lookups find it at once (unless the write fails), the others' once their stores have it.
+     */
+    public Future<RecordMetadata> putAsync(String key, String value, Callback done) {
+        return send(key, Objects.requireNonNull(value, "value"), done);
+    }
+
+    private Future<RecordMetadata> send(String key, String value, Callback done) {
+        Objects.requireNonNull(key, "key");
+        Unapplied written = new Unapplied(value);
+        unapplied.put(key, written);
+        try {
+            byte[] bytes = value == null ? null : value.getBytes(StandardCharsets.UTF_8);
+            return producer.send(new ProducerRecord<>(topic, key, bytes), (metadata, failure) -> {
+                if (failure != null) {
+                    unapplied.remove(key, written);
+                }
+                done.onCompletion(metadata, failure);
+            });
+        } catch (RuntimeException e) {
+            // Thrown rather than reported (interrupted, producer closed): the callback will not run.
+            unapplied.remove(key, written);
+            done.onCompletion(null, e);
+            throw e;
+        }
     }
 
     /** How many of this instance's writes its store has not applied yet. */
@@ -185,83 +285,6 @@ public final class GlobalTable {
             }
             return count;
         });
-    }
-
-    public Optional<String> get(String key) {
-        Objects.requireNonNull(key, "key");
-        String written = unapplied.get(key);
-        return Optional.ofNullable(written != null ? written : reading(entries -> valueOf(entries.get(key))));
-    }
-
-    public boolean containsKey(String key) {
-        return get(key).isPresent();
-    }
-
-    /**
-     * At most {@code limit} entries in key order, starting after {@code after} (from the first when empty): one page,
-     * read from the store without copying the table.
-     */
-    public List<Map.Entry<String, String>> page(Optional<String> after, int limit) {
-        return reading(entries -> {
-            List<Map.Entry<String, String>> page = new ArrayList<>(Math.min(limit, 1024));
-            try (KeyValueIterator<String, String> it = entries.range(after.orElse(null), null)) {
-                while (it.hasNext() && page.size() < limit) {
-                    KeyValue<String, String> entry = it.next();
-                    String value = valueOf(entry.value);
-                    if (value != null && (after.isEmpty() || !entry.key.equals(after.get()))) {
-                        page.add(Map.entry(entry.key, value));
-                    }
-                }
-            }
-            return page;
-        });
-    }
-
-    /** RocksDB's estimate of the number of entries. */
-    public long approximateSize() {
-        return reading(ReadOnlyKeyValueStore::approximateNumEntries);
-    }
-
-    public void put(String key, String value) {
-        write(key, value);
-    }
-
-    public void remove(String key) {
-        write(key, null);
-    }
-
-    /**
-     * Writes an entry without waiting: this instance's lookups find it at once (unless the write fails), the others'
-     * once their stores have it; {@code done} is called when Kafka acknowledged it or failed to.
-     */
-    public Future<RecordMetadata> putAsync(String key, String value, Callback done) {
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(value, "value");
-        unapplied.put(key, value);
-        return producer.send(new ProducerRecord<>(topic, key, value.getBytes(StandardCharsets.UTF_8)), (metadata, failure) -> {
-            if (failure != null) {
-                unapplied.remove(key, value);
-            }
-            done.onCompletion(metadata, failure);
-        });
-    }
-
-    private void write(String key, String value) {
-        Objects.requireNonNull(key, "key");
-        RecordMetadata written;
-        try {
-            byte[] bytes = value == null ? null : value.getBytes(StandardCharsets.UTF_8);
-            written = producer.send(new ProducerRecord<>(topic, key, bytes)).get(30, TimeUnit.SECONDS);
-            if (!applied.await(written.partition(), written.offset(), applyTimeout)) {
-                throw new StoreUnavailableException("Written to topic " + topic + " at offset " + written.offset()
-                        + ", but this instance's store did not have it within " + applyTimeout);
-            }
-        } catch (ExecutionException | TimeoutException e) {
-            throw new KafkaWriteException("Cannot write to topic " + topic + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaWriteException("Interrupted while writing to topic " + topic, e);
-        }
     }
 
     private <T> T reading(Function<ReadOnlyKeyValueStore<String, String>, T> query) {

@@ -51,6 +51,12 @@ public class StateStreams {
     private static final Duration LAST_BACKOFF = Duration.ofSeconds(30);
     private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Longest the stores' consumer waits for 64 KiB to fetch: another instance's writes reach this one's lookups
+     * within about this (its own writes are in its lookups at once), and a busy ledger costs a fetch per 64 KiB
+     * rather than one per write.
+     */
+    static final Duration FETCH_WAIT = Duration.ofMillis(100);
 
     private final Properties kafka;
     private final StateConfig config;
@@ -85,8 +91,7 @@ public class StateStreams {
                         .map(r -> Map.of("cleanup.policy", "compact,delete", "retention.ms", Long.toString(r.toMillis())))
                         .orElse(Map.of("cleanup.policy", "compact")));
                 String name = GlobalTable.storeName(topic);
-                tables.put(topic, new GlobalTable(topic, producer.producer(), () -> store(name), this.config.applyTimeout(),
-                        expireAfter));
+                tables.put(topic, new GlobalTable(topic, producer.producer(), () -> store(name), expireAfter));
             });
             synchronized (this) {
                 start();
@@ -142,7 +147,6 @@ public class StateStreams {
     private void start() {
         // The global thread fails on a topic without partitions, which a topic just created can be for a moment.
         tables.values().forEach(table -> KafkaTopics.awaitPartitions(kafka, table.topic(), TOPIC_TIMEOUT));
-        tables.values().forEach(GlobalTable::restarting);
         KafkaStreams created = new KafkaStreams(topology(), settings());
         created.setStateListener((now, before) -> {
             if (now == State.ERROR) {
@@ -198,6 +202,9 @@ public class StateStreams {
         props.setProperty(BoundedRocksDb.BLOCK_CACHE_MB, Integer.toString(config.blockCacheMb()));
         // Global stores only: no record cache is needed in front of them.
         props.setProperty(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
+        props.setProperty(StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), "65536");
+        props.setProperty(StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG),
+                Long.toString(FETCH_WAIT.toMillis()));
         // A table's topic that went missing must not come back with the broker's defaults (not compacted).
         props.setProperty(StreamsConfig.globalConsumerPrefix(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG), "false");
         return props;

@@ -1,6 +1,7 @@
 package io.mailpipe.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -106,7 +108,7 @@ class StateStreamsTest {
     }
 
     @Test
-    void writeIsInTheWritersOwnStoreWhenItReturns() {
+    void writeIsSeenByItsWriterWhenItReturns() {
         freshTopics();
         GlobalTable table = openTable();
 
@@ -154,6 +156,23 @@ class StateStreamsTest {
     }
 
     @Test
+    void pageHasTheWritersOwnAdditionsAndRemovalsTheMomentTheyReturn() {
+        freshTopics();
+        GlobalTable table = openTable();
+        IntStream.of(1, 3, 5).forEach(i -> table.put(key(i), "{}"));
+        await().atMost(PATIENCE).until(() -> table.unappliedWrites() == 0);
+
+        table.remove(key(3));
+        table.put(key(4), "{\"new\":true}");
+        table.put(key(0), "{}");
+
+        assertThat(table.page(Optional.empty(), 10)).extracting(Map.Entry::getKey).containsExactly(key(0), key(1), key(4),
+                key(5));
+        assertThat(table.page(Optional.of(key(1)), 2)).extracting(Map.Entry::getKey).containsExactly(key(4), key(5));
+        assertThat(table.page(Optional.of(key(4)), 10)).extracting(Map.Entry::getValue).containsExactly("{}");
+    }
+
+    @Test
     void clientWhoseTopicWasReplacedStartsAgainAndFollowsTheNewTopic() throws Exception {
         freshTopics();
         StateStreams state = new StateStreams(config, producer);
@@ -198,6 +217,21 @@ class StateStreamsTest {
     }
 
     @Test
+    void asyncWriteTheProducerRefusesIsNotFoundAndIsReportedFailed() {
+        freshTopics();
+        GlobalTable ledger = open().table(delivered);
+        producer.close();
+        AtomicReference<Exception> reported = new AtomicReference<>();
+
+        assertThatThrownBy(() -> ledger.putAsync("refused", "{}", (metadata, failure) -> reported.set(failure)))
+                .isInstanceOf(IllegalStateException.class);
+
+        assertThat(reported.get()).isInstanceOf(IllegalStateException.class);
+        assertThat(ledger.unappliedWrites()).isZero();
+        assertThat(ledger.get("refused")).isEmpty();
+    }
+
+    @Test
     void ledgerEntryIsForgottenOnceOlderThanTheRetentionAndSweptFromTheStore() {
         freshTopics(Duration.ofSeconds(3));
         GlobalTable ledger = open().table(delivered);
@@ -207,6 +241,7 @@ class StateStreamsTest {
         await().atMost(PATIENCE).until(() -> ledger.get("old").isEmpty());
         // Later writes sweep the store as they are applied: the expired entry leaves the disk too.
         IntStream.range(0, 100).forEach(i -> ledger.put(key(i), "{}"));
+        await().atMost(PATIENCE).until(() -> ledger.unappliedWrites() == 0);
         assertThat(ledger.storedEntries()).isEqualTo(100);
         assertThat(ledger.get(key(0))).contains("{}");
     }
