@@ -84,6 +84,7 @@ public class DeliveryStep {
                 pending.add(recipient);
             }
         }
+        Outbox.of(exchange).awaitAlso(ledger.confirm(event.id(), alreadyDelivered));
         Outbox.of(exchange).queue(records.alreadyDelivered(exchange, alreadyDelivered));
         Outbox.of(exchange).queue(records.suppressed(exchange, suppressed));
         message.narrowEnvelope(pending);

@@ -2,6 +2,7 @@ package io.mailpipe.store;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Future;
@@ -16,7 +17,8 @@ import io.mailpipe.config.MailpipeConfig;
  * Which recipients of which event the SMTP server has accepted, kept in the {@code email.delivered} topic (compacted,
  * deleted after {@code mailpipe.idempotency.retention}) and, for lookups, in a global table on local disk that holds
  * every entry younger than that retention. A record is written right after the server's 250; the only duplicate window
- * left is a crash before Kafka has it, which {@code mailpipe.idempotency.max-unacknowledged} bounds.
+ * left is a crash before Kafka has it, which {@code mailpipe.idempotency.max-unacknowledged} bounds. An entry Kafka
+ * refused stays known to this instance, and is written again when a redelivery of its event finds it.
  */
 @ApplicationScoped
 public class DeliveryLedger {
@@ -63,6 +65,20 @@ public class DeliveryLedger {
             unacknowledged.started();
             return entries.putAsync(key(eventId, recipient), value, (metadata, failure) -> unacknowledged.finished());
         }).toList();
+    }
+
+    /**
+     * Writes again the entries of these recipients that Kafka refused before (they are still known here, from the
+     * delivery that made them), so that a redelivery found to be a repeat leaves the ledger durable.
+     */
+    public List<Future<RecordMetadata>> confirm(String eventId, List<String> recipients) {
+        List<Future<RecordMetadata>> writes = new ArrayList<>();
+        for (String recipient : recipients) {
+            unacknowledged.started();
+            entries.writeAgainIfRefused(key(eventId, recipient), (metadata, failure) -> unacknowledged.finished())
+                    .ifPresentOrElse(writes::add, unacknowledged::finished);
+        }
+        return writes;
     }
 
     public static String key(String eventId, String recipient) {

@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -50,6 +52,7 @@ public final class GlobalTable {
      */
     private static final int SWEEP_EVERY = 64;
     private static final int SWEEP_STEP = 4 * SWEEP_EVERY;
+    private static final int MAX_REFUSED = 100_000;
     /** The order of the store's keys: their UTF-8 bytes, unsigned. */
     private static final Comparator<String> STORE_ORDER = Comparator
             .comparing((String key) -> key.getBytes(StandardCharsets.UTF_8), Arrays::compareUnsigned);
@@ -59,6 +62,17 @@ public final class GlobalTable {
     private final Producer<String, byte[]> producer;
     private final Supplier<ReadOnlyKeyValueStore<String, String>> store;
     private final Map<String, Unapplied> unapplied = new ConcurrentHashMap<>();
+    /**
+     * Values of {@link #putAsync} writes Kafka refused: they state facts that hold whether or not Kafka has them (the
+     * server accepted a message), so this instance keeps answering with them until they are written again. Bounded:
+     * the oldest go first.
+     */
+    private final Map<String, String> refused = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > MAX_REFUSED;
+        }
+    });
     private final Optional<Duration> expireAfter;
 
     /** A write of this instance its store has not applied yet; a null value is a removal. */
@@ -108,6 +122,9 @@ public final class GlobalTable {
                 if (record.key() != null) {
                     apply(record);
                     unapplied.remove(record.key(), new Unapplied(record.value()));
+                    if (record.value() != null) {
+                        refused.remove(record.key());
+                    }
                 }
             }
 
@@ -169,8 +186,13 @@ public final class GlobalTable {
 
     public Optional<String> get(String key) {
         Objects.requireNonNull(key, "key");
-        Unapplied written = unapplied.get(key);
-        return Optional.ofNullable(written != null ? written.value() : reading(entries -> valueOf(entries.get(key))));
+        String stored = asStored(key);
+        Unapplied written = unapplied.get(stored);
+        if (written != null) {
+            return Optional.ofNullable(written.value());
+        }
+        String kept = refused.get(stored);
+        return Optional.ofNullable(kept != null ? kept : reading(entries -> valueOf(entries.get(stored))));
     }
 
     public boolean containsKey(String key) {
@@ -231,7 +253,7 @@ public final class GlobalTable {
 
     private void write(String key, String value) {
         try {
-            send(key, value, (metadata, failure) -> {
+            send(asStored(Objects.requireNonNull(key, "key")), value == null ? null : asStored(value), (metadata, failure) -> {
             }).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new KafkaWriteException("Cannot write to topic " + topic + ": " + e.getMessage(), e);
@@ -242,15 +264,29 @@ public final class GlobalTable {
     }
 
     /**
-     * Writes an entry without waiting; {@code done} is called when Kafka acknowledged it or failed to. This instance's
-     * lookups find it at once (unless the write fails), the others' once their stores have it.
+     * Writes a fact without waiting; {@code done} is called when Kafka acknowledged it or failed to. This instance's
+     * lookups find it at once, and still when Kafka refused it (see {@link #writeAgainIfRefused}); the others' once
+     * their stores have it.
      */
     public Future<RecordMetadata> putAsync(String key, String value, Callback done) {
-        return send(key, Objects.requireNonNull(value, "value"), done);
+        String storedKey = asStored(key);
+        String storedValue = asStored(Objects.requireNonNull(value, "value"));
+        return send(storedKey, storedValue, (metadata, failure) -> {
+            if (failure != null) {
+                refused.put(storedKey, storedValue);
+            }
+            done.onCompletion(metadata, failure);
+        });
+    }
+
+    /** Writes an entry of {@link #putAsync} again if Kafka refused it, or does nothing when it did not. */
+    public Optional<Future<RecordMetadata>> writeAgainIfRefused(String key, Callback done) {
+        String storedKey = asStored(key);
+        String value = refused.remove(storedKey);
+        return value == null ? Optional.empty() : Optional.of(putAsync(storedKey, value, done));
     }
 
     private Future<RecordMetadata> send(String key, String value, Callback done) {
-        Objects.requireNonNull(key, "key");
         Unapplied written = new Unapplied(value);
         unapplied.put(key, written);
         try {
@@ -267,6 +303,14 @@ public final class GlobalTable {
             done.onCompletion(null, e);
             throw e;
         }
+    }
+
+    /**
+     * The text as the store will hold it, after the trip through UTF-8 (a lone surrogate becomes '?'), so that the
+     * overlay's entries meet the records that bring them back.
+     */
+    private static String asStored(String text) {
+        return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
     }
 
     /** How many of this instance's writes its store has not applied yet. */

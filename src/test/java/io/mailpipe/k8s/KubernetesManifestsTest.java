@@ -89,8 +89,8 @@ class KubernetesManifestsTest {
     void theHeapLeavesTheJvmItsOwnMemoryUnderTheLimit(String overlay) {
         long limitMib = mebibytes(container(overlay).path("resources").path("limits").path("memory").asText());
         long heapMib = limitMib * Long.parseLong(env(overlay).get(HEAP_RATIO)) / 100;
-        // Measured by the benchmark: RSS 372-379 MiB with a 160 MiB heap, so about 215 MiB beside the heap.
-        assertThat(heapMib + 215).as("heap %d MiB + JVM under a %d MiB limit", heapMib, limitMib).isLessThanOrEqualTo(limitMib);
+        // Measured by the benchmark: RSS 393-403 MiB with a 160 MiB heap (three RocksDB stores), so about 245 MiB beside it.
+        assertThat(heapMib + 245).as("heap %d MiB + JVM under a %d MiB limit", heapMib, limitMib).isLessThanOrEqualTo(limitMib);
         assertThat(heapMib).as("heap").isGreaterThanOrEqualTo(160);
     }
 
