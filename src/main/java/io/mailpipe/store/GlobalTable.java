@@ -293,16 +293,21 @@ public final class GlobalTable {
             byte[] bytes = value == null ? null : value.getBytes(StandardCharsets.UTF_8);
             return producer.send(new ProducerRecord<>(topic, key, bytes), (metadata, failure) -> {
                 if (failure != null) {
-                    unapplied.remove(key, written);
+                    forget(key, written);
                 }
                 done.onCompletion(metadata, failure);
             });
         } catch (RuntimeException e) {
             // Thrown rather than reported (interrupted, producer closed): the callback will not run.
-            unapplied.remove(key, written);
+            forget(key, written);
             done.onCompletion(null, e);
             throw e;
         }
+    }
+
+    /** Takes this very write out of the overlay, not a later one of the same key and value. */
+    private void forget(String key, Unapplied written) {
+        unapplied.computeIfPresent(key, (k, current) -> current == written ? null : current);
     }
 
     /**
