@@ -40,18 +40,11 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * fetching in bulk (within {@link StateStreams#FETCH_WAIT}). This instance's own writes are seen by its lookups at
  * once, from a small overlay of the writes its store has not applied yet; {@link #put} returns once Kafka has it.
  * <p>
- * A table may expire its entries: one written longer ago than {@code expireAfter} (by its record's timestamp) is not
- * found any more, and is deleted from the store by a sweep that walks a few entries per record applied.
+ * A table may expire its entries ({@link ExpiringValues}): one written longer ago than {@code expireAfter}, by its
+ * record's timestamp, is not found any more.
  */
 public final class GlobalTable {
 
-    /**
-     * The expiry sweep looks at {@code SWEEP_STEP} entries every {@code SWEEP_EVERY} records applied, four per record:
-     * the store is walked once while a quarter of it is written, so in a steady flow it holds about a third more entries
-     * than the retention's. In steps, since each step opens an iterator.
-     */
-    private static final int SWEEP_EVERY = 64;
-    private static final int SWEEP_STEP = 4 * SWEEP_EVERY;
     private static final int MAX_REFUSED = 100_000;
     /** The order of the store's keys: their UTF-8 bytes, unsigned. */
     private static final Comparator<String> STORE_ORDER = Comparator
@@ -73,7 +66,7 @@ public final class GlobalTable {
             return size() > MAX_REFUSED;
         }
     });
-    private final Optional<Duration> expireAfter;
+    private final Optional<ExpiringValues> expiry;
 
     /** A write of this instance its store has not applied yet; a null value is a removal. */
     private record Unapplied(String value) {
@@ -85,7 +78,7 @@ public final class GlobalTable {
         this.storeName = storeName(topic);
         this.producer = producer;
         this.store = store;
-        this.expireAfter = expireAfter;
+        this.expiry = expireAfter.map(ExpiringValues::new);
     }
 
     static String storeName(String topic) {
@@ -107,15 +100,13 @@ public final class GlobalTable {
     Processor<String, String, Void, Void> updater() {
         return new Processor<>() {
             private KeyValueStore<String, String> entries;
+            private Optional<ExpiringValues.Sweep> sweep;
 
             @Override
             public void init(ProcessorContext<Void, Void> context) {
                 this.entries = context.getStateStore(storeName);
+                this.sweep = expiry.map(values -> values.new Sweep(entries));
             }
-
-            /** Where the expiry sweep goes on; null to start from the first key. */
-            private String sweepFrom;
-            private int sinceSweep;
 
             @Override
             public void process(Record<String, String> record) {
@@ -129,59 +120,21 @@ public final class GlobalTable {
             }
 
             private void apply(Record<String, String> record) {
-                if (expireAfter.isEmpty()) {
+                if (expiry.isEmpty()) {
                     entries.put(record.key(), record.value());
                     return;
                 }
                 long now = System.currentTimeMillis();
                 // Restoring an old topic brings entries that have expired already: they are not stored at all.
-                boolean live = record.value() != null && !expired(record.timestamp(), now);
-                entries.put(record.key(), live ? record.timestamp() + STAMP_END + record.value() : null);
-                if (++sinceSweep == SWEEP_EVERY) {
-                    sinceSweep = 0;
-                    sweep(now);
-                }
-            }
-
-            private void sweep(long now) {
-                List<String> expired = new ArrayList<>(SWEEP_STEP);
-                int seen = 0;
-                try (KeyValueIterator<String, String> it = entries.range(sweepFrom, null)) {
-                    while (seen < SWEEP_STEP && it.hasNext()) {
-                        KeyValue<String, String> entry = it.next();
-                        if (expired(stampOf(entry.value), now)) {
-                            expired.add(entry.key);
-                        }
-                        // The smallest key after this one.
-                        sweepFrom = entry.key + '\0';
-                        seen++;
-                    }
-                }
-                if (seen < SWEEP_STEP) {
-                    sweepFrom = null;
-                }
-                expired.forEach(entries::delete);
+                entries.put(record.key(), expiry.get().stored(record.timestamp(), record.value(), now));
+                sweep.get().applied(now);
             }
         };
     }
 
-    private static final String STAMP_END = " ";
-
-    private boolean expired(long timestamp, long now) {
-        return expireAfter.isPresent() && timestamp < now - expireAfter.get().toMillis();
-    }
-
-    private static long stampOf(String stored) {
-        return Long.parseLong(stored, 0, stored.indexOf(STAMP_END), 10);
-    }
-
     /** The value of a stored entry, or null when it expired. */
     private String valueOf(String stored) {
-        if (stored == null || expireAfter.isEmpty()) {
-            return stored;
-        }
-        return expired(stampOf(stored), System.currentTimeMillis()) ? null
-                : stored.substring(stored.indexOf(STAMP_END) + 1);
+        return stored == null || expiry.isEmpty() ? stored : expiry.get().valueOf(stored, System.currentTimeMillis());
     }
 
     public Optional<String> get(String key) {
