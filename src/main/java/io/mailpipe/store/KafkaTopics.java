@@ -69,7 +69,7 @@ public final class KafkaTopics {
      *
      * @throws IllegalStateException when the topic still has no partitions after {@code timeout}
      */
-    public static List<TopicPartition> awaitPartitions(KafkaConsumer<?, ?> consumer, String topic, Duration timeout) {
+    private static List<TopicPartition> awaitPartitions(KafkaConsumer<?, ?> consumer, String topic, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (long pause = 50;; pause = Math.min(pause * 2, 1_000)) {
             List<TopicPartition> partitions = partitions(consumer, topic, timeout);
@@ -98,19 +98,6 @@ public final class KafkaTopics {
                 new ByteArrayDeserializer())) {
             awaitPartitions(consumer, topic, timeout);
         }
-    }
-
-    /**
-     * Assigns the consumer these partitions and hands each record from {@code positions} (the beginning for a partition
-     * without one) up to at least the end offsets seen when it started, to {@code sink}.
-     */
-    public static <K, V> void readFrom(KafkaConsumer<K, V> consumer, List<TopicPartition> partitions,
-            Map<TopicPartition, Long> positions, Duration timeout, Consumer<ConsumerRecord<K, V>> sink) {
-        consumer.assign(partitions);
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-        consumer.seekToBeginning(partitions.stream().filter(p -> !positions.containsKey(p)).toList());
-        partitions.stream().filter(positions::containsKey).forEach(p -> consumer.seek(p, positions.get(p)));
-        readToEnd(consumer, partitions, end, timeout, sink);
     }
 
     private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic, Duration timeout) {
