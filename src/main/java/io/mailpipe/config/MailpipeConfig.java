@@ -69,6 +69,9 @@ public interface MailpipeConfig {
     /** The record of what was delivered, which keeps a redelivered or replayed event from being sent twice. */
     IdempotencyConfig idempotency();
 
+    /** The return path that names each message, and the bounce mailbox. */
+    BounceConfig bounce();
+
     /** The local stores of the suppression list and the dead-letter states. */
     StateConfig state();
 

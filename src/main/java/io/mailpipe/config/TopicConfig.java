@@ -45,6 +45,21 @@ public interface TopicConfig {
     @WithDefault("email.dlq.state")
     String dlqState();
 
+    /**
+     * Compacted topic of what each return-path token stands for (event id, recipient, Message-ID, the notices applied),
+     * deleted after {@code mailpipe.bounce.retention}.
+     */
+    @WithDefault("email.return-paths")
+    String returnPaths();
+
+    /** Notices about sent messages (bounces, delays, complaints) read from the bounce mailbox, keyed by token. */
+    @WithDefault("email.feedback")
+    String feedback();
+
+    /** Dead-letter topic for notices that match no sent message or cannot be read. */
+    @WithDefault("email.dlq.feedback")
+    String dlqFeedback();
+
     /** Audit trail of every replay and discard: who, when, which entries, which filter. */
     @WithDefault("email.dlq.audit")
     String dlqAudit();

@@ -2,7 +2,9 @@ package io.mailpipe.deliver;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +17,8 @@ import org.apache.camel.support.SynchronizationAdapter;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.event.Delivery;
 import io.mailpipe.event.EmailEvent;
+import io.mailpipe.feedback.ReturnPath;
+import io.mailpipe.feedback.SentRecipients;
 import io.mailpipe.outcome.Outbox;
 import io.mailpipe.outcome.OutcomeRecords;
 import io.mailpipe.outcome.OutcomeReporter;
@@ -40,16 +44,18 @@ public class DeliveryStep {
     private final OutcomeRecords records;
     private final OutcomeReporter reporter;
     private final DeliveryClaims claims;
+    private final SentRecipients sent;
     private final Duration maxWait;
 
     public DeliveryStep(DeliveryLedger ledger, SuppressionList suppressions, SmtpCircuit circuit, OutcomeRecords records,
-            OutcomeReporter reporter, DeliveryClaims claims, MailpipeConfig config) {
+            OutcomeReporter reporter, DeliveryClaims claims, SentRecipients sent, MailpipeConfig config) {
         this.ledger = ledger;
         this.suppressions = suppressions;
         this.circuit = circuit;
         this.records = records;
         this.reporter = reporter;
         this.claims = claims;
+        this.sent = sent;
         this.maxWait = config.delivery().maxWait();
     }
 
@@ -88,12 +94,19 @@ public class DeliveryStep {
         Outbox.of(exchange).queue(records.alreadyDelivered(exchange, alreadyDelivered));
         Outbox.of(exchange).queue(records.suppressed(exchange, suppressed));
         message.narrowEnvelope(pending);
+        sent.returnPath().ifPresent(path -> message.returnPaths(returnPaths(path, event.id(), pending)));
         delivery.sendNeeded(!pending.isEmpty());
         if (!pending.isEmpty()) {
             // Before the circuit: a permission taken (a half-open probe) must lead to a send.
             ledger.awaitRoomToSend();
             circuit.awaitPermission();
         }
+    }
+
+    private static Map<String, String> returnPaths(ReturnPath path, String eventId, List<InternetAddress> recipients) {
+        Map<String, String> byRecipient = new LinkedHashMap<>();
+        recipients.forEach(r -> byRecipient.put(r.getAddress(), path.address(eventId, r.getAddress())));
+        return byRecipient;
     }
 
     /**
@@ -171,7 +184,9 @@ public class DeliveryStep {
             return;
         }
         Delivery delivery = Delivery.of(exchange);
-        Outbox.of(exchange).awaitAlso(ledger.record(delivery.validEvent().id(), recipients, delivery.messageId()));
+        EmailEvent event = delivery.validEvent();
+        Outbox.of(exchange).awaitAlso(ledger.record(event.id(), recipients, delivery.messageId()));
+        Outbox.of(exchange).awaitAlso(sent.record(event.id(), recipients, delivery.messageId(), event.template(), event.tags()));
         Outbox.of(exchange).queue(records.delivered(exchange, recipients));
     }
 }

@@ -50,6 +50,10 @@ public class DlqReplayer {
             throw new ReplayRefusedException("the dead letter keeps only the head of its payload (it was over the record size);"
                     + " send the event again from its source");
         }
+        if (entry.envelope().path("failure").path("async").asBoolean()) {
+            throw new ReplayRefusedException("an asynchronous bounce: the relay already tried, and the dead letter holds only"
+                    + " the event's id; send the event again from its source once the address is fixed");
+        }
         byte[] original = original(entry);
         if (set == null || set.isEmpty()) {
             return original;

@@ -17,10 +17,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public record DeadLetter(ObjectNode event, Failure failure, PayloadCut cut) {
 
-    /** Why the event was given up, for which recipients, after how many attempts; {@code code} 0 when no reply came. */
+    /**
+     * Why the event was given up, for which recipients, after how many attempts; {@code code} 0 when no reply came.
+     * {@code async} when a notice said so after the server had accepted the message: the event then holds only its id,
+     * template and recipient.
+     */
     public record Failure(String failureClass, Integer code, String enhancedCode, String reply, String command,
             List<String> recipients, int attempts, String firstFailedAt, String lastFailedAt, boolean possibleDuplicate,
-            Map<String, Object> source, boolean retryRecordTooLarge) {
+            Map<String, Object> source, boolean retryRecordTooLarge, boolean async) {
+
+        /** A failure the server replied with while the message was being sent. */
+        public Failure(String failureClass, Integer code, String enhancedCode, String reply, String command,
+                List<String> recipients, int attempts, String firstFailedAt, String lastFailedAt, boolean possibleDuplicate,
+                Map<String, Object> source, boolean retryRecordTooLarge) {
+            this(failureClass, code, enhancedCode, reply, command, recipients, attempts, firstFailedAt, lastFailedAt,
+                    possibleDuplicate, source, retryRecordTooLarge, false);
+        }
     }
 
     public ObjectNode toJson(ObjectMapper mapper) {
@@ -41,6 +53,9 @@ public record DeadLetter(ObjectNode event, Failure failure, PayloadCut cut) {
         if (failure.retryRecordTooLarge()) {
             f.put("retryRecordTooLarge", true);
         }
+        if (failure.async()) {
+            f.put("async", true);
+        }
         if (cut != null) {
             cut.writeTo(json);
         }
@@ -53,7 +68,7 @@ public record DeadLetter(ObjectNode event, Failure failure, PayloadCut cut) {
                 Json.text(f, "enhancedCode"),
                 Json.text(f, "reply"), Json.text(f, "command"), Json.texts(f, "recipients"), f.path("attempts").asInt(),
                 Json.text(f, "firstFailedAt"), Json.text(f, "lastFailedAt"), f.path("possibleDuplicate").asBoolean(),
-                Json.objectMap(mapper, f, "source"), f.path("retryRecordTooLarge").asBoolean());
+                Json.objectMap(mapper, f, "source"), f.path("retryRecordTooLarge").asBoolean(), f.path("async").asBoolean());
         JsonNode event = json.path("event");
         return new DeadLetter(event.isObject() ? (ObjectNode) event : mapper.createObjectNode(), failure,
                 PayloadCut.readFrom(json));

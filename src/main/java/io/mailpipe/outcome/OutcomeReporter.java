@@ -70,6 +70,13 @@ public class OutcomeReporter {
             return;
         }
         String failureClass = outcome.reply() == null ? "none" : outcome.reply().failureClass();
+        if (outcome.notice() != null) {
+            // The message was counted when the server took it; this is what became of it later.
+            registry.counter("mailpipe.feedback.outcomes", "outcome", outcome.outcome(), "class", failureClass).increment();
+            log(routeId, outcome.eventId(), outcome.messageId(), outcome.recipient(), outcome.outcome() + " (async)",
+                    outcome.notice().status() == null ? "" : outcome.notice().status());
+            return;
+        }
         registry.counter("mailpipe.messages", "outcome", outcome.outcome(), "class", failureClass).increment();
         if (outcome.outcome().equals("suppressed")) {
             registry.counter("mailpipe.suppression.hits").increment();

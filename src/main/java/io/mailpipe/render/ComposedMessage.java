@@ -11,16 +11,19 @@ import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
+
+import org.eclipse.angus.mail.smtp.SMTPMessage;
 
 /**
  * A composed email with a Message-ID fixed by its event id, and an SMTP envelope that may be narrower than its
- * headers: recipients already delivered or suppressed stay visible in To/Cc but get no RCPT TO.
+ * headers: recipients already delivered or suppressed stay visible in To/Cc but get no RCPT TO. With return paths
+ * set, each recipient is sent the same bytes in a transaction of its own, whose MAIL FROM names that recipient.
  */
-public class ComposedMessage extends MimeMessage {
+public class ComposedMessage extends SMTPMessage {
 
     private final String messageId;
     private List<InternetAddress> envelope;
+    private Map<String, String> returnPaths = Map.of();
     private volatile boolean written;
 
     ComposedMessage(Session session, String messageId) {
@@ -120,5 +123,22 @@ public class ComposedMessage extends MimeMessage {
 
     public void narrowEnvelope(List<InternetAddress> recipients) {
         this.envelope = List.copyOf(recipients);
+    }
+
+    /** Gives each recipient (by address, ignoring case) a return path of its own. */
+    public void returnPaths(Map<String, String> byRecipient) {
+        Map<String, String> lowerCase = new LinkedHashMap<>();
+        byRecipient.forEach((recipient, path) -> lowerCase.put(recipient.toLowerCase(Locale.ROOT), path));
+        this.returnPaths = Map.copyOf(lowerCase);
+    }
+
+    /** Whether each recipient has a return path of its own, and so a transaction of its own. */
+    public boolean hasReturnPaths() {
+        return !returnPaths.isEmpty();
+    }
+
+    /** The return path of this recipient, or null for the session's default. */
+    public String returnPath(InternetAddress recipient) {
+        return returnPaths.get(recipient.getAddress().toLowerCase(Locale.ROOT));
     }
 }

@@ -20,6 +20,11 @@ public record SmtpFailure(FailureClass failureClass, int code, String enhancedCo
         return new SmtpFailure(failureClass, 0, null, error, command, List.copyOf(recipients));
     }
 
+    /** The same failure, for other recipients. */
+    public SmtpFailure forRecipients(List<String> others) {
+        return new SmtpFailure(failureClass, code, enhancedCode, reply, command, List.copyOf(others));
+    }
+
     /**
      * Whether the recipients go on the suppression list: a recipient-class reply given at RCPT, where it can only be
      * about that recipient. An override that makes a reply at MAIL, DATA or the final dot {@code recipient} still

@@ -101,7 +101,36 @@ public class SmtpSender extends DefaultJavaMailSender {
     private record Attempt(List<String> accepted, List<SmtpFailure> failures, Exception cause) {
     }
 
+    /**
+     * One attempt at every pending recipient: one transaction, or one per recipient when each has a return path of its
+     * own. A failure of the server rather than of one recipient (refused, throttled, credentials) ends the attempt:
+     * the recipients not tried yet share it.
+     */
     private Attempt attempt(MimeMessage message, List<InternetAddress> envelope) {
+        if (!(message instanceof ComposedMessage composed) || !composed.hasReturnPaths()) {
+            return transaction(message, envelope);
+        }
+        List<String> accepted = new ArrayList<>();
+        List<SmtpFailure> failures = new ArrayList<>();
+        Exception cause = null;
+        for (int i = 0; i < envelope.size(); i++) {
+            composed.setEnvelopeFrom(composed.returnPath(envelope.get(i)));
+            Attempt one = transaction(message, List.of(envelope.get(i)));
+            accepted.addAll(one.accepted());
+            failures.addAll(one.failures());
+            cause = cause == null ? one.cause() : cause;
+            Optional<SmtpFailure> serverWide = one.failures().stream().filter(SmtpFailure::serverWide).findFirst();
+            if (serverWide.isPresent() && i + 1 < envelope.size()) {
+                List<String> untried = envelope.subList(i + 1, envelope.size()).stream().map(InternetAddress::getAddress)
+                        .toList();
+                failures.add(serverWide.get().forRecipients(untried));
+                break;
+            }
+        }
+        return new Attempt(accepted, failures, cause);
+    }
+
+    private Attempt transaction(MimeMessage message, List<InternetAddress> envelope) {
         List<String> recipients = envelope.stream().map(InternetAddress::getAddress).toList();
         if (message instanceof ComposedMessage composed) {
             composed.forgetWrite();

@@ -38,7 +38,8 @@ import io.quarkus.runtime.Startup;
 
 /**
  * The Kafka Streams client that keeps Mailpipe's global tables (the suppression list, the dead-letter states, the
- * delivery ledger, whose entries expire after {@code mailpipe.idempotency.retention}) in RocksDB stores on local disk. It starts before anything reads them: {@link KafkaStreams#start()} returns once every
+ * delivery ledger and the return paths, whose entries expire) in RocksDB stores on local disk. It starts before
+ * anything reads them: {@link KafkaStreams#start()} returns once every
  * store has caught up with its topic. When the client fails (its global thread died), it is started again with
  * back-off, resuming from the stores' checkpoints; lookups meanwhile throw {@link StoreUnavailableException}.
  */
@@ -86,6 +87,9 @@ public class StateStreams {
             expiry.put(config.topic().suppressions(), Optional.empty());
             expiry.put(config.topic().dlqState(), Optional.empty());
             expiry.put(config.topic().delivered(), Optional.of(config.idempotency().retention()));
+            if (config.bounce().domain().isPresent()) {
+                expiry.put(config.topic().returnPaths(), Optional.of(config.bounce().retention()));
+            }
             expiry.forEach((topic, expireAfter) -> {
                 KafkaTopics.createIfMissing(topic, kafka, expireAfter
                         .map(r -> Map.of("cleanup.policy", "compact,delete", "retention.ms", Long.toString(r.toMillis())))
@@ -106,8 +110,8 @@ public class StateStreams {
     }
 
     /**
-     * The table over one of the topics named in {@code mailpipe.topic.suppressions}, {@code mailpipe.topic.dlq-state} and
-     * {@code mailpipe.topic.delivered}.
+     * The table over one of the topics named in {@code mailpipe.topic.suppressions}, {@code mailpipe.topic.dlq-state},
+     * {@code mailpipe.topic.delivered} and, with a bounce domain, {@code mailpipe.topic.return-paths}.
      */
     public GlobalTable table(String topic) {
         GlobalTable table = tables.get(topic);

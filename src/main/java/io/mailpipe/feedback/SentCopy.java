@@ -1,0 +1,16 @@
+package io.mailpipe.feedback;
+
+import java.util.List;
+import java.util.Map;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * One recipient's copy of a sent message, as its return-path token stands for it.
+ *
+ * @param notices ids of the notices already applied to it, newest last
+ */
+@RegisterForReflection
+public record SentCopy(String token, String eventId, String recipient, String messageId, String template,
+        Map<String, String> tags, String at, List<String> notices) {
+}

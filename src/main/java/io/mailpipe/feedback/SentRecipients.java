@@ -1,0 +1,95 @@
+package io.mailpipe.feedback;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Future;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.store.GlobalTable;
+import io.mailpipe.store.StateStreams;
+
+/**
+ * What each return-path token stands for, kept in the compacted {@code email.return-paths} topic (deleted after
+ * {@code mailpipe.bounce.retention}) and looked up in this instance's store: the event, recipient and Message-ID of a
+ * message the server accepted, and the notices already applied to it, so that a notice read twice counts once.
+ */
+@ApplicationScoped
+public class SentRecipients {
+
+    /** Most notice ids kept per recipient: a relay sends a handful (delays, then the failure), never dozens. */
+    static final int MAX_NOTICES = 16;
+
+    private final Optional<ReturnPath> returnPath;
+    private final Optional<GlobalTable> entries;
+    private final ObjectMapper mapper;
+
+    public SentRecipients(MailpipeConfig config, StateStreams state, ObjectMapper mapper) {
+        this.returnPath = ReturnPath.from(config.bounce());
+        this.entries = returnPath.map(r -> state.table(config.topic().returnPaths()));
+        this.mapper = mapper;
+    }
+
+    /** The return path of each message, or empty when no bounce domain is configured. */
+    public Optional<ReturnPath> returnPath() {
+        return returnPath;
+    }
+
+    /**
+     * Records what the tokens of these accepted recipients stand for: visible to {@link #find} at once, durable once the
+     * returned writes are acknowledged. Nothing without a bounce domain.
+     */
+    public List<Future<RecordMetadata>> record(String eventId, List<String> recipients, String messageId, String template,
+            Map<String, String> tags) {
+        if (returnPath.isEmpty()) {
+            return List.of();
+        }
+        String at = Instant.now().toString();
+        return recipients.stream().map(recipient -> {
+            SentCopy copy = new SentCopy(returnPath.get().token(eventId, recipient), eventId, recipient, messageId, template,
+                    tags, at, List.of());
+            return entries.get().putAsync(copy.token(), json(copy), (metadata, failure) -> {
+            });
+        }).toList();
+    }
+
+    /** What {@code token} stands for, if it is one of ours younger than {@code mailpipe.bounce.retention}. */
+    public Optional<SentCopy> find(String token) {
+        return entries.flatMap(table -> table.get(token)).map(this::read);
+    }
+
+    /** Notes that a notice was applied to this copy, and returns once Kafka has it. */
+    public void applied(SentCopy copy, String noticeId) {
+        List<String> notices = new ArrayList<>(copy.notices());
+        notices.add(noticeId);
+        List<String> kept = notices.subList(Math.max(0, notices.size() - MAX_NOTICES), notices.size());
+        SentCopy updated = new SentCopy(copy.token(), copy.eventId(), copy.recipient(), copy.messageId(), copy.template(),
+                copy.tags(), copy.at(), List.copyOf(kept));
+        entries.orElseThrow().put(copy.token(), json(updated));
+    }
+
+    private String json(SentCopy copy) {
+        try {
+            return mapper.writeValueAsString(copy);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private SentCopy read(String json) {
+        try {
+            return mapper.readValue(json, SentCopy.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Unreadable entry in the return-path table", e);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.mailpipe.feedback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.mailpipe.feedback.Notice.Kind;
+import io.mailpipe.smtp.FailureClassifier;
+import io.mailpipe.testing.Notices;
+
+/** Each notice shape real servers send, read into what it says, and classified through the reply table. */
+class NoticeParserTest {
+
+    private static final String RECIPIENT = "jo.example@example.net";
+    private static final String MESSAGE_ID = "<order-1.abc@mailpipe.test>";
+
+    private final ReturnPath path = ReturnPath.from(TestBounceConfig.of("bounce.mailpipe.test")).orElseThrow();
+    private final NoticeParser parser = new NoticeParser(path);
+    private final FailureClassifier classifier = new FailureClassifier(List.of());
+    private final String token = path.token("order-1", RECIPIENT);
+
+    private Notice parse(String name) {
+        return parser.parse(Notices.load(name, path.address("order-1", RECIPIENT), RECIPIENT, MESSAGE_ID), "mailbox");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(nullValues = "-", value = {
+            // notice,                 kind,        action,  status, class of the reply
+            "postfix-user-unknown,     bounce,      failed,  5.1.1,  recipient",
+            "gmail-no-such-user,       bounce,      failed,  5.1.1,  recipient",
+            "microsoft365-not-found,   bounce,      failed,  5.1.10, recipient",
+            "amazon-ses-bounce,        bounce,      failed,  5.1.1,  recipient",
+            "exim-policy,              bounce,      failed,  5.7.1,  policy",
+            "qmail-bounce,             bounce,      failed,  5.1.1,  recipient",
+            "postfix-delayed,          delay,       delayed, 4.4.1,  transient" })
+    void reportIsReadAndClassifiedLikeAReplyAtRcpt(String name, String kind, String action, String status,
+            String failureClass) {
+        Notice notice = parse(name);
+
+        assertThat(notice.kind().label()).isEqualTo(kind);
+        assertThat(notice.token()).isEqualTo(token);
+        Notice.RecipientReport report = notice.recipients().get(0);
+        assertThat(report.recipient()).isEqualToIgnoringCase(RECIPIENT);
+        assertThat(report.action()).isEqualTo(action);
+        var reply = FeedbackApplier.reply(report, notice.kind());
+        assertThat(reply.enhancedCode()).contains(status);
+        assertThat(classifier.classify(reply).label()).isEqualTo(failureClass);
+    }
+
+    @Test
+    void dsnFieldsComeWithoutTheirTypesAndFolding() {
+        Notice notice = parse("gmail-no-such-user");
+
+        Notice.RecipientReport report = notice.recipients().get(0);
+        assertThat(report.diagnosticCode()).startsWith("550-5.1.1 The email account that you tried to reach does not exist")
+                .doesNotContain("\n").endsWith("gsmtp");
+        assertThat(report.remoteMta()).startsWith("gmail-smtp-in.l.google.com");
+        assertThat(report.arrivalDate()).isEqualTo("Tue, 01 Dec 2026 02:41:16 -0800 (PST)");
+        assertThat(notice.id()).isEqualTo("<6744c0ed.050a0220.1b2c3d.dead@mx.google.test>");
+    }
+
+    @Test
+    void complaintNamesTheComplainantAndTheFeedbackType() {
+        Notice notice = parse("arf-complaint");
+
+        assertThat(notice.kind()).isEqualTo(Kind.COMPLAINT);
+        assertThat(notice.feedbackType()).isEqualTo("abuse");
+        assertThat(notice.token()).isEqualTo(token);
+        assertThat(notice.recipients()).singleElement().satisfies(r -> assertThat(r.recipient()).isEqualTo(RECIPIENT));
+    }
+
+    @Test
+    void outOfOfficeIsAnAutoReplyNotABounce() {
+        Notice notice = parse("out-of-office");
+
+        assertThat(notice.kind()).isEqualTo(Kind.AUTO_REPLY);
+        assertThat(notice.recipients()).isEmpty();
+    }
+
+    @Test
+    void mailThatIsNoNoticeIsUnrecognizedWithAnExcerpt() {
+        Notice notice = parse("unrelated");
+
+        assertThat(notice.kind()).isEqualTo(Kind.UNRECOGNIZED);
+        assertThat(notice.excerpt()).contains("Is this the right address");
+    }
+
+    @Test
+    void bytesThatAreNoMessageAreUnrecognizedNeverAnException() {
+        for (byte[] hostile : List.of(new byte[0], new byte[] { 0, 1, 2, (byte) 0xff, '\r', '\n' },
+                "Content-Type: multipart/report; report-type=delivery-status; boundary=x\r\n\r\n--x\r\n".getBytes(
+                        StandardCharsets.US_ASCII),
+                ("Content-Type: multipart/report; boundary=\"\r\n\r\nbody").getBytes(StandardCharsets.US_ASCII),
+                ("Content-Type: message/delivery-status\r\n\r\nAction: failed\r\n").getBytes(StandardCharsets.US_ASCII))) {
+            Notice notice = parser.parse(hostile, "mailbox");
+            assertThat(notice.kind()).as(new String(hostile, StandardCharsets.ISO_8859_1)).isEqualTo(Kind.UNRECOGNIZED);
+            assertThat(notice.id()).startsWith("sha256:");
+        }
+    }
+
+    @Test
+    void reportWithoutRecipientFieldsIsUnrecognized() {
+        byte[] report = ("From: MAILER-DAEMON@relay.example\r\nMessage-ID: <r1@relay.example>\r\n"
+                + "Content-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n"
+                + "--b\r\nContent-Type: text/plain\r\n\r\nfailed\r\n"
+                + "--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; relay.example\r\n\r\n--b--\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+
+        assertThat(parser.parse(report, "mailbox").kind()).isEqualTo(Kind.UNRECOGNIZED);
+    }
+
+    @Test
+    void overlongMessageIdIsReplacedByTheDigest() {
+        byte[] notice = ("Message-ID: <" + "x".repeat(5000) + "@relay.example>\r\nFrom: MAILER-DAEMON@relay.example\r\n"
+                + "Subject: failure notice\r\n\r\n550 5.1.1 no such user\r\n").getBytes(StandardCharsets.US_ASCII);
+
+        Notice parsed = parser.parse(notice, "mailbox");
+        assertThat(parsed.id()).startsWith("sha256:");
+        assertThat(parsed.kind()).isEqualTo(Kind.BOUNCE);
+    }
+
+    @Test
+    void noticeSurvivesItsJsonCodec() {
+        Notice notice = parse("gmail-no-such-user");
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        assertThat(Notice.fromJson(notice.toJson(mapper))).isEqualTo(notice);
+    }
+}
