@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -32,6 +33,7 @@ import jakarta.ws.rs.core.MediaType;
 public class LocalMailPage {
 
     private static final Pattern NAME = Pattern.compile("[0-9A-Za-z_-]+\\.eml");
+    private static final Pattern NOTICE = Pattern.compile("([0-9A-Za-z_-]+)-(bounce|complaint)\\.eml");
     private static final Session PARSING = Session.getInstance(new Properties());
 
     @GET
@@ -40,14 +42,19 @@ public class LocalMailPage {
         StringBuilder html = page("Captured mail");
         html.append("<p>Mail sent to the local SMTP server, newest first. Files in <code>")
                 .append(Html.escape(dir().toString())).append("</code>.</p>")
-                .append("<table><tr><th>File</th><th>From</th><th>To</th><th>Subject</th></tr>");
-        for (Path file : files()) {
+                .append("<p>Mail to <code>bounce...@</code> any domain is answered a second later with a bounce, to ")
+                .append("<code>complain...@</code> with a complaint, mailed to the message's return path like a relay ")
+                .append("would; each shows here next to its original.</p>")
+                .append("<table><tr><th>File</th><th>From</th><th>To</th><th>Subject</th><th>Later</th></tr>");
+        List<Path> files = files();
+        for (Path file : files) {
             MimeMessage message = read(file);
             String name = file.getFileName().toString();
             html.append("<tr><td><a href=\"/local/mail/").append(name).append("\">").append(name).append("</a></td><td>")
                     .append(Html.escape(header(message, "From"))).append("</td><td>")
                     .append(Html.escape(header(message, "To"))).append("</td><td>")
-                    .append(Html.escape(message.getSubject() == null ? "" : message.getSubject())).append("</td></tr>");
+                    .append(Html.escape(message.getSubject() == null ? "" : message.getSubject())).append("</td><td>")
+                    .append(later(name, files)).append("</td></tr>");
         }
         return html.append("</table></body></html>").toString();
     }
@@ -82,6 +89,27 @@ public class LocalMailPage {
     @Produces(MediaType.TEXT_PLAIN)
     public String raw(@PathParam("name") String name) throws IOException {
         return Files.readString(file(name), StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * For a notice the local relay mailed back, the original it is about; for an original, its notice: the capture
+     * server names the copy of a notice {@code <original>-bounce.eml} or {@code <original>-complaint.eml}.
+     */
+    private static String later(String name, List<Path> files) {
+        Matcher notice = NOTICE.matcher(name);
+        if (notice.matches()) {
+            String original = notice.group(1) + ".eml";
+            return Html.escape(notice.group(2)) + " of <a href=\"/local/mail/" + original + "\">" + original + "</a>";
+        }
+        String stem = name.substring(0, name.length() - ".eml".length());
+        for (String kind : List.of("bounce", "complaint")) {
+            String copy = stem + "-" + kind + ".eml";
+            if (files.stream().anyMatch(f -> f.getFileName().toString().equals(copy))) {
+                return (kind.equals("bounce") ? "bounced: " : "complained: ") + "<a href=\"/local/mail/" + copy + "\">" + copy
+                        + "</a>";
+            }
+        }
+        return "";
     }
 
     private static Path dir() {

@@ -32,16 +32,24 @@ public final class LocalStackMain {
         int kafkaPort = intFromEnv("MAILPIPE_LOCAL_KAFKA_PORT", 9092);
         int smtpPort = intFromEnv("MAILPIPE_LOCAL_SMTP_PORT", 2525);
         int partitions = intFromEnv("MAILPIPE_LOCAL_PARTITIONS", 6);
+        int imapPort = intFromEnv("MAILPIPE_LOCAL_IMAP_PORT", 3143);
         Path mailDir = Path.of(System.getenv().getOrDefault("MAILPIPE_LOCAL_MAIL_DIR", "target/local-mail"));
 
         try (LocalKafka kafka = LocalKafka.start(kafkaPort, partitions);
-                MailCapture capture = MailCapture.start(smtpPort, mailDir)) {
+                LocalBounceMailbox mailbox = LocalBounceMailbox.start(imapPort, UUID.randomUUID().toString());
+                MailCapture capture = MailCapture.start(smtpPort, mailDir, mailbox)) {
             System.setProperty("quarkus.profile", System.getProperty("quarkus.profile", "dev"));
             System.setProperty("kafka.bootstrap.servers", kafka.bootstrapServers());
             System.setProperty("mailpipe.smtp.host", "127.0.0.1");
             System.setProperty("mailpipe.smtp.port", Integer.toString(smtpPort));
             System.setProperty("mailpipe.smtp.security", "none");
             System.setProperty(MailCapture.DIR_PROPERTY, mailDir.toAbsolutePath().toString());
+            // Return paths that name each message, and the mailbox the local relay mails its notices to.
+            System.setProperty("mailpipe.bounce.domain", LocalBounceMailbox.DOMAIN);
+            System.setProperty("mailpipe.bounce.secret", UUID.randomUUID() + "-" + UUID.randomUUID());
+            System.setProperty("mailpipe.bounce.mailbox", mailbox.url());
+            System.setProperty("mailpipe.bounce.mailbox-password", mailbox.password());
+            System.setProperty("mailpipe.bounce.poll-interval", "1s");
             // POST /preview needs a token everywhere; the local preview page sends this one, made afresh for each run.
             String given = System.getenv("MAILPIPE_PREVIEW_TOKEN");
             boolean made = given == null || given.isBlank();
@@ -49,6 +57,8 @@ public final class LocalStackMain {
             System.setProperty("mailpipe.preview.token", previewToken);
             LOG.infof("Local stack: Kafka on %s, capturing SMTP server on 127.0.0.1:%d writing .eml files to %s",
                     kafka.bootstrapServers(), smtpPort, mailDir.toAbsolutePath());
+            LOG.infof("Bounce mailbox on %s: mail to bounce...@any.domain comes back as a bounce, to complain...@ as a"
+                    + " complaint", mailbox.url());
             LOG.infof("Preview: http://localhost:8080/local/preview, or POST /preview with 'Authorization: Bearer %s'",
                     made ? previewToken : "$MAILPIPE_PREVIEW_TOKEN");
             Quarkus.run(CamelMainApplication.class, args);

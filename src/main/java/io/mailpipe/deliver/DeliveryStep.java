@@ -91,6 +91,7 @@ public class DeliveryStep {
             }
         }
         Outbox.of(exchange).awaitAlso(ledger.confirm(event.id(), alreadyDelivered));
+        Outbox.of(exchange).awaitAlso(sent.confirm(event.id(), alreadyDelivered));
         Outbox.of(exchange).queue(records.alreadyDelivered(exchange, alreadyDelivered));
         Outbox.of(exchange).queue(records.suppressed(exchange, suppressed));
         message.narrowEnvelope(pending);

@@ -31,11 +31,17 @@ final class BounceHeuristics {
      */
     private static final List<Pattern> REPLIES = List.of(
             Pattern.compile("(?m)\\b([45]\\d\\d)[ -]#?([245]\\.\\d{1,3}\\.\\d{1,3})\\b[^\\r\\n]*"),
-            Pattern.compile("(?m)(?:remote host said|smtp error[^:\\r\\n]*|said):\\s*([45]\\d\\d)\\b[^\\r\\n]*",
+            Pattern.compile("(?m)(?:remote host said|smtp error[^:\\r\\n]{0,200}|said):[ \\t]{0,20}([45]\\d\\d)\\b[^\\r\\n]*",
                     Pattern.CASE_INSENSITIVE),
             Pattern.compile("(?m)(?<![\\d.])#?([45]\\.\\d{1,3}\\.\\d{1,3})\\b[^\\r\\n]*"));
-    private static final Pattern ADDRESS = Pattern
-            .compile("<?([A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,})>?");
+    /**
+     * An address, matched only from the start of a run of address characters and with bounded parts, so that a long
+     * run without an {@code @} costs one pass, not one per character.
+     */
+    private static final Pattern ADDRESS = Pattern.compile("(?<![A-Za-z0-9.!#$%&'*+/=?^_`{|}~-])"
+            + "([A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){1,8})");
+    /** Most characters of a report's text looked at: the reply is at its top. */
+    static final int MAX_TEXT_CHARS = 64 * 1024;
 
     /** The first SMTP reply a report quotes: its status and its line (which starts with the code, when it gives one). */
     private record QuotedReply(String status, String line) {
@@ -50,12 +56,13 @@ final class BounceHeuristics {
         if (!looksLikeBounce || text.isBlank()) {
             return Optional.empty();
         }
-        return reply(text).map(reply -> {
+        String head = text.length() <= MAX_TEXT_CHARS ? text : text.substring(0, MAX_TEXT_CHARS);
+        return reply(head).map(reply -> {
             boolean delayed = reply.status().startsWith("4");
-            Matcher address = ADDRESS.matcher(text);
+            Matcher address = ADDRESS.matcher(head);
             String recipient = address.find() ? address.group(1) : null;
-            return new Bounce(new RecipientReport(recipient, delayed ? "delayed" : "failed", reply.status(), reply.line(),
-                    null, null), delayed);
+            return new Bounce(new RecipientReport(recipient, delayed ? "delayed" : "failed", reply.status(),
+                    NoticeParser.strip(reply.line()), null, null), delayed);
         });
     }
 

@@ -20,15 +20,19 @@ final class BounceMailbox {
     private static final Set<String> SCHEMES = Set.of("imap", "imaps", "pop3", "pop3s");
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
 
+    /** The consumer URI (without user and password) and the user to log in as. */
+    record Mailbox(String uri, String user) {
+    }
+
     private BounceMailbox() {
     }
 
     /**
-     * The consumer URI, or empty without a mailbox.
+     * The consumer URI, without user and password, or empty without a mailbox.
      *
      * @throws IllegalArgumentException naming what is wrong with the setting
      */
-    static Optional<String> uri(BounceConfig config) {
+    static Optional<Mailbox> of(BounceConfig config) {
         if (config.mailbox().isEmpty()) {
             return Optional.empty();
         }
@@ -37,7 +41,8 @@ final class BounceMailbox {
         try {
             url = new URI(setting);
         } catch (URISyntaxException e) {
-            throw invalid("is not a URL: " + e.getMessage());
+            // The message would quote the setting, which may hold a password by mistake.
+            throw invalid("is not a URL (scheme://user@host:port/folder)");
         }
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!SCHEMES.contains(scheme)) {
@@ -58,18 +63,20 @@ final class BounceMailbox {
         if (url.getPort() > 0) {
             uri.append(':').append(url.getPort());
         }
-        uri.append("?username=RAW(").append(URLDecoder.decode(url.getRawUserInfo(), StandardCharsets.UTF_8)).append(')')
-                .append("&password=RAW({{mailpipe.bounce.mailbox-password}})")
-                .append("&folderName=RAW(").append(folder).append(')')
+        // User and password are set on the endpoint, not written into a URI that logs and parsers see.
+        uri.append("?folderName=RAW(").append(folder).append(')')
                 // Every message, read or not (an operator may have opened one), left as it is until its notice is on
                 // Kafka, then deleted; a failure leaves it for the next poll.
                 .append("&unseen=false&peek=true&delete=true&closeFolder=true&maxMessagesPerPoll=100")
+                // The reader takes the message's bytes itself: Camel's mapping would load each whole and stop the poll
+                // at the first it cannot decode; one it cannot even fetch is skipped, not retried before all others.
+                .append("&mapMailMessage=false&skipFailedMessage=true")
                 .append("&delay=").append(config.pollInterval().toMillis())
                 .append("&connectionTimeout=30000");
         if (scheme.equals("imap") && !loopback) {
             uri.append("&additionalJavaMailProperties=#mailpipeImapStartTls");
         }
-        return Optional.of(uri.toString());
+        return Optional.of(new Mailbox(uri.toString(), URLDecoder.decode(url.getRawUserInfo(), StandardCharsets.UTF_8)));
     }
 
     private static IllegalArgumentException invalid(String why) {

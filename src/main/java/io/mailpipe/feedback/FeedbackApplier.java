@@ -91,10 +91,15 @@ public class FeedbackApplier {
             return;
         }
         RecipientReport report = reportFor(notice, copy.recipient());
-        switch (notice.kind()) {
-            case BOUNCE -> bounce(outbox, copy, notice, report);
-            case DELAY -> outbox.queue(List.of(records.outcome(copy, notice, report, "delayed", reply(classified(report,
-                    notice, copy)))));
+        Kind kind = notice.kind() == Kind.COMPLAINT ? Kind.COMPLAINT : kindOf(report, notice.kind());
+        if (kind == Kind.DELIVERED) {
+            count(notice, "ignored");
+            return;
+        }
+        switch (kind) {
+            case BOUNCE -> bounce(outbox, copy, notice, report, kind);
+            case DELAY -> outbox.queue(List.of(records.outcome(copy, notice, report, "delayed",
+                    reply(classified(report, kind, copy)))));
             case COMPLAINT -> {
                 suppressions.add(copy.recipient(), "complaint (" + notice.feedbackType() + ") in notice " + notice.id(),
                         "feedback");
@@ -116,8 +121,8 @@ public class FeedbackApplier {
         }
     }
 
-    private void bounce(Outbox outbox, SentCopy copy, Notice notice, RecipientReport report) {
-        SmtpFailure failure = classified(report, notice, copy);
+    private void bounce(Outbox outbox, SentCopy copy, Notice notice, RecipientReport report, Kind kind) {
+        SmtpFailure failure = classified(report, kind, copy);
         if (failure.suppresses()) {
             suppressions.suppress(copy.recipient(), failure, copy.eventId());
         }
@@ -125,8 +130,8 @@ public class FeedbackApplier {
         outbox.queue(records.bounced(copy, notice, report, failure, oursToFix ? topics.dlqPolicy() : topics.dlqPermanent()));
     }
 
-    private SmtpFailure classified(RecipientReport report, Notice notice, SentCopy copy) {
-        SmtpReply reply = reply(report, notice.kind());
+    private SmtpFailure classified(RecipientReport report, Kind kind, SentCopy copy) {
+        SmtpReply reply = reply(report, kind);
         return SmtpFailure.of(classifier.classify(reply), reply, List.of(copy.recipient()));
     }
 
@@ -149,6 +154,22 @@ public class FeedbackApplier {
         int code = diagnosed.map(SmtpReply::code).orElse(status.startsWith("5") ? 550 : 450);
         String text = report.diagnosticCode() != null ? report.diagnosticCode() : "Status: " + status;
         return new SmtpReply(code, Optional.of(precise.orElse(status)), text, SmtpCommand.RCPT);
+    }
+
+    /**
+     * What the report about this recipient says happened: a notice may report several recipients, each with an action
+     * of its own; without one, what the notice as a whole says.
+     */
+    static Kind kindOf(RecipientReport report, Kind notice) {
+        if (report.action() == null) {
+            return notice;
+        }
+        return switch (report.action()) {
+            case "failed" -> Kind.BOUNCE;
+            case "delayed" -> Kind.DELAY;
+            case "delivered", "relayed", "expanded" -> Kind.DELIVERED;
+            default -> notice;
+        };
     }
 
     /** The report about the recipient the token names; the first failed one when no report names it. */

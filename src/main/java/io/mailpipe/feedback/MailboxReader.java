@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -21,6 +23,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.outcome.ChannelRecord;
+import io.mailpipe.outcome.RecordLimit;
 import io.mailpipe.store.KafkaWriteException;
 import io.mailpipe.store.MailpipeProducer;
 
@@ -40,8 +44,12 @@ public class MailboxReader {
     private final String topic;
     private final NoticeParser parser;
 
-    public MailboxReader(MailpipeProducer kafka, ObjectMapper mapper, MailpipeConfig config, SentRecipients sent) {
+    private final RecordLimit limit;
+
+    public MailboxReader(MailpipeProducer kafka, ObjectMapper mapper, MailpipeConfig config, SentRecipients sent,
+            RecordLimit limit) {
         this.producer = kafka.producer();
+        this.limit = limit;
         this.mapper = mapper;
         this.topic = config.topic().feedback();
         this.parser = sent.returnPath().map(NoticeParser::new).orElse(null);
@@ -52,11 +60,20 @@ public class MailboxReader {
         publish(parser.parse(head(message), "mailbox"));
     }
 
-    /** Writes a notice to {@code email.feedback} and waits for Kafka's acknowledgement. */
+    /**
+     * Writes a notice to {@code email.feedback} and waits for Kafka's acknowledgement. One that would not fit in a
+     * record (the parser caps every field, so only with a record limit set very low) goes as an unrecognized notice
+     * with its id and excerpt: a message that cannot be written would stay in the mailbox for ever.
+     */
     void publish(Notice notice) {
         String key = notice.token() != null ? notice.token() : notice.id();
         try {
-            byte[] value = mapper.writeValueAsString(notice.toJson(mapper)).getBytes(StandardCharsets.UTF_8);
+            String json = mapper.writeValueAsString(notice.toJson(mapper));
+            if (!limit.fits(new ChannelRecord(topic, key, json, Map.of()))) {
+                json = mapper.writeValueAsString(new Notice(notice.id(), Notice.Kind.UNRECOGNIZED, notice.token(), List.of(),
+                        null, null, null, notice.source(), notice.receivedAt(), "notice over the record size").toJson(mapper));
+            }
+            byte[] value = json.getBytes(StandardCharsets.UTF_8);
             producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);

@@ -5,6 +5,7 @@ import java.util.Properties;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mail.MailEndpoint;
 
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.store.KafkaWriteException;
@@ -34,13 +35,16 @@ public class MailboxRoutes extends RouteBuilder {
         if (sent.returnPath().isEmpty()) {
             return;
         }
-        BounceMailbox.uri(config.bounce()).ifPresent(uri -> {
+        BounceMailbox.of(config.bounce()).ifPresent(target -> {
             Properties startTls = new Properties();
             startTls.setProperty("mail.imap.starttls.enable", "true");
             startTls.setProperty("mail.imap.starttls.required", "true");
             getContext().getRegistry().bind(STARTTLS_PROPERTIES, startTls);
+            MailEndpoint mailbox = getContext().getEndpoint(target.uri(), MailEndpoint.class);
+            mailbox.getConfiguration().setUsername(target.user());
+            mailbox.getConfiguration().setPassword(config.bounce().mailboxPassword().orElseThrow());
             onException(KafkaWriteException.class).handled(false).logExhausted(true).logStackTrace(false);
-            from(uri).routeId("feedback-mailbox")
+            from(mailbox).routeId("feedback-mailbox")
                     .process(reader::read).id("feedback-mailbox-read");
         });
     }

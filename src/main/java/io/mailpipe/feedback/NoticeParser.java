@@ -46,8 +46,12 @@ public final class NoticeParser {
     static final int EXCERPT_BYTES = 4096;
     /** Longest Message-ID taken as the notice's id; a longer one is replaced by the digest of the notice. */
     private static final int MAX_ID_CHARS = 250;
-    /** Longest subject or sender kept on a notice. */
-    private static final int MAX_HEADER_CHARS = 500;
+    /** Longest subject, sender or report field kept on a notice: with the limits below a notice stays small. */
+    private static final int MAX_HEADER_CHARS = 1000;
+    /** Most recipients of one report kept: with VERP a report is about one. */
+    static final int MAX_RECIPIENTS = 16;
+    private static final Pattern STATUS = Pattern.compile("^\\s{0,20}([245]\\.\\d{1,3}\\.\\d{1,3})");
+    private static final Pattern WHITESPACE = Pattern.compile("[ \\t\\r\\n]+");
     /** Most parts looked at, and most levels of nesting followed, in one message. */
     private static final int MAX_PARTS = 64;
     private static final int MAX_DEPTH = 4;
@@ -84,13 +88,14 @@ public final class NoticeParser {
             if (report.isPresent()) {
                 return report.get();
             }
-            if (autoReply(message, subject)) {
-                return new Notice(id, Kind.AUTO_REPLY, token, List.of(), null, subject, from, source, receivedAt, null);
-            }
+            // Before automatic replies: some servers mark their plain-text bounces Auto-Submitted too.
             Optional<BounceHeuristics.Bounce> bounce = BounceHeuristics.read(subject, from, text(message, 0));
             if (bounce.isPresent()) {
                 return new Notice(id, bounce.get().delayed() ? Kind.DELAY : Kind.BOUNCE, token, List.of(bounce.get().report()),
                         null, subject, from, source, receivedAt, null);
+            }
+            if (autoReply(message, subject)) {
+                return new Notice(id, Kind.AUTO_REPLY, token, List.of(), null, subject, from, source, receivedAt, null);
             }
         } catch (MessagingException | IOException | RuntimeException e) {
             // A part that does not parse, an unknown charset: a person has to read it.
@@ -112,10 +117,10 @@ public final class NoticeParser {
             }
             if (part.isMimeType("message/feedback-report")) {
                 InternetHeaders fields = new InternetHeaders(raw(part));
-                String feedbackType = field(fields, "Feedback-Type");
+                String feedbackType = strip(field(fields, "Feedback-Type"));
                 Kind kind = "not-spam".equalsIgnoreCase(feedbackType) ? Kind.DELIVERED : Kind.COMPLAINT;
                 RecipientReport complainant = new RecipientReport(strip(field(fields, "Original-Rcpt-To")), "complained", null,
-                        null, null, field(fields, "Arrival-Date"));
+                        null, null, strip(field(fields, "Arrival-Date")));
                 return Optional.of(new Notice(id, kind, token, List.of(complainant), feedbackType, subject, from, source,
                         receivedAt, null));
             }
@@ -126,12 +131,12 @@ public final class NoticeParser {
     private static Notice deliveryStatus(BodyPart part, String id, String token, String subject, String from, String source,
             String receivedAt) throws MessagingException, IOException {
         DeliveryStatus status = new DeliveryStatus(raw(part));
-        String arrival = field(status.getMessageDSN(), "Arrival-Date");
+        String arrival = strip(field(status.getMessageDSN(), "Arrival-Date"));
         List<RecipientReport> recipients = new ArrayList<>();
-        for (int i = 0; i < Math.min(status.getRecipientDSNCount(), MAX_PARTS); i++) {
+        for (int i = 0; i < Math.min(status.getRecipientDSNCount(), MAX_RECIPIENTS); i++) {
             InternetHeaders r = status.getRecipientDSN(i);
             String recipient = strip(Optional.ofNullable(field(r, "Final-Recipient")).orElse(field(r, "Original-Recipient")));
-            recipients.add(new RecipientReport(recipient, lower(field(r, "Action")), statusCode(field(r, "Status")),
+            recipients.add(new RecipientReport(recipient, lower(strip(field(r, "Action"))), statusCode(field(r, "Status")),
                     strip(field(r, "Diagnostic-Code")), strip(field(r, "Remote-MTA")), arrival));
         }
         boolean failed = recipients.stream().anyMatch(r -> "failed".equals(r.action()));
@@ -213,14 +218,14 @@ public final class NoticeParser {
         return headers == null ? null : headers.getHeader(name, ",");
     }
 
-    /** A DSN field without its type ({@code rfc822;}, {@code smtp;}, {@code dns;}) and the line folding. */
+    /** A DSN field without its type ({@code rfc822;}, {@code smtp;}, {@code dns;}) and the line folding, capped. */
     static String strip(String field) {
         if (field == null) {
             return null;
         }
-        String unfolded = field.replaceAll("\\s*\\r?\\n\\s+", " ").strip();
+        String unfolded = capped(WHITESPACE.matcher(MimeUtility.unfold(field)).replaceAll(" ").strip());
         int semicolon = unfolded.indexOf(';');
-        boolean typed = semicolon > 0 && unfolded.substring(0, semicolon).matches("(?i)[a-z0-9-]+");
+        boolean typed = semicolon > 0 && semicolon < 32 && unfolded.substring(0, semicolon).matches("(?i)[a-z0-9-]+");
         String value = (typed ? unfolded.substring(semicolon + 1) : unfolded).strip();
         return value.startsWith("<") && value.endsWith(">") ? value.substring(1, value.length() - 1) : value;
     }
@@ -230,7 +235,7 @@ public final class NoticeParser {
         if (field == null) {
             return null;
         }
-        var m = Pattern.compile("^\\s*([245]\\.\\d{1,3}\\.\\d{1,3})").matcher(field);
+        var m = STATUS.matcher(field);
         return m.find() ? m.group(1) : null;
     }
 

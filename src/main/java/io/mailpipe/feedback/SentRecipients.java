@@ -62,6 +62,22 @@ public class SentRecipients {
         }).toList();
     }
 
+    /**
+     * Writes again the entries of these recipients that Kafka refused before (still known here, from the delivery that
+     * made them), so that a redelivery found to be a repeat leaves their return paths durable, like the ledger's.
+     */
+    public List<Future<RecordMetadata>> confirm(String eventId, List<String> recipients) {
+        if (returnPath.isEmpty()) {
+            return List.of();
+        }
+        List<Future<RecordMetadata>> writes = new ArrayList<>();
+        for (String recipient : recipients) {
+            entries.get().writeAgainIfRefused(returnPath.get().token(eventId, recipient), (metadata, failure) -> {
+            }).ifPresent(writes::add);
+        }
+        return writes;
+    }
+
     /** What {@code token} stands for, if it is one of ours younger than {@code mailpipe.bounce.retention}. */
     public Optional<SentCopy> find(String token) {
         return entries.flatMap(table -> table.get(token)).map(this::read);

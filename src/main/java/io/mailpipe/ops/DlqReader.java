@@ -145,7 +145,8 @@ public class DlqReader {
 
     /**
      * The outcome records of an event on {@code email.events} written since {@code from}: every attempt with its reply,
-     * and what became of replays. Seeks by time, so it reads only that stretch of the topic.
+     * and what became of replays, and what notices said later. Seeks by time in the event's partition, so it reads
+     * only that stretch of one partition.
      */
     public List<JsonNode> history(String eventId, Instant from) {
         List<JsonNode> outcomes = new ArrayList<>();
@@ -153,11 +154,8 @@ public class DlqReader {
             return outcomes;
         }
         try (KafkaConsumer<String, String> consumer = consumer()) {
-            KafkaTopics.readSince(consumer, topics.events(), from, TIMEOUT, r -> {
-                if (eventId.equals(r.key())) {
-                    outcomes.add(parser.object(r.value()));
-                }
-            });
+            KafkaTopics.readKeySince(consumer, topics.events(), eventId, from, TIMEOUT,
+                    r -> outcomes.add(parser.object(r.value())));
         }
         return outcomes;
     }

@@ -1,5 +1,6 @@
 package io.mailpipe.smtp;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,40 +104,66 @@ public class SmtpSender extends DefaultJavaMailSender {
 
     /**
      * One attempt at every pending recipient: one transaction, or one per recipient when each has a return path of its
-     * own. A failure of the server rather than of one recipient (refused, throttled, credentials) ends the attempt:
-     * the recipients not tried yet share it.
+     * own. The transactions of one attempt share {@code mailpipe.smtp.transaction-timeout}, so an attempt takes no
+     * longer than with one transaction; recipients it leaves no time for fail as not tried. A failure of the server
+     * rather than of one recipient (refused, throttled, credentials) ends the attempt and stands for every recipient not accepted, as it would in one transaction: the message goes back to its
+     * source whole, and no recipient gets a dead letter or retry of its own now and another when it comes back.
      */
     private Attempt attempt(MimeMessage message, List<InternetAddress> envelope) {
         if (!(message instanceof ComposedMessage composed) || !composed.hasReturnPaths()) {
-            return transaction(message, envelope);
+            return transaction(message, envelope, smtp.transactionTimeout());
         }
+        long ends = System.nanoTime() + smtp.transactionTimeout().toNanos();
         List<String> accepted = new ArrayList<>();
         List<SmtpFailure> failures = new ArrayList<>();
         Exception cause = null;
-        for (int i = 0; i < envelope.size(); i++) {
-            composed.setEnvelopeFrom(composed.returnPath(envelope.get(i)));
-            Attempt one = transaction(message, List.of(envelope.get(i)));
+        SmtpFailure serverWide = null;
+        for (InternetAddress recipient : envelope) {
+            Duration left = Duration.ofNanos(ends - System.nanoTime());
+            if (left.isNegative() || left.isZero()) {
+                failures.add(SmtpFailure.noReply(FailureClass.TRANSIENT, SmtpCommand.CONNECT, "not tried: the message's "
+                        + "transactions used up mailpipe.smtp.transaction-timeout", List.of(recipient.getAddress())));
+                continue;
+            }
+            composed.setEnvelopeFrom(composed.returnPath(recipient));
+            Attempt one;
+            try {
+                one = transaction(message, List.of(recipient), left);
+            } catch (RuntimeException e) {
+                if (accepted.isEmpty()) {
+                    throw e;
+                }
+                // The recipients accepted so far must not be lost with it: the others are retried through the retry
+                // topic (bounded by mailpipe.retry.max-age), as after a connection lost while the message was sent.
+                List<String> rest = envelope.stream().map(InternetAddress::getAddress).filter(a -> !accepted.contains(a))
+                        .toList();
+                failures.add(SmtpFailure.noReply(FailureClass.TRANSIENT, SmtpCommand.DATA, describe(e), rest));
+                return new Attempt(accepted, failures, e);
+            }
             accepted.addAll(one.accepted());
             failures.addAll(one.failures());
             cause = cause == null ? one.cause() : cause;
-            Optional<SmtpFailure> serverWide = one.failures().stream().filter(SmtpFailure::serverWide).findFirst();
-            if (serverWide.isPresent() && i + 1 < envelope.size()) {
-                List<String> untried = envelope.subList(i + 1, envelope.size()).stream().map(InternetAddress::getAddress)
-                        .toList();
-                failures.add(serverWide.get().forRecipients(untried));
+            serverWide = serverWide != null ? serverWide
+                    : one.failures().stream().filter(SmtpFailure::serverWide).findFirst().orElse(null);
+            if (serverWide != null) {
                 break;
             }
+        }
+        if (serverWide != null) {
+            List<String> notAccepted = envelope.stream().map(InternetAddress::getAddress).filter(a -> !accepted.contains(a))
+                    .toList();
+            failures = List.of(serverWide.forRecipients(notAccepted));
         }
         return new Attempt(accepted, failures, cause);
     }
 
-    private Attempt transaction(MimeMessage message, List<InternetAddress> envelope) {
+    private Attempt transaction(MimeMessage message, List<InternetAddress> envelope, Duration timeout) {
         List<String> recipients = envelope.stream().map(InternetAddress::getAddress).toList();
         if (message instanceof ComposedMessage composed) {
             composed.forgetWrite();
         }
         rateLimit.awaitTurn();
-        try (TransactionDeadline deadline = TransactionDeadline.start(smtp.transactionTimeout())) {
+        try (TransactionDeadline deadline = TransactionDeadline.start(timeout)) {
             SmtpConnectionPool.Connection connection;
             try {
                 connection = pool.borrow(deadline);

@@ -1,5 +1,6 @@
 package io.mailpipe.store;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -10,7 +11,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Utils;
 import org.jboss.logging.Logger;
 
 /** Topics Mailpipe works with: creating its own when they are missing, reading one to its current end. */
@@ -54,13 +55,31 @@ public final class KafkaTopics {
      */
     public static <K, V> void readFromStart(KafkaConsumer<K, V> consumer, String topic, Duration timeout,
             Consumer<ConsumerRecord<K, V>> sink) {
-        read(consumer, topic, Optional.empty(), timeout, sink);
+        List<TopicPartition> partitions = partitions(consumer, topic, timeout);
+        consumer.assign(partitions);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+        consumer.seekToBeginning(partitions);
+        readToEnd(consumer, partitions, end, timeout, sink);
     }
 
-    /** Like {@link #readFromStart}, but only records written at or after {@code from}. */
-    public static <K, V> void readSince(KafkaConsumer<K, V> consumer, String topic, Instant from, Duration timeout,
-            Consumer<ConsumerRecord<K, V>> sink) {
-        read(consumer, topic, Optional.of(from), timeout, sink);
+    /**
+     * The records of one key written at or after {@code from}: only the partition records of this key go to (the producer's default partitioner for
+     * keyed records: murmur2 of the key's bytes), so it reads that partition's stretch, not the whole topic's.
+     */
+    public static <V> void readKeySince(KafkaConsumer<String, V> consumer, String topic, String key, Instant from,
+            Duration timeout, Consumer<ConsumerRecord<String, V>> sink) {
+        List<TopicPartition> all = partitions(consumer, topic, timeout);
+        int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % all.size();
+        List<TopicPartition> one = List.of(new TopicPartition(topic, partition));
+        consumer.assign(one);
+        Map<TopicPartition, Long> end = consumer.endOffsets(one, timeout);
+        OffsetAndTimestamp start = consumer.offsetsForTimes(Map.of(one.get(0), from.toEpochMilli()), timeout).get(one.get(0));
+        consumer.seek(one.get(0), start == null ? end.get(one.get(0)) : start.offset());
+        readToEnd(consumer, one, end, timeout, record -> {
+            if (key.equals(record.key())) {
+                sink.accept(record);
+            }
+        });
     }
 
     /**
@@ -102,21 +121,6 @@ public final class KafkaTopics {
 
     private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic, Duration timeout) {
         return consumer.partitionsFor(topic, timeout).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-    }
-
-    private static <K, V> void read(KafkaConsumer<K, V> consumer, String topic, Optional<Instant> from, Duration timeout,
-            Consumer<ConsumerRecord<K, V>> sink) {
-        List<TopicPartition> partitions = partitions(consumer, topic, timeout);
-        consumer.assign(partitions);
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-        if (from.isEmpty()) {
-            consumer.seekToBeginning(partitions);
-        } else {
-            Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(
-                    partitions.stream().collect(Collectors.toMap(p -> p, p -> from.get().toEpochMilli())), timeout);
-            partitions.forEach(p -> consumer.seek(p, starts.get(p) == null ? end.get(p) : starts.get(p).offset()));
-        }
-        readToEnd(consumer, partitions, end, timeout, sink);
     }
 
     private static <K, V> void readToEnd(KafkaConsumer<K, V> consumer, List<TopicPartition> partitions,

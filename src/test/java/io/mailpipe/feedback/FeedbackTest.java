@@ -131,6 +131,38 @@ class FeedbackTest extends PipelineTestSupport {
     }
 
     @Test
+    void serverWideFailureOfOneTransactionSendsTheWholeMessageBackNotAFailureForTheOthers() {
+        String ada = Events.uniqueRecipient("mixed-ada-");
+        String bob = Events.uniqueRecipient("mixed-bob-");
+        smtp.replyToRecipient(ada, "452 4.2.2 Mailbox full, try later");
+        smtp.replyToRecipient(bob, "421 4.7.0 Too many connections, try again later");
+        String id = Events.uniqueId("feedback");
+        kafka.send(REQUESTS, id, Events.orderConfirmation(id, ada, bob));
+
+        assertThat(records.outcome(id, bob).path("outcome").asText()).isEqualTo("delivered");
+        assertThat(records.outcome(id, ada).path("outcome").asText()).isEqualTo("delivered");
+        assertThat(smtp.receivedFor(ada)).hasSize(1);
+        assertThat(smtp.receivedFor(bob)).hasSize(1);
+        assertThat(records.on("email.retry", id)).as("no retry of its own for the recipient tried first").isEmpty();
+        assertThat(records.outcomes(id, ada)).hasSize(1);
+    }
+
+    @Test
+    void mailboxMessageThatCannotBeDecodedDoesNotHoldUpTheOthers() {
+        Sent gone = deliver("undecodable-");
+        mailbox.deliver(("From: MAILER-DAEMON@relay.mailpipe.test\r\nTo: " + gone.returnPath() + "\r\n"
+                + "Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <bogus-1@relay.mailpipe.test>\r\n"
+                + "Content-Type: text/plain\r\nContent-Transfer-Encoding: x-bogus\r\n\r\n550 5.1.1 no such user\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        noticeArrives("postfix-user-unknown", gone);
+
+        assertThat(laterOutcome(gone).path("outcome").asText()).isEqualTo("bounced");
+        awaitNoticesApplied();
+        assertThat(kafka.readAll("email.dlq.feedback")).extracting(r -> PipelineRecords.json(r.value()))
+                .anySatisfy(d -> assertThat(d.at("/notice/id").asText()).isEqualTo("<bogus-1@relay.mailpipe.test>"));
+    }
+
+    @Test
     void bounceAfterTheRelayAcceptedBecomesBouncedOutcomeDeadLetterAndSuppression() {
         Sent gone = deliver("gone-");
 
@@ -146,7 +178,7 @@ class FeedbackTest extends PipelineTestSupport {
         assertThat(bounced.at("/notice/status").asText()).isEqualTo("5.1.1");
         assertThat(bounced.at("/notice/remoteMta").asText()).isEqualTo("mx.example.net");
         assertThat(bounced.at("/notice/diagnosticCode").asText()).contains("User unknown in virtual mailbox table");
-        assertThat(bounced.at("/notice/arrivalDate").asText()).isEqualTo("Tue,  1 Dec 2026 10:15:01 +0000 (UTC)");
+        assertThat(bounced.at("/notice/arrivalDate").asText()).isEqualTo("Tue, 1 Dec 2026 10:15:01 +0000 (UTC)");
 
         ConsumerRecord<String, String> deadLetterRecord = records.first("email.dlq.permanent", gone.eventId());
         JsonNode deadLetter = PipelineRecords.json(deadLetterRecord.value());
@@ -165,6 +197,27 @@ class FeedbackTest extends PipelineTestSupport {
         String again = Events.uniqueId("feedback");
         kafka.send(REQUESTS, again, Events.orderConfirmation(again, gone.recipient()));
         assertThat(records.outcome(again, gone.recipient()).path("outcome").asText()).isEqualTo("suppressed");
+    }
+
+    @Test
+    void eventTimelineShowsTheDeliveryThenTheLaterBounce() throws Exception {
+        Sent gone = deliver("timeline-");
+        noticeArrives("amazon-ses-bounce", gone);
+        laterOutcome(gone);
+
+        JsonNode timeline = json.readTree(given().auth().oauth2("test-ops-token").get("/ops/events/" + gone.eventId())
+                .then().statusCode(200).extract().asString());
+
+        assertThat(timeline.path("eventId").asText()).isEqualTo(gone.eventId());
+        assertThat(timeline.path("timeline")).extracting(o -> o.path("outcome").asText()).containsExactly("delivered",
+                "bounced");
+        assertThat(timeline.at("/timeline/1/async").asBoolean()).isTrue();
+        given().auth().oauth2("test-ops-token").get("/ops/events/no-such-event").then().statusCode(404);
+        given().auth().oauth2("test-ops-token").queryParam("since", "yesterday").get("/ops/events/" + gone.eventId())
+                .then().statusCode(400);
+        given().auth().oauth2("test-ops-token").queryParam("since", "PT1H").get("/ops/events/" + gone.eventId())
+                .then().statusCode(200);
+        given().get("/ops/events/" + gone.eventId()).then().statusCode(401);
     }
 
     @ParameterizedTest(name = "{0}")

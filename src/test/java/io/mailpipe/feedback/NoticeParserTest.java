@@ -3,6 +3,7 @@ package io.mailpipe.feedback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -122,6 +123,87 @@ class NoticeParserTest {
         Notice parsed = parser.parse(notice, "mailbox");
         assertThat(parsed.id()).startsWith("sha256:");
         assertThat(parsed.kind()).isEqualTo(Kind.BOUNCE);
+    }
+
+    @Test
+    void hostileNoticesAreReadInLinearTime() {
+        String path = this.path.address("order-1", RECIPIENT);
+        List<String> bodies = List.of(
+                // A long run of address characters without an @.
+                "550 5.1.1 failed: " + "a".repeat(1_000_000),
+                // A Diagnostic-Code folded over a sea of spaces.
+                "smtp error from remote server" + " smtp error".repeat(100_000),
+                "Remote host said:" + " ".repeat(500_000) + "x");
+        for (String body : bodies) {
+            byte[] notice = ("From: MAILER-DAEMON@relay.example\r\nTo: " + path + "\r\nSubject: failure notice\r\n"
+                    + "Message-ID: <slow@relay.example>\r\n\r\n" + body + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            long started = System.nanoTime();
+            parser.parse(notice, "mailbox");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as(body.substring(0, 30)).isLessThan(Duration.ofSeconds(2));
+        }
+        String spaces = " ".repeat(500_000);
+        byte[] dsn = ("From: MAILER-DAEMON@relay.example\r\nTo: " + path + "\r\nMessage-ID: <dsn@relay.example>\r\n"
+                + "Content-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n"
+                + "--b\r\nContent-Type: text/plain\r\n\r\nfailed\r\n"
+                + "--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; relay.example\r\n\r\n"
+                + "Final-Recipient: rfc822; " + RECIPIENT + "\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+                + "Diagnostic-Code: smtp; 550" + spaces + "\r\n" + spaces + "5.1.1 gone\r\n\r\n--b--\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        long started = System.nanoTime();
+        Notice notice = parser.parse(dsn, "mailbox");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+        assertThat(notice.kind()).isEqualTo(Kind.BOUNCE);
+        assertThat(notice.recipients().get(0).diagnosticCode()).hasSizeLessThanOrEqualTo(1003).startsWith("550 5.1.1 gone");
+    }
+
+    @Test
+    void everyFieldAndTheRecipientListAreBounded() {
+        StringBuilder recipients = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            recipients.append("Final-Recipient: rfc822; r").append(i).append("@example.net\r\nAction: failed\r\n")
+                    .append("Status: 5.1.1\r\nRemote-MTA: dns; ").append("m".repeat(50_000)).append("\r\n\r\n");
+        }
+        byte[] dsn = ("From: MAILER-DAEMON@relay.example\r\nMessage-ID: <big@relay.example>\r\n"
+                + "Subject: " + "s".repeat(100_000) + "\r\n"
+                + "Content-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n"
+                + "--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; relay.example\r\n"
+                + "Arrival-Date: " + "d".repeat(100_000) + "\r\n\r\n" + recipients + "--b--\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+
+        Notice notice = parser.parse(dsn, "mailbox");
+
+        assertThat(notice.recipients()).hasSize(NoticeParser.MAX_RECIPIENTS);
+        assertThat(notice.subject()).hasSizeLessThanOrEqualTo(1003);
+        assertThat(notice.recipients()).allSatisfy(r -> {
+            assertThat(r.remoteMta()).hasSizeLessThanOrEqualTo(1003);
+            assertThat(r.arrivalDate()).hasSizeLessThanOrEqualTo(1003);
+        });
+        assertThat(notice.toJson(new com.fasterxml.jackson.databind.ObjectMapper()).toString()).hasSizeLessThan(64 * 1024);
+    }
+
+    @Test
+    void plainTextBounceMarkedAutoSubmittedIsStillABounce() {
+        byte[] bounce = ("From: Mail Delivery System <Mailer-Daemon@relay.example>\r\nTo: "
+                + path.address("order-1", RECIPIENT) + "\r\nAuto-Submitted: auto-replied\r\n"
+                + "Subject: Mail delivery failed: returning message to sender\r\nMessage-ID: <exim-plain@relay.example>\r\n\r\n"
+                + "  " + RECIPIENT + "\r\n    SMTP error from remote mail server after RCPT TO:<" + RECIPIENT + ">:\r\n"
+                + "    550 5.1.1 User unknown\r\n").getBytes(StandardCharsets.US_ASCII);
+
+        Notice notice = parser.parse(bounce, "mailbox");
+
+        assertThat(notice.kind()).isEqualTo(Kind.BOUNCE);
+        assertThat(notice.recipients().get(0).status()).isEqualTo("5.1.1");
+    }
+
+    @Test
+    void eachRecipientsOwnActionDecides() {
+        Notice.RecipientReport delayed = new Notice.RecipientReport(RECIPIENT, "delayed", "4.4.1", null, null, null);
+        Notice.RecipientReport relayed = new Notice.RecipientReport(RECIPIENT, "relayed", "2.0.0", null, null, null);
+        Notice.RecipientReport unknown = new Notice.RecipientReport(RECIPIENT, null, "5.1.1", null, null, null);
+
+        assertThat(FeedbackApplier.kindOf(delayed, Kind.BOUNCE)).isEqualTo(Kind.DELAY);
+        assertThat(FeedbackApplier.kindOf(relayed, Kind.BOUNCE)).isEqualTo(Kind.DELIVERED);
+        assertThat(FeedbackApplier.kindOf(unknown, Kind.BOUNCE)).isEqualTo(Kind.BOUNCE);
     }
 
     @Test
