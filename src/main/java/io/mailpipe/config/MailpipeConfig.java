@@ -72,6 +72,9 @@ public interface MailpipeConfig {
     /** The return path that names each message, and the bounce mailbox. */
     BounceConfig bounce();
 
+    /** The providers' notification webhooks (bounces, complaints) under {@code /webhooks/}. */
+    WebhookConfig webhook();
+
     /** The local stores of the suppression list and the dead-letter states. */
     StateConfig state();
 

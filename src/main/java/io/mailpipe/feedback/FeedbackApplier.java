@@ -72,6 +72,12 @@ public class FeedbackApplier {
             count(notice, "unmatched");
             return;
         }
+        if (notice.token() == null && notice.source().startsWith("webhook:")) {
+            outbox.queue(List.of(records.unmatched(notice, "unknown-message", "the notice names a Message-ID Mailpipe did "
+                    + "not send to that recipient within mailpipe.bounce.retention")));
+            count(notice, "unmatched");
+            return;
+        }
         if (notice.token() == null) {
             outbox.queue(List.of(records.unmatched(notice, "no-return-path", "the notice names no return path of "
                     + "mailpipe.bounce.domain")));

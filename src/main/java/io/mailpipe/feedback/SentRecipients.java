@@ -21,13 +21,16 @@ import io.mailpipe.store.StateStreams;
 /**
  * What each return-path token stands for, kept in the compacted {@code email.return-paths} topic (deleted after
  * {@code mailpipe.bounce.retention}) and looked up in this instance's store: the event, recipient and Message-ID of a
- * message the server accepted, and the notices already applied to it, so that a notice read twice counts once.
+ * message the server accepted, and the notices already applied to it, so that a notice read twice counts once; and
+ * for each message, under {@code "message <Message-ID>"}, its event id.
  */
 @ApplicationScoped
 public class SentRecipients {
 
     /** Most notice ids kept per recipient: a relay sends a handful (delays, then the failure), never dozens. */
     static final int MAX_NOTICES = 16;
+    /** Key prefix of the entries that map a Message-ID to its event id; a space is in no token. */
+    private static final String MESSAGE_KEY = "message ";
 
     private final Optional<ReturnPath> returnPath;
     private final Optional<GlobalTable> entries;
@@ -54,12 +57,27 @@ public class SentRecipients {
             return List.of();
         }
         String at = Instant.now().toString();
-        return recipients.stream().map(recipient -> {
+        List<Future<RecordMetadata>> writes = new ArrayList<>();
+        for (String recipient : recipients) {
             SentCopy copy = new SentCopy(returnPath.get().token(eventId, recipient), eventId, recipient, messageId, template,
                     tags, at, List.of());
-            return entries.get().putAsync(copy.token(), json(copy), (metadata, failure) -> {
-            });
-        }).toList();
+            writes.add(entries.get().putAsync(copy.token(), json(copy), (metadata, failure) -> {
+            }));
+        }
+        if (!recipients.isEmpty()) {
+            writes.add(entries.get().putAsync(MESSAGE_KEY + messageId, eventId, (metadata, failure) -> {
+            }));
+        }
+        return writes;
+    }
+
+    /**
+     * The token of a recipient of the message with this Message-ID, for notices that name the message rather than the
+     * return path (a provider's webhook): the table also maps each Message-ID to its event id.
+     */
+    public Optional<String> tokenOf(String messageId, String recipient) {
+        return entries.flatMap(table -> table.get(MESSAGE_KEY + messageId))
+                .map(eventId -> returnPath.get().token(eventId, recipient));
     }
 
     /**
