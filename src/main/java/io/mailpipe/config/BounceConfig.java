@@ -44,4 +44,15 @@ public interface BounceConfig {
      */
     @WithDefault("14d")
     Duration retention();
+
+    /**
+     * Soft bounces (mailbox full, a failure the relay gave up retrying) to one address within {@code soft-bounce-window}
+     * after which it is suppressed; a single one suppresses nothing.
+     */
+    @WithDefault("3")
+    int softBounceLimit();
+
+    /** The window soft bounces are counted in; at most {@code retention}, which keeps the counts. */
+    @WithDefault("7d")
+    Duration softBounceWindow();
 }

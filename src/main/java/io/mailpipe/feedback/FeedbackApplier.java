@@ -1,6 +1,7 @@
 package io.mailpipe.feedback;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,9 +16,9 @@ import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.config.TopicConfig;
 import io.mailpipe.feedback.Notice.Kind;
 import io.mailpipe.feedback.Notice.RecipientReport;
+import io.mailpipe.outcome.DeadLetter;
 import io.mailpipe.outcome.Outbox;
 import io.mailpipe.outcome.RecipientOutcome;
-import io.mailpipe.smtp.FailureClass;
 import io.mailpipe.smtp.FailureClassifier;
 import io.mailpipe.smtp.SmtpCommand;
 import io.mailpipe.smtp.SmtpFailure;
@@ -131,9 +132,15 @@ public class FeedbackApplier {
         SmtpFailure failure = classified(report, kind, copy);
         if (failure.suppresses()) {
             suppressions.suppress(copy.recipient(), failure, copy.eventId());
+        } else if (failure.failureClass().retryable()) {
+            // A soft bounce: the relay gave up on a failure that may pass (mailbox full, a server away for days).
+            int soft = sent.softBounce(copy.recipient(), Instant.now());
+            if (soft >= sent.softBounceLimit()) {
+                suppressions.add(copy.recipient(), soft + " soft bounces within mailpipe.bounce.soft-bounce-window, the last: "
+                        + failure.code() + " " + failure.reply(), "feedback");
+            }
         }
-        boolean oursToFix = failure.failureClass() == FailureClass.POLICY || failure.failureClass() == FailureClass.SENDER;
-        outbox.queue(records.bounced(copy, notice, report, failure, oursToFix ? topics.dlqPolicy() : topics.dlqPermanent()));
+        outbox.queue(records.bounced(copy, notice, report, failure, DeadLetter.topicFor(failure.failureClass(), topics)));
     }
 
     private SmtpFailure classified(RecipientReport report, Kind kind, SentCopy copy) {

@@ -9,6 +9,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.kafka.common.KafkaException;
+import org.jboss.logging.Logger;
 
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
@@ -26,6 +27,7 @@ import io.mailpipe.store.MailpipeProducer;
 public class FeedbackRoutes extends RouteBuilder {
 
     private static final int INTERNAL_RETRIES = 3;
+    private static final Logger LOG = Logger.getLogger("feedback-apply");
 
     private final FeedbackApplier applier;
     private final NoticeRecords records;
@@ -72,6 +74,8 @@ public class FeedbackRoutes extends RouteBuilder {
 
     private void queueInternalError(Exchange exchange) {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.warnf(failure, "A notice could not be applied after %d tries; it goes to %s", INTERNAL_RETRIES + 1,
+                config.topic().dlqFeedback());
         byte[] value = exchange.getMessage().getBody(byte[].class);
         Outbox.of(exchange).queue(List.of(records.unreadable(value, String.valueOf(failure))));
     }

@@ -51,14 +51,8 @@ public class NoticeRecords {
                 Instant.now().toString(), false, source, false, true);
         ObjectNode stub = mapper.createObjectNode().put("id", copy.eventId()).put("template", copy.template());
         stub.putArray("to").add(copy.recipient());
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(MailpipeConstants.FAILURE_CLASS, failure.failureClass().label());
-        headers.put(MailpipeConstants.SMTP_CODE, Integer.toString(failure.code()));
-        if (failure.enhancedCode() != null) {
-            headers.put(MailpipeConstants.SMTP_ENHANCED_CODE, failure.enhancedCode());
-        }
-        headers.put(MailpipeConstants.EVENT_ID, copy.eventId());
-        headers.put(MailpipeConstants.TEMPLATE_HEADER, copy.template());
+        Map<String, String> headers = DeadLetter.headers(copy.eventId(), copy.template(), failure,
+                failure.failureClass().label());
         ChannelRecord deadLetter = new ChannelRecord(topic, copy.eventId(),
                 json(new DeadLetter(stub, details, null).toJson(mapper)), headers);
         RecipientOutcome.Reply reply = new RecipientOutcome.Reply(failure.failureClass().label(), failure.code(),

@@ -1,8 +1,10 @@
 package io.mailpipe.feedback;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Future;
@@ -22,7 +24,8 @@ import io.mailpipe.store.StateStreams;
  * What each return-path token stands for, kept in the compacted {@code email.return-paths} topic (deleted after
  * {@code mailpipe.bounce.retention}) and looked up in this instance's store: the event, recipient and Message-ID of a
  * message the server accepted, and the notices already applied to it, so that a notice read twice counts once; and
- * for each message, under {@code "message <Message-ID>"}, its event id.
+ * for each message, under {@code "message <Message-ID>"}, its event id; for each address with soft bounces, under
+ * {@code "soft <address>"}, when they came.
  */
 @ApplicationScoped
 public class SentRecipients {
@@ -31,12 +34,18 @@ public class SentRecipients {
     static final int MAX_NOTICES = 16;
     /** Key prefix of the entries that map a Message-ID to its event id; a space is in no token. */
     private static final String MESSAGE_KEY = "message ";
+    /** Key prefix of the soft bounces counted per address. */
+    private static final String SOFT_KEY = "soft ";
 
     private final Optional<ReturnPath> returnPath;
     private final Optional<GlobalTable> entries;
     private final ObjectMapper mapper;
+    private final Duration softBounceWindow;
+    private final int softBounceLimit;
 
     public SentRecipients(MailpipeConfig config, StateStreams state, ObjectMapper mapper) {
+        this.softBounceWindow = config.bounce().softBounceWindow();
+        this.softBounceLimit = config.bounce().softBounceLimit();
         this.returnPath = ReturnPath.from(config.bounce());
         this.entries = returnPath.map(r -> state.table(config.topic().returnPaths()));
         this.mapper = mapper;
@@ -101,6 +110,33 @@ public class SentRecipients {
         return entries.flatMap(table -> table.get(token)).map(this::read);
     }
 
+    /**
+     * Counts a soft bounce of this address, and returns how many it had within {@code mailpipe.bounce.soft-bounce-window},
+     * this one included. Two instances counting bounces of one address at the same moment may both count from the
+     * same earlier number: the count is low by one at worst, never high.
+     */
+    public int softBounce(String address, Instant at) {
+        String key = SOFT_KEY + address.toLowerCase(Locale.ROOT);
+        Instant since = at.minus(softBounceWindow);
+        List<String> kept = new ArrayList<>();
+        entries.orElseThrow().get(key).ifPresent(json -> {
+            for (String instant : read(json, String[].class)) {
+                if (Instant.parse(instant).isAfter(since)) {
+                    kept.add(instant);
+                }
+            }
+        });
+        kept.add(at.toString());
+        List<String> newest = kept.subList(Math.max(0, kept.size() - softBounceLimit), kept.size());
+        entries.get().put(key, json(newest));
+        return newest.size();
+    }
+
+    /** Soft bounces within the window that suppress an address. */
+    public int softBounceLimit() {
+        return softBounceLimit;
+    }
+
     /** Notes that a notice was applied to this copy, and returns once Kafka has it. */
     public void applied(SentCopy copy, String noticeId) {
         List<String> notices = new ArrayList<>(copy.notices());
@@ -111,17 +147,21 @@ public class SentRecipients {
         entries.orElseThrow().put(copy.token(), json(updated));
     }
 
-    private String json(SentCopy copy) {
+    private String json(Object value) {
         try {
-            return mapper.writeValueAsString(copy);
+            return mapper.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private SentCopy read(String json) {
+        return read(json, SentCopy.class);
+    }
+
+    private <T> T read(String json, Class<T> type) {
         try {
-            return mapper.readValue(json, SentCopy.class);
+            return mapper.readValue(json, type);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Unreadable entry in the return-path table", e);
         }

@@ -1,11 +1,17 @@
 package io.mailpipe.outcome;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.mailpipe.MailpipeConstants;
+import io.mailpipe.config.TopicConfig;
+import io.mailpipe.smtp.FailureClass;
+import io.mailpipe.smtp.SmtpFailure;
 
 /**
  * A dead letter of the permanent, policy and expired channels: the event narrowed to the recipients that failed, and
@@ -33,6 +39,28 @@ public record DeadLetter(ObjectNode event, Failure failure, PayloadCut cut) {
             this(failureClass, code, enhancedCode, reply, command, recipients, attempts, firstFailedAt, lastFailedAt,
                     possibleDuplicate, source, retryRecordTooLarge, false);
         }
+    }
+
+    /**
+     * The channel of a failure that is not retried: policy and sender refusals are fixed on the sending side and then
+     * replayed, so they have a channel of their own; permanent holds the rest.
+     */
+    public static String topicFor(FailureClass failureClass, TopicConfig topics) {
+        boolean oursToFix = failureClass == FailureClass.POLICY || failureClass == FailureClass.SENDER;
+        return oursToFix ? topics.dlqPolicy() : topics.dlqPermanent();
+    }
+
+    /** The headers tools filter dead letters and retries on, without parsing them. */
+    public static Map<String, String> headers(String eventId, String template, SmtpFailure failure, String failureClass) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(MailpipeConstants.FAILURE_CLASS, failureClass);
+        headers.put(MailpipeConstants.SMTP_CODE, Integer.toString(failure.code()));
+        if (failure.enhancedCode() != null) {
+            headers.put(MailpipeConstants.SMTP_ENHANCED_CODE, failure.enhancedCode());
+        }
+        headers.put(MailpipeConstants.EVENT_ID, eventId);
+        headers.put(MailpipeConstants.TEMPLATE_HEADER, template);
+        return headers;
     }
 
     public ObjectNode toJson(ObjectMapper mapper) {

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -153,10 +152,8 @@ public class OutcomeRecords {
             LOG.errorf("SMTP server did not understand us (%d at %s): a Mailpipe bug, please report: %s",
                     failure.code(), failure.command().label(), failure.reply());
         }
-        // Policy and sender refusals are fixed on the sending side and then replayed; permanent holds the rest.
-        boolean oursToFix = failure.failureClass() == FailureClass.POLICY || failure.failureClass() == FailureClass.SENDER;
-        String topic = oursToFix ? topics.dlqPolicy() : topics.dlqPermanent();
-        records.add(deadLetter(exchange, failure, state, topic, failure.failureClass().label()));
+        records.add(deadLetter(exchange, failure, state, DeadLetter.topicFor(failure.failureClass(), topics),
+                failure.failureClass().label()));
         failure.recipients().forEach(r -> records.add(outcome(exchange, r, "bounced", failure)));
         return records;
     }
@@ -175,7 +172,7 @@ public class OutcomeRecords {
                 retryRecordTooLarge);
         ObjectNode narrowed = narrowedEvent(exchange, failure.recipients());
         ObjectNode stub = mapper.createObjectNode().put("id", event.id()).put("template", event.template());
-        Map<String, String> headers = failureHeaders(event, failure, failureClass);
+        Map<String, String> headers = DeadLetter.headers(event.id(), event.template(), failure, failureClass);
         String value = fitted(event.id(), headers, json(narrowed).getBytes(StandardCharsets.UTF_8),
                 cut -> new DeadLetter(cut == null ? narrowed : stub, details, cut).toJson(mapper));
         return new ChannelRecord(topic, event.id(), value, headers);
@@ -183,7 +180,8 @@ public class OutcomeRecords {
 
     private ChannelRecord retryRecord(Exchange exchange, SmtpFailure failure, RetryState state) {
         EmailEvent event = event(exchange);
-        Map<String, String> headers = new LinkedHashMap<>(failureHeaders(event, failure, failure.failureClass().label()));
+        Map<String, String> headers = DeadLetter.headers(event.id(), event.template(), failure,
+                failure.failureClass().label());
         headers.put(MailpipeConstants.NOT_BEFORE, Instant.now().plus(nextDelay(state.attempts())).toString());
         headers.put(MailpipeConstants.ATTEMPTS, Integer.toString(state.attempts()));
         headers.put(MailpipeConstants.FIRST_FAILED_AT, state.firstFailedAt().toString());
@@ -216,18 +214,6 @@ public class OutcomeRecords {
         return new ChannelRecord(topics.events(), event.id(), json(record.toJson(mapper)),
                 Map.of(MailpipeConstants.OUTCOME, outcome),
                 record);
-    }
-
-    private static Map<String, String> failureHeaders(EmailEvent event, SmtpFailure failure, String failureClass) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(MailpipeConstants.FAILURE_CLASS, failureClass);
-        headers.put(MailpipeConstants.SMTP_CODE, Integer.toString(failure.code()));
-        if (failure.enhancedCode() != null) {
-            headers.put(MailpipeConstants.SMTP_ENHANCED_CODE, failure.enhancedCode());
-        }
-        headers.put(MailpipeConstants.EVENT_ID, event.id());
-        headers.put(MailpipeConstants.TEMPLATE_HEADER, event.template());
-        return headers;
     }
 
     /** The original event with only the given recipients, and the template that was actually used. */

@@ -75,13 +75,27 @@ class FeedbackTest extends PipelineTestSupport {
     }
 
     private Sent deliver(String prefix) {
-        String recipient = Events.uniqueRecipient(prefix);
+        return deliverTo(Events.uniqueRecipient(prefix));
+    }
+
+    private Sent deliverTo(String recipient) {
         String id = Events.uniqueId("feedback");
         kafka.send(REQUESTS, id, Events.orderConfirmation(id, recipient));
         JsonNode delivered = records.outcome(id, recipient);
         assertThat(delivered.path("outcome").asText()).isEqualTo("delivered");
-        TestSmtpServer.Received received = smtp.firstFor(recipient).orElseThrow();
-        return new Sent(id, recipient, received.envelopeFrom(), delivered.path("messageId").asText());
+        String messageId = delivered.path("messageId").asText();
+        // This event's copy: an address may have been sent others before.
+        TestSmtpServer.Received received = smtp.receivedFor(recipient).stream()
+                .filter(r -> messageId.equals(messageIdOf(r))).findFirst().orElseThrow();
+        return new Sent(id, recipient, received.envelopeFrom(), messageId);
+    }
+
+    private static String messageIdOf(TestSmtpServer.Received received) {
+        try {
+            return received.mime().getMessageID();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void noticeArrives(String notice, Sent about) {
@@ -253,6 +267,20 @@ class FeedbackTest extends PipelineTestSupport {
         }
         assertThat(suppressions.suppressed(about.recipient())).isEqualTo(suppressed);
         assertThat(outcomes(about)).hasSize(2);
+    }
+
+    @Test
+    void softBouncesSuppressOnlyOnceTheyReachTheLimit() {
+        String full = Events.uniqueRecipient("full-");
+        for (int bounces = 1; bounces <= 3; bounces++) {
+            Sent about = deliverTo(full);
+            noticeArrives("postfix-mailbox-full", about);
+
+            JsonNode bounced = laterOutcome(about);
+            assertThat(bounced.path("class").asText()).isEqualTo("transient");
+            awaitNoticesApplied();
+            assertThat(suppressions.suppressed(full)).as("after %d soft bounces", bounces).isEqualTo(bounces == 3);
+        }
     }
 
     @Test

@@ -38,6 +38,7 @@ class NoticeParserTest {
             "amazon-ses-bounce,        bounce,      failed,  5.1.1,  recipient",
             "exim-policy,              bounce,      failed,  5.7.1,  policy",
             "qmail-bounce,             bounce,      failed,  5.1.1,  recipient",
+            "postfix-mailbox-full,     bounce,      failed,  5.2.2,  transient",
             "postfix-delayed,          delay,       delayed, 4.4.1,  transient" })
     void reportIsReadAndClassifiedLikeAReplyAtRcpt(String name, String kind, String action, String status,
             String failureClass) {

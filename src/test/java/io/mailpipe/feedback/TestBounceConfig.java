@@ -37,4 +37,14 @@ record TestBounceConfig(Optional<String> domain, Optional<String> secret, String
     public Duration retention() {
         return Duration.ofDays(14);
     }
+
+    @Override
+    public int softBounceLimit() {
+        return 3;
+    }
+
+    @Override
+    public Duration softBounceWindow() {
+        return Duration.ofDays(7);
+    }
 }
