@@ -19,6 +19,7 @@ import io.mailpipe.feedback.Notice.RecipientReport;
 import io.mailpipe.outcome.DeadLetter;
 import io.mailpipe.outcome.Outbox;
 import io.mailpipe.outcome.RecipientOutcome;
+import io.mailpipe.smtp.FailureClass;
 import io.mailpipe.smtp.FailureClassifier;
 import io.mailpipe.smtp.SmtpCommand;
 import io.mailpipe.smtp.SmtpFailure;
@@ -132,9 +133,9 @@ public class FeedbackApplier {
         SmtpFailure failure = classified(report, kind, copy);
         if (failure.suppresses()) {
             suppressions.suppress(copy.recipient(), failure, copy.eventId());
-        } else if (failure.failureClass().retryable()) {
+        } else if (failure.failureClass() == FailureClass.TRANSIENT || failure.failureClass() == FailureClass.THROTTLE) {
             // A soft bounce: the relay gave up on a failure that may pass (mailbox full, a server away for days).
-            int soft = sent.softBounce(copy.recipient(), Instant.now());
+            int soft = sent.softBounce(copy.recipient(), copy.token() + " " + notice.id(), Instant.now());
             if (soft >= sent.softBounceLimit()) {
                 suppressions.add(copy.recipient(), soft + " soft bounces within mailpipe.bounce.soft-bounce-window, the last: "
                         + failure.code() + " " + failure.reply(), "feedback");

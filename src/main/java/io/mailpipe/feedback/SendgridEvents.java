@@ -20,9 +20,11 @@ import io.mailpipe.feedback.Notice.RecipientReport;
  */
 final class SendgridEvents {
 
-    /** Most events taken from one request; SendGrid batches far fewer. */
+    /** Most events in one request; SendGrid batches far fewer, and a request with more is refused. */
     static final int MAX_EVENTS = 1000;
     private static final int MAX_FIELD_CHARS = 1000;
+    /** Later than any real event (year 5138): a larger timestamp is not one. */
+    private static final long MAX_EPOCH_SECONDS = 100_000_000_000L;
 
     private SendgridEvents() {
     }
@@ -38,7 +40,8 @@ final class SendgridEvents {
         List<Notice> notices = new ArrayList<>();
         for (JsonNode event : events) {
             if (notices.size() == MAX_EVENTS) {
-                break;
+                // Refused whole rather than cut short: SendGrid sends again what is not answered 200.
+                throw new IllegalArgumentException("more than " + MAX_EVENTS + " events in one request");
             }
             kind(event).ifPresent(kind -> notices.add(notice(event, kind, tokenOf)));
         }
@@ -62,9 +65,8 @@ final class SendgridEvents {
                 .orElseGet(() -> text(event, "sg_message_id") + ":" + text(event, "event") + ":" + text(event, "timestamp"));
         String status = status(event, kind);
         String diagnostic = Optional.ofNullable(text(event, "reason")).orElse(text(event, "response"));
-        String at = event.path("timestamp").canConvertToLong()
-                ? Instant.ofEpochSecond(event.path("timestamp").asLong()).toString()
-                : null;
+        long seconds = event.path("timestamp").asLong(-1);
+        String at = seconds >= 0 && seconds < MAX_EPOCH_SECONDS ? Instant.ofEpochSecond(seconds).toString() : null;
         RecipientReport report = new RecipientReport(email, kind == Kind.COMPLAINT ? "complained"
                 : kind == Kind.DELAY ? "delayed" : "failed", status, diagnostic, null, at);
         return new Notice(cap(id), kind, token, List.of(report), kind == Kind.COMPLAINT ? "abuse" : null, null, "SendGrid",
@@ -82,7 +84,7 @@ final class SendgridEvents {
         }
         if (event.path("event").asText().equals("dropped")) {
             String reason = event.path("reason").asText().toLowerCase(java.util.Locale.ROOT);
-            return reason.contains("bounced address") || reason.contains("invalid") ? "5.1.1" : "5.7.1";
+            return reason.equals("bounced address") || reason.equals("invalid") ? "5.1.1" : "5.7.1";
         }
         return kind == Kind.DELAY ? "4.0.0" : kind == Kind.BOUNCE ? "5.0.0" : null;
     }

@@ -81,7 +81,8 @@ public class SendgridWebhook {
             notices = SendgridEvents.read(mapper.readTree(body), sent::tokenOf);
         } catch (IOException | IllegalArgumentException e) {
             registry.counter("mailpipe.feedback.webhook.refused", "provider", "sendgrid", "reason", "malformed").increment();
-            return Response.status(Status.BAD_REQUEST).entity(Map.of("error", "not a SendGrid event array")).build();
+            return Response.status(Status.BAD_REQUEST).entity(Map.of("error", "not a SendGrid event array: "
+                    + (e instanceof IllegalArgumentException ? e.getMessage() : "no JSON"))).build();
         }
         publisher.publish(notices);
         registry.counter("mailpipe.feedback.webhook.notices", "provider", "sendgrid").increment(notices.size());

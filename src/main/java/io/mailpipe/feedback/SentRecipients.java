@@ -3,6 +3,7 @@ package io.mailpipe.feedback;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.store.GlobalTable;
 import io.mailpipe.store.StateStreams;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * What each return-path token stands for, kept in the compacted {@code email.return-paths} topic (deleted after
@@ -46,6 +48,10 @@ public class SentRecipients {
     public SentRecipients(MailpipeConfig config, StateStreams state, ObjectMapper mapper) {
         this.softBounceWindow = config.bounce().softBounceWindow();
         this.softBounceLimit = config.bounce().softBounceLimit();
+        if (softBounceLimit < 1 || softBounceWindow.compareTo(config.bounce().retention()) > 0) {
+            throw new IllegalArgumentException("mailpipe.bounce.soft-bounce-limit must be at least 1 and "
+                    + "mailpipe.bounce.soft-bounce-window at most mailpipe.bounce.retention");
+        }
         this.returnPath = ReturnPath.from(config.bounce());
         this.entries = returnPath.map(r -> state.table(config.topic().returnPaths()));
         this.mapper = mapper;
@@ -111,25 +117,32 @@ public class SentRecipients {
     }
 
     /**
-     * Counts a soft bounce of this address, and returns how many it had within {@code mailpipe.bounce.soft-bounce-window},
-     * this one included. Two instances counting bounces of one address at the same moment may both count from the
-     * same earlier number: the count is low by one at worst, never high.
+     * Counts a soft bounce of this address, once per {@code bounceId} (the message's token and the notice's id, so a
+     * notice applied again after a crash or a failed write is not counted twice), and returns how many it had within
+     * {@code mailpipe.bounce.soft-bounce-window}, this one included. Two instances counting bounces of one address at
+     * the same moment may both count from the same earlier number, and miss one of them.
      */
-    public int softBounce(String address, Instant at) {
+    public int softBounce(String address, String bounceId, Instant at) {
         String key = SOFT_KEY + address.toLowerCase(Locale.ROOT);
         Instant since = at.minus(softBounceWindow);
-        List<String> kept = new ArrayList<>();
-        entries.orElseThrow().get(key).ifPresent(json -> {
-            for (String instant : read(json, String[].class)) {
-                if (Instant.parse(instant).isAfter(since)) {
-                    kept.add(instant);
-                }
+        Map<String, String> kept = new LinkedHashMap<>();
+        entries.orElseThrow().get(key).ifPresent(json -> read(json, SoftBounces.class).bounces().forEach((id, when) -> {
+            if (Instant.parse(when).isAfter(since)) {
+                kept.put(id, when);
             }
-        });
-        kept.add(at.toString());
-        List<String> newest = kept.subList(Math.max(0, kept.size() - softBounceLimit), kept.size());
-        entries.get().put(key, json(newest));
-        return newest.size();
+        }));
+        if (kept.putIfAbsent(bounceId, at.toString()) == null) {
+            while (kept.size() > softBounceLimit) {
+                kept.remove(kept.keySet().iterator().next());
+            }
+            entries.get().put(key, json(new SoftBounces(kept)));
+        }
+        return kept.size();
+    }
+
+    /** The soft bounces of one address: bounce id to when it was counted, oldest first. */
+    @RegisterForReflection
+    record SoftBounces(Map<String, String> bounces) {
     }
 
     /** Soft bounces within the window that suppress an address. */
