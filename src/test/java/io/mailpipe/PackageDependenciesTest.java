@@ -37,7 +37,8 @@ class PackageDependenciesTest {
             Map.entry(ROOT, Set.of()),
             Map.entry("config", Set.of()),
             Map.entry("event", Set.of("config")),
-            Map.entry("render", Set.of("config", "event")),
+            Map.entry("sender", Set.of("config")),
+            Map.entry("render", Set.of("config", "event", "sender")),
             Map.entry("smtp", Set.of("config", "render")),
             Map.entry("store", Set.of("config")),
             Map.entry("suppress", Set.of("config", "smtp", "store")),
@@ -45,7 +46,7 @@ class PackageDependenciesTest {
             Map.entry("feedback", Set.of("config", "smtp", "store", "suppress", "outcome")),
             Map.entry("deliver", Set.of("config", "event", "render", "smtp", "store", "suppress", "outcome", "feedback")),
             Map.entry("source", Set.of("config", "event", "smtp", "store", "outcome")),
-            Map.entry("observe", Set.of("config", "render", "smtp", "store")),
+            Map.entry("observe", Set.of("config", "render", "smtp", "store", "sender")),
             Map.entry("ops", Set.of("config", "event", "store", "suppress", "source", "outcome")),
             Map.entry("preview", Set.of("config", "event", "render", "ops"))));
 

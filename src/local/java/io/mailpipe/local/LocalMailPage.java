@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import jakarta.mail.BodyPart;
@@ -28,9 +29,22 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** The local stack's web page: every captured email with its headers, text part and rendered HTML. */
+import io.mailpipe.sender.DkimKey;
+import io.mailpipe.sender.DkimKeys;
+import io.mailpipe.sender.DkimVerifier;
+
+/**
+ * The local stack's web page: every captured email with its headers, text part and rendered HTML, and whether its DKIM
+ * signatures verify against the records Mailpipe asks to publish for its keys (nothing is published locally).
+ */
 @jakarta.ws.rs.Path("/local/mail")
 public class LocalMailPage {
+
+    private final DkimKeys keys;
+
+    LocalMailPage(DkimKeys keys) {
+        this.keys = keys;
+    }
 
     private static final Pattern NAME = Pattern.compile("[0-9A-Za-z_-]+\\.eml");
     private static final Pattern NOTICE = Pattern.compile("([0-9A-Za-z_-]+)-(bounce|complaint)\\.eml");
@@ -45,7 +59,8 @@ public class LocalMailPage {
                 .append("<p>Mail to <code>bounce...@</code> any domain is answered a second later with a bounce, to ")
                 .append("<code>complain...@</code> with a complaint, mailed to the message's return path like a relay ")
                 .append("would; each shows here next to its original.</p>")
-                .append("<table><tr><th>File</th><th>From</th><th>To</th><th>Subject</th><th>Later</th></tr>");
+                .append(signingNote())
+                .append("<table><tr><th>File</th><th>From</th><th>To</th><th>Subject</th><th>DKIM</th><th>Later</th></tr>");
         List<Path> files = files();
         for (Path file : files) {
             MimeMessage message = read(file);
@@ -54,6 +69,7 @@ public class LocalMailPage {
                     .append(Html.escape(header(message, "From"))).append("</td><td>")
                     .append(Html.escape(header(message, "To"))).append("</td><td>")
                     .append(Html.escape(message.getSubject() == null ? "" : message.getSubject())).append("</td><td>")
+                    .append(dkimSummary(verify(file))).append("</td><td>")
                     .append(later(name, files)).append("</td></tr>");
         }
         return html.append("</table></body></html>").toString();
@@ -66,7 +82,9 @@ public class LocalMailPage {
         MimeMessage message = read(file(name));
         StringBuilder html = page(message.getSubject() == null ? name : message.getSubject());
         html.append("<p><a href=\"/local/mail\">All mail</a> · <a href=\"/local/mail/").append(name)
-                .append("/raw\">Raw .eml</a></p><h2>Headers</h2><table>");
+                .append("/raw\">Raw .eml</a></p>");
+        html.append("<h2>DKIM</h2>").append(dkimDetail(verify(file(name))));
+        html.append("<h2>Headers</h2><table>");
         for (Header header : Collections.list(message.getAllHeaders())) {
             html.append("<tr><th>").append(Html.escape(header.getName())).append("</th><td>")
                     .append(Html.escape(decoded(header.getValue()))).append("</td></tr>");
@@ -89,6 +107,49 @@ public class LocalMailPage {
     @Produces(MediaType.TEXT_PLAIN)
     public String raw(@PathParam("name") String name) throws IOException {
         return Files.readString(file(name), StandardCharsets.ISO_8859_1);
+    }
+
+    /** Each signature's verdict, checked against the records of the configured keys as if they were published. */
+    private List<DkimVerifier.Result> verify(Path file) throws IOException {
+        return DkimVerifier.verify(Files.readAllBytes(file), (domain, selector) -> keys.find(domain, selector)
+                .filter(key -> key.publicKey() != null).map(DkimKey::recordText));
+    }
+
+    private static String dkimSummary(List<DkimVerifier.Result> results) {
+        if (results.isEmpty()) {
+            return "unsigned";
+        }
+        return results.stream().map(r -> (r.pass() ? "pass" : "<b>fail</b>") + " " + Html.escape(r.algorithm()))
+                .collect(Collectors.joining("<br>"));
+    }
+
+    private static String dkimDetail(List<DkimVerifier.Result> results) {
+        if (results.isEmpty()) {
+            return "<p>Not signed: no DKIM key for the From domain (MAILPIPE_DKIM_DOMAIN, MAILPIPE_DKIM_SELECTOR, "
+                    + "MAILPIPE_DKIM_KEY; see docs/sender-authentication.md).</p>";
+        }
+        StringBuilder html = new StringBuilder("<table><tr><th>Verdict</th><th>Domain</th><th>Selector</th>"
+                + "<th>Algorithm</th><th>Why</th></tr>");
+        for (DkimVerifier.Result result : results) {
+            html.append("<tr><td>").append(result.pass() ? "pass" : "<b>fail</b>").append("</td><td>")
+                    .append(Html.escape(result.domain())).append("</td><td>").append(Html.escape(result.selector()))
+                    .append("</td><td>").append(Html.escape(result.algorithm())).append("</td><td>")
+                    .append(Html.escape(result.reason())).append("</td></tr>");
+        }
+        return html.append("</table><p>Checked against the records Mailpipe prints for its keys, as if published.</p>")
+                .toString();
+    }
+
+    /** The records to publish for the configured keys, so the page says where a passing signature's key must go. */
+    private String signingNote() {
+        List<DkimKey> published = keys.all().stream().filter(k -> k.publicKey() != null).toList();
+        if (published.isEmpty()) {
+            return "<p>No DKIM key is configured, so mail goes out unsigned. Set MAILPIPE_DKIM_DOMAIN, "
+                    + "MAILPIPE_DKIM_SELECTOR and MAILPIPE_DKIM_KEY (docs/sender-authentication.md).</p>";
+        }
+        StringBuilder html = new StringBuilder("<p>DKIM keys; publish each record in DNS:</p><pre>");
+        published.forEach(key -> html.append(Html.escape(key.zoneLine())).append('\n'));
+        return html.append("</pre>").toString();
     }
 
     /**
@@ -157,7 +218,7 @@ public class LocalMailPage {
         return new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>")
                 .append(Html.escape(title))
                 .append("</title><style>body{font-family:sans-serif;margin:2em}td,th{text-align:left;padding:.2em .6em;"
-                        + "vertical-align:top;border-bottom:1px solid #eee}pre{background:#f6f6f6;padding:1em}</style>"
+                        + "vertical-align:top;border-bottom:1px solid #eee}pre{background:#f6f6f6;padding:1em;white-space:pre-wrap;word-break:break-all}</style>"
                         + "</head><body><h1>")
                 .append(Html.escape(title)).append("</h1>");
     }

@@ -72,6 +72,12 @@ public interface MailpipeConfig {
     /** The return path that names each message, and the bounce mailbox. */
     BounceConfig bounce();
 
+    /** DKIM signing keys per sender domain. */
+    DkimConfig dkim();
+
+    /** The DNS checks of the sender domains. */
+    DnsConfig dns();
+
     /** The providers' notification webhooks (bounces, complaints) under {@code /webhooks/}. */
     WebhookConfig webhook();
 

@@ -11,6 +11,7 @@ import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.util.SharedByteArrayInputStream;
 
 import org.eclipse.angus.mail.smtp.SMTPMessage;
 
@@ -28,6 +29,12 @@ public class ComposedMessage extends SMTPMessage {
 
     ComposedMessage(Session session, String messageId) {
         super(session);
+        this.messageId = messageId;
+    }
+
+    /** The message these bytes hold, written back byte for byte (a signed message is never composed again). */
+    ComposedMessage(Session session, String messageId, byte[] bytes) throws MessagingException {
+        super(session, new SharedByteArrayInputStream(bytes));
         this.messageId = messageId;
     }
 

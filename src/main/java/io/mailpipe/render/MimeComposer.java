@@ -1,5 +1,8 @@
 package io.mailpipe.render;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -36,6 +39,7 @@ import io.mailpipe.event.BinaryPart;
 import io.mailpipe.event.EmailEvent;
 import io.mailpipe.event.EventError;
 import io.mailpipe.event.InvalidEventException;
+import io.mailpipe.sender.DkimSigner;
 
 /**
  * Builds the MIME message for a rendered event as {@code mixed{alternative{text, related{html, inline}}, attachments}},
@@ -56,9 +60,11 @@ public class MimeComposer {
     private static final String UTF_8 = StandardCharsets.UTF_8.name();
 
     private final MailpipeConfig config;
+    private final DkimSigner signer;
 
-    public MimeComposer(MailpipeConfig config) {
+    public MimeComposer(MailpipeConfig config, DkimSigner signer) {
         this.config = config;
+        this.signer = signer;
     }
 
     public ComposedMessage compose(EmailEvent event, RenderedEmail email) throws MessagingException {
@@ -79,12 +85,34 @@ public class MimeComposer {
         }
         fillMixed(message, email, event);
         message.saveChanges();
-        return message;
+        return signed(message, from);
+    }
+
+    /**
+     * Signed, the message is written once and its bytes kept: what every attempt sends is what was signed, and no
+     * attempt encodes the message again.
+     */
+    private ComposedMessage signed(ComposedMessage message, InternetAddress from) throws MessagingException {
+        String domain = domainOf(from);
+        if (!signer.signs(domain)) {
+            return message;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(8 * 1024);
+        try {
+            message.writeTo(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Writing to memory cannot fail", e);
+        }
+        return new ComposedMessage(COMPOSING, message.getMessageID(), signer.sign(bytes.toByteArray(), domain));
+    }
+
+    private static String domainOf(InternetAddress address) {
+        return address.getAddress().substring(address.getAddress().lastIndexOf('@') + 1);
     }
 
     /** Same event id, same Message-ID: a redelivered event is recognisable as the same message downstream. */
     static String messageId(String eventId, InternetAddress from) {
-        String domain = from.getAddress().substring(from.getAddress().lastIndexOf('@') + 1);
+        String domain = domainOf(from);
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(eventId.getBytes(StandardCharsets.UTF_8));
             return "<" + HexFormat.of().formatHex(digest, 0, 20) + "@" + domain + ">";

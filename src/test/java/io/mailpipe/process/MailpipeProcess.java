@@ -47,6 +47,8 @@ public final class MailpipeProcess {
         env.put("MAILPIPE_SMTP_HOST", "127.0.0.1");
         env.put("MAILPIPE_SMTP_PORT", Integer.toString(smtpPort));
         env.put("MAILPIPE_SMTP_SECURITY", "none");
+        // mailpipe.test has no DNS: the checks would only wait for the resolver's timeout.
+        env.put("MAILPIPE_DNS_CHECKS", "false");
         env.put("MAILPIPE_FROM", "Mailpipe " + name + " <" + name + "@mailpipe.test>");
         env.put("MAILPIPE_INBOX_DIR", "target/" + name + "-inbox");
         return new MailpipeProcess(env, Path.of("target", name + "-logs"));

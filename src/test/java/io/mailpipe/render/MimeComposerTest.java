@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.event.EmailEvent;
 import io.mailpipe.event.EventParser;
+import io.mailpipe.sender.DkimKeys;
+import io.mailpipe.sender.DkimSigner;
 import io.mailpipe.testing.MimeTree;
 import io.mailpipe.testing.RawMail;
 import io.mailpipe.testing.TestConfigs;
@@ -34,7 +36,7 @@ class MimeComposerTest {
             + "x".repeat(150) + ".pdf";
     private final MailpipeConfig config = TestConfigs.mailpipe(Map.of("mailpipe.from", "Shop <noreply@shop.example>"));
     private final EventParser parser = new EventParser(config);
-    private final MimeComposer composer = new MimeComposer(config);
+    private final MimeComposer composer = new MimeComposer(config, new DkimSigner(new DkimKeys(config)));
 
     @Test
     void textOnlyEventIsASingleTextPart() throws Exception {

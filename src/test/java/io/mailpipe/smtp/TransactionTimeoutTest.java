@@ -29,6 +29,8 @@ import io.mailpipe.event.EventParser;
 import io.mailpipe.render.ComposedMessage;
 import io.mailpipe.render.MimeComposer;
 import io.mailpipe.render.RenderedEmail;
+import io.mailpipe.sender.DkimKeys;
+import io.mailpipe.sender.DkimSigner;
 import io.mailpipe.testing.TestConfigs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -88,8 +90,9 @@ class TransactionTimeoutTest {
         SmtpConnectionPool pool = new SmtpConnectionPool(session, config, registry);
         SmtpSender sender = new SmtpSender(session, pool, new SmtpRateLimit(config), config, new FailureClassifier(List.of()),
                 registry);
-        ComposedMessage message = new MimeComposer(config).compose(new EventParser(config).parse("""
-                {"id": "trickle-1", "template": "t", "to": "a@example.com"}""".getBytes(StandardCharsets.UTF_8)),
+        ComposedMessage message = new MimeComposer(config, new DkimSigner(new DkimKeys(config))).compose(
+                new EventParser(config).parse("""
+                        {"id": "trickle-1", "template": "t", "to": "a@example.com"}""".getBytes(StandardCharsets.UTF_8)),
                 new RenderedEmail("Hi", Optional.empty(), "Hello\n"));
 
         long start = System.nanoTime();

@@ -1,0 +1,2 @@
+/** Sender authentication: DKIM signing keys and signatures, and the DNS checks of the sender domains. */
+package io.mailpipe.sender;
