@@ -72,6 +72,26 @@ public interface MailpipeConfig {
     /** The return path that names each message, and the bounce mailbox. */
     BounceConfig bounce();
 
+    /**
+     * The compliance gate before each send ({@code MAILPIPE_COMPLIANCE}): {@code enforce} refuses a message that breaks
+     * a mailbox provider's sender rule to the policy dead-letter channel, {@code warn} sends it and counts it.
+     */
+    @WithDefault("enforce")
+    ComplianceMode compliance();
+
+    /**
+     * Templates whose mail is bulk (newsletters, marketing), to which the bulk rules apply: one-click unsubscribe
+     * headers, signed. An event tagged {@code stream=bulk} is bulk too.
+     */
+    Optional<List<String>> bulkTemplates();
+
+    /**
+     * The {@code Feedback-ID} header Mailpipe sets (Gmail's feedback loop): a pattern of colon-separated fields,
+     * {@code {template}} and {@code {<tag>}} replaced by the event's template and tag values, the last field your sender
+     * id ({@code {campaign}:{template}:shop}). Unset, none is set; an event's own Feedback-ID header wins.
+     */
+    Optional<String> feedbackId();
+
     /** DKIM signing keys per sender domain. */
     DkimConfig dkim();
 

@@ -23,9 +23,13 @@ import io.mailpipe.outcome.Outbox;
 import io.mailpipe.outcome.OutcomeRecords;
 import io.mailpipe.outcome.OutcomeReporter;
 import io.mailpipe.render.ComposedMessage;
+import io.mailpipe.sender.ComplianceGate;
+import io.mailpipe.sender.SenderAuthAlerts;
 import io.mailpipe.smtp.DeliveryFailedException;
 import io.mailpipe.smtp.DeliveryReport;
+import io.mailpipe.smtp.FailureClass;
 import io.mailpipe.smtp.SmtpCircuit;
+import io.mailpipe.smtp.SmtpCommand;
 import io.mailpipe.smtp.SmtpFailure;
 import io.mailpipe.smtp.SmtpUnavailableException;
 import io.mailpipe.store.DeliveryLedger;
@@ -45,10 +49,13 @@ public class DeliveryStep {
     private final OutcomeReporter reporter;
     private final DeliveryClaims claims;
     private final SentRecipients sent;
+    private final ComplianceGate gate;
+    private final SenderAuthAlerts alerts;
     private final Duration maxWait;
 
     public DeliveryStep(DeliveryLedger ledger, SuppressionList suppressions, SmtpCircuit circuit, OutcomeRecords records,
-            OutcomeReporter reporter, DeliveryClaims claims, SentRecipients sent, MailpipeConfig config) {
+            OutcomeReporter reporter, DeliveryClaims claims, SentRecipients sent, ComplianceGate gate,
+            SenderAuthAlerts alerts, MailpipeConfig config) {
         this.ledger = ledger;
         this.suppressions = suppressions;
         this.circuit = circuit;
@@ -56,6 +63,8 @@ public class DeliveryStep {
         this.reporter = reporter;
         this.claims = claims;
         this.sent = sent;
+        this.gate = gate;
+        this.alerts = alerts;
         this.maxWait = config.delivery().maxWait();
     }
 
@@ -94,6 +103,9 @@ public class DeliveryStep {
         Outbox.of(exchange).awaitAlso(sent.confirm(event.id(), alreadyDelivered));
         Outbox.of(exchange).queue(records.alreadyDelivered(exchange, alreadyDelivered));
         Outbox.of(exchange).queue(records.suppressed(exchange, suppressed));
+        if (!pending.isEmpty()) {
+            refuseIfNonCompliant(exchange, message, event, pending);
+        }
         message.narrowEnvelope(pending);
         sent.returnPath().ifPresent(path -> message.returnPaths(returnPaths(path, event.id(), pending)));
         delivery.sendNeeded(!pending.isEmpty());
@@ -101,6 +113,18 @@ public class DeliveryStep {
             // Before the circuit: a permission taken (a half-open probe) must lead to a send.
             ledger.awaitRoomToSend();
             circuit.awaitPermission();
+        }
+    }
+
+    /** A message the compliance gate refuses goes to no one: its recipients get the refusal as their outcome. */
+    private void refuseIfNonCompliant(Exchange exchange, ComposedMessage message, EmailEvent event,
+            List<InternetAddress> pending) throws MessagingException {
+        Optional<ComplianceGate.Violation> refused = gate.refusal(message, event.template(), event.tags());
+        if (refused.isPresent()) {
+            List<String> recipients = pending.stream().map(InternetAddress::getAddress).toList();
+            Outbox.of(exchange).queue(records.failed(exchange,
+                    SmtpFailure.noReply(FailureClass.COMPLIANCE, SmtpCommand.MAIL, refused.get().reply(), recipients)));
+            pending.clear();
         }
     }
 
@@ -161,6 +185,10 @@ public class DeliveryStep {
             if (f.suppresses()) {
                 f.recipients().forEach(r -> suppressions.suppress(r, f, event.id()));
             }
+            if (f.failureClass() == FailureClass.SENDER_AUTH) {
+                alerts.refused(senderDomain(exchange), f.code() + (f.enhancedCode() == null ? "" : " " + f.enhancedCode())
+                        + " " + f.reply());
+            }
             Outbox.of(exchange).queue(records.failed(exchange, f));
         }
         if (serverWide == null) {
@@ -169,6 +197,15 @@ public class DeliveryStep {
             circuit.recordFailure(serverWide);
             Delivery.of(exchange).handBackWith(new SmtpUnavailableException("SMTP server unavailable: "
                     + serverWide.failureClass().label() + " " + serverWide.code() + " " + serverWide.reply()));
+        }
+    }
+
+    private static String senderDomain(Exchange exchange) {
+        try {
+            String from = ((InternetAddress) exchange.getMessage().getBody(ComposedMessage.class).getFrom()[0]).getAddress();
+            return from.substring(from.lastIndexOf('@') + 1);
+        } catch (MessagingException e) {
+            throw new IllegalStateException("A composed message has a From", e);
         }
     }
 

@@ -42,11 +42,14 @@ public record DeadLetter(ObjectNode event, Failure failure, PayloadCut cut) {
     }
 
     /**
-     * The channel of a failure that is not retried: policy and sender refusals are fixed on the sending side and then
-     * replayed, so they have a channel of their own; permanent holds the rest.
+     * The channel of a failure that is not retried: policy, sender, sender-authentication and compliance refusals are
+     * fixed on the sending side and then replayed, so they have a channel of their own; permanent holds the rest.
      */
     public static String topicFor(FailureClass failureClass, TopicConfig topics) {
-        boolean oursToFix = failureClass == FailureClass.POLICY || failureClass == FailureClass.SENDER;
+        boolean oursToFix = switch (failureClass) {
+            case POLICY, SENDER, SENDER_AUTH, COMPLIANCE -> true;
+            default -> false;
+        };
         return oursToFix ? topics.dlqPolicy() : topics.dlqPermanent();
     }
 

@@ -83,6 +83,10 @@ public class MimeComposer {
         for (Map.Entry<String, String> header : event.headers().entrySet()) {
             message.setHeader(header.getKey(), encodeHeader(header.getKey(), header.getValue()));
         }
+        if (config.feedbackId().isPresent() && message.getHeader("Feedback-ID") == null) {
+            message.setHeader("Feedback-ID", encodeHeader("Feedback-ID",
+                    FeedbackId.of(config.feedbackId().get(), event.template(), event.tags())));
+        }
         fillMixed(message, email, event);
         message.saveChanges();
         return signed(message, from);

@@ -127,7 +127,10 @@ public class SenderDomainChecks {
     /** DMARC's record at the domain, or else at the domain above it (the organizational domain, approximately). */
     private static Finding dmarc(DnsTxt dns, String domain) {
         List<String> names = new ArrayList<>(List.of("_dmarc." + domain));
-        organizational(domain).filter(parent -> !parent.equals(domain)).ifPresent(parent -> names.add("_dmarc." + parent));
+        String parent = Domains.organizational(domain);
+        if (!parent.equals(domain)) {
+            names.add("_dmarc." + parent);
+        }
         for (String name : names) {
             DnsTxt.Answer answer = dns.lookup(name);
             if (answer.status() == DnsTxt.Status.FAILED) {
@@ -142,13 +145,6 @@ public class SenderDomainChecks {
         return new Finding(names.get(0), false, "no DMARC record for " + domain + " (Gmail, Yahoo and Microsoft refuse "
                 + "bulk mail without one); publish at least: " + names.get(names.size() - 1)
                 + ". IN TXT \"v=DMARC1; p=none; rua=mailto:dmarc-reports@" + domain + "\"");
-    }
-
-    /** The last two labels: right for example.com, one label short under a public suffix such as co.uk. */
-    private static Optional<String> organizational(String domain) {
-        String[] labels = domain.split("\\.");
-        return labels.length < 2 ? Optional.empty()
-                : Optional.of(labels[labels.length - 2] + "." + labels[labels.length - 1]);
     }
 
     /** The domains mail may come from: that of mailpipe.from and those of mailpipe.allowed-senders. */

@@ -17,8 +17,19 @@ public enum FailureClass {
      * whatever command: ours to fix, so not retried, and never the recipient's fault, so never suppressed.
      */
     SENDER("sender"),
+    /**
+     * The receiver refused the sender domain's authentication (no or failing DKIM, SPF or DMARC alignment: Gmail's
+     * 4.7.2x/5.7.2x, Microsoft's 5.7.515, Yahoo's 5.7.9): fixed in the sender's DNS or keys, then replayed; never
+     * suppressed, and one alert per sender domain rather than a flood of identical dead letters.
+     */
+    SENDER_AUTH("sender-auth"),
     /** Refused by policy, spam or reputation checks: not the recipient's fault, not suppressed. */
     POLICY("policy"),
+    /**
+     * Never sent: Mailpipe's own compliance gate found that the message breaks a mailbox provider's sender rule (the
+     * reply names the rule: {@code dmarc-unaligned}, {@code unsubscribe-missing}, ...).
+     */
+    COMPLIANCE("compliance"),
     /** The message itself is refused (too big, bad content). */
     CONTENT("content"),
     /** The server did not understand us: a bug on our side. */

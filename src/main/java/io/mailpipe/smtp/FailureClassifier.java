@@ -46,11 +46,19 @@ public final class FailureClassifier {
             none                       *             auth          *         auth
             none                       *             end-of-data   *         unknown-outcome
             none                       *             *             *         transient
-            # Slow down, credentials, then every other 4xx: retried, never suppressed
-            421                        *             *             *         throttle
+            # Credentials
             530,534,535,538            *             *             *         auth
             454                        4.7.0         *             *         auth
             454                        *             auth          *         auth
+            # The sender domain's authentication (RFC 7372's 5.7.20-27, Gmail's 4.7.2x-40 and 5.7.2x-40, Microsoft's
+            # 5.7.515, Yahoo's 5.7.9), even in a 421; Gmail's 28 is about the rate of unwanted mail, not authentication
+            4xx                        4.7.28        *             *         throttle
+            5xx                        5.7.28        *             *         policy
+            4xx                        4.7.20-40     *             *         sender-auth
+            5xx                        5.7.20-40     *             *         sender-auth
+            5xx                        5.7.515,5.7.9 *             *         sender-auth
+            # Slow down, then every other 4xx: retried, never suppressed
+            421                        *             *             *         throttle
             4xx                        *             rcpt          greylist  transient
             4xx                        4.7.*         rcpt          rcptrule  transient
             4xx                        4.7.*         *             *         throttle

@@ -4,15 +4,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A classification table as text, one row a line, read top to bottom: the first row that matches a reply gives its
  * class. Columns: the reply code ({@code 550}, {@code 5xx}, a comma list, {@code *} for any, {@code none} for no reply
- * at all), the enhanced code ({@code 5.1.1}, {@code 5.7.*}, a comma list, {@code *} for any or none), the command it
+ * at all), the enhanced code ({@code 5.1.1}, {@code 5.7.*}, a range {@code 5.7.20-40}, a comma list, {@code *} for any
+ * or none), the command it
  * answered ({@code rcpt}, ... or {@code *}), a named text pattern the reply must contain (or {@code *}), the class.
  */
 final class ReplyTable {
+
+    /** An enhanced-code range: {@code 5.7.20-40} is 5.7.20 to 5.7.40. */
+    private static final Pattern RANGE = Pattern.compile("(\\d\\.\\d{1,3}\\.)(\\d{1,3})-(\\d{1,3})");
 
     private record Row(List<String> codes, List<String> enhanced, Optional<SmtpCommand> command, Optional<Pattern> text,
             FailureClass result) {
@@ -39,8 +44,26 @@ final class ReplyTable {
             if (pattern.equals("*")) {
                 return true;
             }
+            Matcher range = RANGE.matcher(pattern);
+            if (range.matches()) {
+                return code.map(c -> inRange(c, range.group(1), Integer.parseInt(range.group(2)),
+                        Integer.parseInt(range.group(3)))).orElse(false);
+            }
             return code.map(c -> pattern.endsWith(".*") ? c.startsWith(pattern.substring(0, pattern.length() - 1))
                     : c.equals(pattern)).orElse(false);
+        }
+
+        /** {@code 5.7.26} is in {@code 5.7.20-40}: same class and subject, detail within the bounds. */
+        private static boolean inRange(String code, String prefix, int from, int to) {
+            if (!code.startsWith(prefix)) {
+                return false;
+            }
+            String detail = code.substring(prefix.length());
+            if (!detail.matches("\\d{1,3}")) {
+                return false;
+            }
+            int value = Integer.parseInt(detail);
+            return value >= from && value <= to;
         }
     }
 

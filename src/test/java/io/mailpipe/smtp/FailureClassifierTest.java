@@ -40,6 +40,19 @@ class FailureClassifierTest {
             "451 4.7.1 Greylisting in action, please come back in 00:05:00"                                    | RCPT        | transient
             "450 4.1.8 <bars@nosuch.invalid>: Sender address rejected: Domain not found"                       | RCPT        | transient
             "450 4.2.1 The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered." | RCPT | transient
+            # The sender domain's authentication: Gmail, Microsoft, Yahoo, RFC 7372; never suppressed, not retried
+            "550 5.7.26 Unauthenticated email from example.com is not accepted due to domain's DMARC policy."  | END_OF_DATA | sender-auth
+            "421 4.7.26 This mail has been rate limited because it is unauthenticated."                       | END_OF_DATA | sender-auth
+            "550 5.7.25 The IP address sending this message does not have a PTR record setup"                  | END_OF_DATA | sender-auth
+            "421 4.7.23 The sending IP does not match the IP address of the hostname specified in the PTR"     | END_OF_DATA | sender-auth
+            "550 5.7.40 Your email has been blocked because the sender is unauthenticated."                    | END_OF_DATA | sender-auth
+            "550 5.7.515 Access denied, sending domain example.com does not meet the required authentication level." | END_OF_DATA | sender-auth
+            "554 5.7.9 Message not accepted for policy reasons."                                               | END_OF_DATA | sender-auth
+            "550 5.7.20 No passing DKIM signature found"                                                       | END_OF_DATA | sender-auth
+            # Gmail's 28 is the rate of unwanted mail, not authentication; 5.7.41 is out of the range
+            "421 4.7.28 Our system has detected an unusual rate of unsolicited mail"                           | END_OF_DATA | throttle
+            "550 5.7.28 Our system has detected an unusual rate of unsolicited mail"                           | END_OF_DATA | policy
+            "550 5.7.41 something else"                                                                        | END_OF_DATA | policy
             # Credentials
             "530 5.7.0 authentication required"                                                                | MAIL        | auth
             "530 5.7.57 Client not authenticated to send mail"                                                 | MAIL        | auth
@@ -94,7 +107,6 @@ class FailureClassifierTest {
             "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org"            | RCPT        | policy
             "553 5.7.1 <bars@example.com>: Sender address rejected: not owned by user mailer"                  | RCPT        | policy
             "550 5.7.1 rejected by policy"                                                                     | RCPT        | policy
-            "550 5.7.26 Unauthenticated email from example.com is not accepted due to domain's DMARC policy."  | END_OF_DATA | policy
             "554 5.7.1 spam"                                                                                   | END_OF_DATA | policy
             "554 rejected: listed on a blocklist as spam"                                                      | END_OF_DATA | policy
             "550 Administrative prohibition"                                                                   | RCPT        | policy
