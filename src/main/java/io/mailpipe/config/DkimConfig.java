@@ -1,5 +1,6 @@
 package io.mailpipe.config;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,6 +24,12 @@ public interface DkimConfig {
      * Secret as an environment variable). RSA of 2048 bits or more, or Ed25519; PKCS#8 or PKCS#1.
      */
     Optional<String> key();
+
+    /**
+     * Domains the relay DKIM-signs for (SendGrid, Amazon SES, Postmark and most hosted relays do, with keys of their
+     * own): the compliance gate and the start-up checks count mail from them, and from domains below them, as signed.
+     */
+    Optional<List<String>> relaySigns();
 
     /**
      * Signing domains by name ({@code mailpipe.dkim.domains."example.com".selectors.s2026.key=...}), each with one

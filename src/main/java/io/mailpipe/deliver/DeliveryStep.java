@@ -177,6 +177,10 @@ public class DeliveryStep {
         EmailEvent event = Delivery.of(exchange).validEvent();
         SmtpFailure serverWide = null;
         for (SmtpFailure f : report.failures()) {
+            if (f.failureClass() == FailureClass.SENDER_AUTH) {
+                alerts.refused(senderDomain(exchange), f.code() + (f.enhancedCode() == null ? "" : " " + f.enhancedCode())
+                        + " " + f.reply());
+            }
             if (f.serverWide()) {
                 serverWide = f;
                 reporter.serverWide(f);
@@ -184,10 +188,6 @@ public class DeliveryStep {
             }
             if (f.suppresses()) {
                 f.recipients().forEach(r -> suppressions.suppress(r, f, event.id()));
-            }
-            if (f.failureClass() == FailureClass.SENDER_AUTH) {
-                alerts.refused(senderDomain(exchange), f.code() + (f.enhancedCode() == null ? "" : " " + f.enhancedCode())
-                        + " " + f.reply());
             }
             Outbox.of(exchange).queue(records.failed(exchange, f));
         }

@@ -1,5 +1,7 @@
 package io.mailpipe.observe;
 
+import java.util.Optional;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.health.HealthCheck;
@@ -9,9 +11,11 @@ import org.eclipse.microprofile.health.Readiness;
 
 import io.mailpipe.sender.SenderAuthAlerts;
 import io.mailpipe.sender.SenderDomainChecks;
+import io.mailpipe.smtp.RelayTlsCheck;
 
 /**
- * Readiness {@code mailpipe-sender-domains}: what the start-up DNS checks found, record by record, and each sender
+ * Readiness {@code mailpipe-sender-domains}: what the start-up checks found, DNS record by record and the relay's
+ * certificate ({@code relay <host:port>}), and each sender
  * domain receivers refused for its authentication since start-up ({@code sender-auth <domain>}). Up even with
  * problems: a sender domain's DNS is fixed by whoever owns it, and an instance that cannot send would not help
  * (with {@code mailpipe.dns.strict} a problem stops start-up instead).
@@ -23,10 +27,12 @@ public class SenderDomainReadiness implements HealthCheck {
     static final String NAME = "mailpipe-sender-domains";
 
     private final SenderDomainChecks checks;
+    private final RelayTlsCheck relay;
     private final SenderAuthAlerts alerts;
 
-    SenderDomainReadiness(SenderDomainChecks checks, SenderAuthAlerts alerts) {
+    SenderDomainReadiness(SenderDomainChecks checks, RelayTlsCheck relay, SenderAuthAlerts alerts) {
         this.checks = checks;
+        this.relay = relay;
         this.alerts = alerts;
     }
 
@@ -34,8 +40,10 @@ public class SenderDomainReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME).up();
         if (checks.enabled()) {
-            response.withData("problems", checks.problems().size());
+            Optional<RelayTlsCheck.Result> relayResult = relay.result();
+            response.withData("problems", checks.problems().size() + (relayResult.filter(r -> !r.ok()).isPresent() ? 1 : 0));
             checks.findings().forEach(f -> response.withData(f.record(), (f.ok() ? "ok: " : "problem: ") + f.detail()));
+            relayResult.ifPresent(r -> response.withData("relay " + r.relay(), (r.ok() ? "ok: " : "problem: ") + r.detail()));
         } else {
             response.withData("checks", "off");
         }

@@ -129,7 +129,7 @@ public class OutcomeRecords {
     public List<ChannelRecord> failed(Exchange exchange, SmtpFailure failure) {
         RetryState state = Delivery.of(exchange).retry().next(failure.failureClass() == FailureClass.UNKNOWN_OUTCOME);
         List<ChannelRecord> records = new ArrayList<>();
-        if (failure.failureClass().retryable()) {
+        if (failure.retryable()) {
             boolean expired = Duration.between(state.firstFailedAt(), Instant.now()).compareTo(retry.maxAge()) > 0;
             if (expired) {
                 records.add(deadLetter(exchange, failure, state, topics.dlqExpired(), "expired"));

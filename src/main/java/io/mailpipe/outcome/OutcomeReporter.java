@@ -12,6 +12,7 @@ import org.jboss.logging.MDC;
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.config.TopicConfig;
+import io.mailpipe.smtp.FailureClass;
 import io.mailpipe.smtp.SmtpFailure;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -84,7 +85,8 @@ public class OutcomeReporter {
         // A message is accepted by the 250 reply to its data (RFC 5321); the record of a failure carries its own code.
         String code = outcome.outcome().equals("delivered") ? "250"
                 : outcome.reply() == null ? "" : Integer.toString(outcome.reply().code());
-        if (!outcome.outcome().equals("suppressed")) {
+        // A suppressed recipient or a message the compliance gate refused met no SMTP server.
+        if (!outcome.outcome().equals("suppressed") && !failureClass.equals(FailureClass.COMPLIANCE.label())) {
             reply(code, failureClass, 1);
         }
         log(routeId, outcome.eventId(), outcome.messageId(), outcome.recipient(), outcome.outcome(), code);

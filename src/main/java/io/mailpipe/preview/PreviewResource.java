@@ -97,7 +97,7 @@ public class PreviewResource {
         try {
             EmailEvent event = parser.parse(payload);
             RenderedEmail email = renderer.render(event);
-            MimeMessage message = composer.compose(event, email);
+            MimeMessage message = composer.composeUnsigned(event, email);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("subject", email.subject());
             result.put("text", email.text());

@@ -67,7 +67,17 @@ public class MimeComposer {
         this.signer = signer;
     }
 
+    /** The message to send, DKIM-signed when its From domain has a key. */
     public ComposedMessage compose(EmailEvent event, RenderedEmail email) throws MessagingException {
+        ComposedMessage message = composeUnsigned(event, email);
+        return signed(message, (InternetAddress) message.getFrom()[0]);
+    }
+
+    /**
+     * The message as {@link #compose} makes it but not signed: what a preview shows, so that no preview can be passed
+     * off as signed mail of the domain (nor costs a signature).
+     */
+    public ComposedMessage composeUnsigned(EmailEvent event, RenderedEmail email) throws MessagingException {
         InternetAddress from = event.from().orElseGet(this::defaultSender);
         ComposedMessage message = new ComposedMessage(COMPOSING, messageId(event.id(), from));
         message.setFrom(from);
@@ -89,7 +99,7 @@ public class MimeComposer {
         }
         fillMixed(message, email, event);
         message.saveChanges();
-        return signed(message, from);
+        return message;
     }
 
     /**

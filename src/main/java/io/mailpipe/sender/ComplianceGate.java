@@ -24,8 +24,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * refused or junked for them is refused here instead, to the policy channel with the rule's name, or with
  * {@code warn} sent and counted. The rules, in order:
  * <ul>
- * <li>{@code dmarc-unaligned}: the From domain is neither DKIM-signed by Mailpipe nor the envelope sender's
- * (organizational) domain, so DMARC cannot pass;</li>
+ * <li>{@code dmarc-unaligned}: the From domain is neither DKIM-signed (by Mailpipe, or by the relay as
+ * {@code mailpipe.dkim.relay-signs} says) nor the envelope sender's (organizational) domain, so DMARC cannot pass;</li>
  * <li>{@code unsubscribe-missing}: bulk mail without RFC 8058 one-click unsubscribe ({@code List-Unsubscribe} with an
  * https URI and {@code List-Unsubscribe-Post: List-Unsubscribe=One-Click});</li>
  * <li>{@code unsubscribe-unsigned}: bulk mail whose one-click headers no DKIM signature of the From domain covers.</li>
@@ -77,11 +77,11 @@ public class ComplianceGate {
     Optional<Violation> violation(MimeMessage message, String template, Map<String, String> tags) throws MessagingException {
         String from = ((InternetAddress) message.getFrom()[0]).getAddress();
         String domain = from.substring(from.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
-        boolean signed = !keys.signing(domain).isEmpty();
+        boolean signed = keys.signed(domain);
         String envelope = bounceDomain.orElse(domain);
         if (!signed && !Domains.aligned(envelope, domain)) {
             return Optional.of(new Violation("dmarc-unaligned", domain, "mail from " + domain + " is neither DKIM-signed "
-                    + "for it (no key in mailpipe.dkim.*) nor sent with an envelope sender of its domain (the return path "
+                    + "for it (no key in mailpipe.dkim.*, not in mailpipe.dkim.relay-signs) nor sent with an envelope sender of its domain (the return path "
                     + "is @" + envelope + ", mailpipe.bounce.domain): DMARC fails wherever it is checked"));
         }
         boolean bulk = bulkTemplates.contains(template) || "bulk".equalsIgnoreCase(tags.get("stream"));

@@ -11,7 +11,9 @@ import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -24,6 +26,9 @@ public enum DkimAlgorithm {
 
     RSA_SHA256("rsa-sha256", "rsa", "SHA256withRSA"),
     ED25519_SHA256("ed25519-sha256", "ed25519", "Ed25519");
+
+    /** The Bouncy Castle form of each configured Ed25519 key (a handful, from the configuration). */
+    private static final Map<PrivateKey, Ed25519PrivateKeyParameters> ED25519_KEYS = new ConcurrentHashMap<>();
 
     /** The DER prefix of an Ed25519 SubjectPublicKeyInfo; the 32 raw key bytes follow it. */
     private static final byte[] ED25519_SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
@@ -75,17 +80,21 @@ public enum DkimAlgorithm {
      * Bouncy Castle's a tenth of that.
      */
     private static byte[] ed25519(PrivateKey key, byte[] digest) {
-        byte[] seed;
+        Ed25519Signer signer = new Ed25519Signer();
+        signer.init(true, ED25519_KEYS.computeIfAbsent(key, DkimAlgorithm::ed25519Parameters));
+        signer.update(digest, 0, digest.length);
+        return signer.generateSignature();
+    }
+
+    /** Read once per key: the parameters keep the public key they derive, the costlier half of a signature. */
+    private static Ed25519PrivateKeyParameters ed25519Parameters(PrivateKey key) {
         try {
-            seed = ASN1OctetString.getInstance(
-                    PrivateKeyInfo.getInstance(key.getEncoded()).parsePrivateKey()).getOctets();
+            byte[] seed = ASN1OctetString.getInstance(PrivateKeyInfo.getInstance(key.getEncoded()).parsePrivateKey())
+                    .getOctets();
+            return new Ed25519PrivateKeyParameters(seed);
         } catch (IOException e) {
             throw new IllegalStateException("An Ed25519 key read at start-up is readable", e);
         }
-        Ed25519Signer signer = new Ed25519Signer();
-        signer.init(true, new Ed25519PrivateKeyParameters(seed));
-        signer.update(digest, 0, digest.length);
-        return signer.generateSignature();
     }
 
     boolean verify(PublicKey key, byte[] data, byte[] signatureBytes) throws GeneralSecurityException {

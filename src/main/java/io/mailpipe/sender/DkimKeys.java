@@ -34,6 +34,7 @@ public class DkimKeys {
             .compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*");
 
     private final Map<String, List<DkimKey>> byDomain;
+    private final List<String> relaySigns;
 
     @Inject
     public DkimKeys(MailpipeConfig config) {
@@ -52,6 +53,8 @@ public class DkimKeys {
         keys.values().forEach(DkimKeys::checkOneActivePerAlgorithm);
         keys.replaceAll((domain, list) -> List.copyOf(list));
         this.byDomain = Map.copyOf(keys);
+        this.relaySigns = config.relaySigns().orElse(List.of()).stream().map(d -> d.strip().toLowerCase(Locale.ROOT))
+                .filter(d -> !d.isEmpty()).toList();
         logSigning();
     }
 
@@ -84,7 +87,7 @@ public class DkimKeys {
             pair = PemKeys.read(pemOrPath);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("The DKIM key of " + sel + "._domainkey." + name + " (" + setting + ") "
-                    + e.getMessage(), e);
+                    + e.getMessage());
         }
         return new DkimKey(name, sel, PemKeys.algorithmOf(pair.getPrivate()), pair.getPrivate(), pair.getPublic(), retired);
     }
@@ -133,19 +136,29 @@ public class DkimKeys {
     }
 
     /**
-     * The active keys for mail from this domain: those of the domain itself or of the nearest domain above it, which
-     * DMARC's relaxed alignment accepts ({@code news.example.com} signed by {@code example.com}).
+     * The active keys for mail from this domain: those of the domain itself or of the nearest domain above it with an
+     * active key, which DMARC's relaxed alignment accepts ({@code news.example.com} signed by {@code example.com}).
      */
     public List<DkimKey> signing(String fromDomain) {
         String domain = fromDomain.toLowerCase(Locale.ROOT);
         while (domain.contains(".")) {
-            List<DkimKey> keys = byDomain.get(domain);
-            if (keys != null) {
-                return keys.stream().filter(DkimKey::signs).toList();
+            List<DkimKey> active = byDomain.getOrDefault(domain, List.of()).stream().filter(DkimKey::signs).toList();
+            if (!active.isEmpty()) {
+                return active;
             }
             domain = domain.substring(domain.indexOf('.') + 1);
         }
         return List.of();
+    }
+
+    /**
+     * Whether mail from this domain carries a DKIM signature aligned with it: one of Mailpipe's keys, or the relay's
+     * ({@code mailpipe.dkim.relay-signs}) for it or a domain above it.
+     */
+    public boolean signed(String fromDomain) {
+        String domain = fromDomain.toLowerCase(Locale.ROOT);
+        return !signing(domain).isEmpty()
+                || relaySigns.stream().anyMatch(d -> domain.equals(d) || domain.endsWith("." + d));
     }
 
     /** Every configured selector, signing or retired, by domain and selector. */

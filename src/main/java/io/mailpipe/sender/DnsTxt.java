@@ -61,11 +61,24 @@ final class DnsTxt {
         return resolver;
     }
 
-    private static Resolver simple(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        String host = colon > 0 ? hostPort.substring(0, colon) : hostPort;
-        int port = colon > 0 ? Integer.parseInt(hostPort.substring(colon + 1).strip()) : 53;
-        return new SimpleResolver(new InetSocketAddress(host.strip(), port));
+    /** {@code host}, {@code host:port}, {@code [v6-address]:port} or a bare IPv6 address; port 53 unless given. */
+    private static Resolver simple(String server) {
+        String value = server.strip();
+        String host = value;
+        String port = "53";
+        if (value.startsWith("[") && value.contains("]")) {
+            host = value.substring(1, value.indexOf(']'));
+            port = value.endsWith("]") ? port : value.substring(value.indexOf(']') + 2);
+        } else if (value.indexOf(':') > 0 && value.indexOf(':') == value.lastIndexOf(':')) {
+            host = value.substring(0, value.indexOf(':'));
+            port = value.substring(value.indexOf(':') + 1);
+        }
+        try {
+            return new SimpleResolver(new InetSocketAddress(host, Integer.parseInt(port.strip())));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("mailpipe.dns.server (MAILPIPE_DNS_SERVER) '" + server
+                    + "' is not host:port, [IPv6]:port or an address: " + e.getMessage(), e);
+        }
     }
 
     Answer lookup(String name) {

@@ -21,6 +21,7 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.util.encoders.DecoderException;
 
 /** Reads a DKIM private key from PEM (Bouncy Castle's parser) and derives its public key. */
 final class PemKeys {
@@ -33,7 +34,8 @@ final class PemKeys {
 
     /** The key pair of a PEM text, or of the PEM file at this path; the message says what is wrong. */
     static KeyPair read(String pemOrPath) {
-        String pem = pemOrPath.strip().startsWith(PEM_START) ? pemOrPath : readFile(pemOrPath.strip());
+        // PEM anywhere in the value: openssl's "Bag Attributes" lines or a byte-order mark may come before it.
+        String pem = pemOrPath.contains(PEM_START) ? pemOrPath : readFile(pemOrPath.strip());
         try (PEMParser parser = new PEMParser(new StringReader(pem))) {
             Object object = parser.readObject();
             if (object instanceof PEMKeyPair pair) {
@@ -45,16 +47,22 @@ final class PemKeys {
             throw new IllegalArgumentException(object == null ? "holds no PEM object"
                     : "holds a " + object.getClass().getSimpleName()
                             + ", not an unencrypted private key (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY)");
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("is not a readable PEM private key: " + e.getMessage(), e);
+        } catch (IOException | GeneralSecurityException | DecoderException e) {
+            // The parser's message may quote the key's bytes: only the kind of error is told.
+            throw new IllegalArgumentException("is not a readable PEM private key (" + e.getClass().getSimpleName() + ")");
         }
     }
 
+    /**
+     * The value is never echoed, nor the error that would quote it: a key given in some other form (base64 once more,
+     * quoted) would otherwise end up in the start-up log.
+     */
     private static String readFile(String path) {
         try {
             return Files.readString(Path.of(path));
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("is neither PEM text nor a readable file (" + path + "): " + e, e);
+            throw new IllegalArgumentException("is neither PEM text (with a -----BEGIN line) nor the path of a readable "
+                    + "file (a value of " + path.length() + " characters, not shown; " + e.getClass().getSimpleName() + ")");
         }
     }
 

@@ -80,9 +80,10 @@ public class SenderDomainChecks {
         keys.all().forEach(key -> found.add(key(dns, key)));
         for (String domain : senderDomains()) {
             found.add(dmarc(dns, domain));
-            if (keys.signing(domain).isEmpty()) {
+            if (!keys.signed(domain)) {
                 found.add(new Finding(domain, false, "mail from " + domain + " is not DKIM-signed: no key for it or a "
-                        + "domain above it (mailpipe.dkim.*); DMARC then rests on SPF alone"));
+                        + "domain above it (mailpipe.dkim.*), nor signed by the relay (mailpipe.dkim.relay-signs); DMARC "
+                        + "then rests on SPF alone"));
             }
         }
         return List.copyOf(found);

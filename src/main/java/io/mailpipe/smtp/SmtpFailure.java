@@ -35,9 +35,19 @@ public record SmtpFailure(FailureClass failureClass, int code, String enhancedCo
         return failureClass == FailureClass.RECIPIENT && command == SmtpCommand.RCPT;
     }
 
+    /**
+     * Whether the message is tried again later: its class says so, or it is a temporary refusal of the sender's
+     * authentication (Gmail's {@code 421 4.7.26} rate-limits unauthenticated mail, Postfix's {@code 450 4.7.25} is a
+     * reverse lookup that failed for now), which may pass later as it is.
+     */
+    public boolean retryable() {
+        return failureClass.retryable() || (failureClass == FailureClass.SENDER_AUTH && code / 100 == 4);
+    }
+
     /** True for failures of the server or the connection rather than of this message: the circuit breaker's business. */
     public boolean serverWide() {
         return failureClass == FailureClass.AUTH || failureClass == FailureClass.THROTTLE
+                || (failureClass == FailureClass.SENDER_AUTH && code == 421)
                 || (failureClass == FailureClass.TRANSIENT && code == 0 && command != SmtpCommand.DATA);
     }
 }

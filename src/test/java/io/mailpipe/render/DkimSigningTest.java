@@ -169,7 +169,15 @@ class DkimSigningTest {
                 .hasMessageContaining("old._domainkey.shop.example (MAILPIPE_DKIM_KEY) is an RSA key of 1024 bits");
         assertThatThrownBy(() -> new DkimKeys(config(Map.of("mailpipe.dkim.domain", "shop.example",
                 "mailpipe.dkim.selector", "s1", "mailpipe.dkim.key", dir.resolve("absent.pem").toString()))))
-                .hasMessageContaining("is neither PEM text nor a readable file");
+                .hasMessageContaining("is neither PEM text (with a -----BEGIN line) nor the path of a readable file");
+        String encodedOnceMore = Base64.getEncoder().encodeToString(TestDkimKeys.pkcs8(RSA.getPrivate()).getBytes());
+        assertThatThrownBy(() -> new DkimKeys(config(Map.of("mailpipe.dkim.domain", "shop.example",
+                "mailpipe.dkim.selector", "s1", "mailpipe.dkim.key", encodedOnceMore))))
+                .as("a key in another form is never echoed").satisfies(e -> {
+                    assertThat(e.getMessage()).contains("a value of " + encodedOnceMore.length() + " characters, not shown")
+                            .doesNotContain(encodedOnceMore.substring(0, 40));
+                    assertThat(e.getCause()).isNull();
+                });
         assertThatThrownBy(() -> new DkimKeys(config(Map.of("mailpipe.dkim.domain", "shop example",
                 "mailpipe.dkim.selector", "s1", "mailpipe.dkim.key", TestDkimKeys.pkcs8(ED25519.getPrivate())))))
                 .hasMessageContaining("DKIM domain 'shop example' (MAILPIPE_DKIM_KEY) is not a DNS name");
@@ -195,6 +203,26 @@ class DkimSigningTest {
         assertThat(keys.all()).extracting(DkimKey::selector).containsExactly("s2024", "s2025", "s2026");
         byte[] sent = new Signing(settings).send(richEvent(), richEmail());
         assertThat(signatureOf(sent)).contains("s=s2026;").doesNotContain("s=s2025");
+    }
+
+    @Test
+    void aSubdomainWithOnlyRetiredSelectorsIsSignedByTheDomainAbove() throws Exception {
+        Signing signing = new Signing(Map.of(
+                "mailpipe.dkim.domains.\"shop.example\".selectors.s2026.key", TestDkimKeys.pkcs8(RSA.getPrivate()),
+                "mailpipe.dkim.domains.\"mail.shop.example\".selectors.old.retired", "true"));
+
+        byte[] sent = signing.send(event("\"from\": \"news@mail.shop.example\""), plainEmail());
+
+        assertThat(signatureOf(sent)).contains("d=shop.example;");
+    }
+
+    @Test
+    void aKeyWithTextBeforeItsPemLinesIsRead() {
+        String withBagAttributes = "Bag Attributes\n    localKeyID: 01 02\n" + TestDkimKeys.pkcs8(ED25519.getPrivate());
+        DkimKeys keys = new DkimKeys(config(Map.of("mailpipe.dkim.domain", "shop.example", "mailpipe.dkim.selector",
+                "ed1", "mailpipe.dkim.key", withBagAttributes)));
+        assertThat(keys.signing("shop.example")).singleElement()
+                .satisfies(k -> assertThat(k.publicKey()).isEqualTo(ED25519.getPublic()));
     }
 
     private Signing rsaSigning() {

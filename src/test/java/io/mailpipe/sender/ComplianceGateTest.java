@@ -52,6 +52,8 @@ class ComplianceGateTest {
         assertThat(new Gate(Map.of()).check("news@shop.example", "t", "")).as("envelope sender is the From").isEmpty();
         assertThat(new Gate(signing(Map.of("mailpipe.bounce.domain", "bounces.mailer.example")))
                 .check("news@mail.shop.example", "t", "")).as("signed by the domain above").isEmpty();
+        assertThat(new Gate(Map.of("mailpipe.bounce.domain", "bounces.mailer.example", "mailpipe.dkim.relay-signs",
+                "shop.example")).check("news@mail.shop.example", "t", "")).as("signed by the relay").isEmpty();
     }
 
     @Test

@@ -136,6 +136,32 @@ class SignedDeliveryTest extends PipelineTestSupport {
     }
 
     @Test
+    void aTemporaryRefusalOfTheSendersAuthenticationIsRetriedAndDelivered() throws Exception {
+        String recipient = Events.uniqueRecipient("auth-later-");
+        smtp.replyToData(recipient, "451 4.7.26 This mail has been rate limited because it is unauthenticated",
+                "451 4.7.26 This mail has been rate limited because it is unauthenticated",
+                "451 4.7.26 This mail has been rate limited because it is unauthenticated");
+        String id = Events.uniqueId("auth-later");
+        kafka.send(REQUESTS, null, Events.orderConfirmation(id, recipient));
+
+        await().atMost(PATIENCE).until(() -> smtp.firstFor(recipient).isPresent());
+        ConsumerRecord<String, String> retry = recordsFor("email.retry", id).get(0);
+        assertThat(new String(retry.headers().lastHeader("mailpipe-failure-class").value(), StandardCharsets.UTF_8))
+                .isEqualTo("sender-auth");
+        assertThat(recordsFor("email.dlq.policy", id)).isEmpty();
+        assertThat(suppressions.suppressed(recipient)).isFalse();
+    }
+
+    @Test
+    void aPreviewIsNeverSigned() {
+        String headers = given().header("Authorization", "Bearer test-ops-token").contentType("application/json")
+                .body(Events.orderConfirmation(Events.uniqueId("preview"), Events.uniqueRecipient()))
+                .post("/preview").then().statusCode(200).extract().path("headers.name").toString();
+
+        assertThat(headers).contains("Subject").doesNotContainIgnoringCase("DKIM-Signature");
+    }
+
+    @Test
     void readinessShowsWhatTheDnsChecksFound() throws Exception {
         JsonNode senderDomains = readiness();
         assertThat(senderDomains.path("status").asText()).isEqualTo("UP");
@@ -146,6 +172,7 @@ class SignedDeliveryTest extends PipelineTestSupport {
         assertThat(data.path(SigningDomainResource.RSA_RECORD).asText()).isEqualTo("ok: published key matches");
         assertThat(data.path(SigningDomainResource.ED25519_RECORD).asText()).isEqualTo("ok: published key matches");
         assertThat(data.path("_dmarc." + SigningDomainResource.DOMAIN).asText()).startsWith("ok: DMARC policy for mailpipe.test");
+        assertThat(data.toString()).contains("\"relay 127.0.0.1:").contains("ok: plain SMTP to a relay on this host");
     }
 
     private JsonNode readiness() throws Exception {
