@@ -39,7 +39,7 @@ class PackageDependenciesTest {
             Map.entry("event", Set.of("config")),
             Map.entry("sender", Set.of("config")),
             Map.entry("render", Set.of("config", "event", "sender")),
-            Map.entry("smtp", Set.of("config", "render")),
+            Map.entry("smtp", Set.of("config", "render", "sender")),
             Map.entry("store", Set.of("config")),
             Map.entry("suppress", Set.of("config", "smtp", "store")),
             Map.entry("outcome", Set.of("config", "event", "smtp", "store")),

@@ -1,6 +1,7 @@
 package io.mailpipe.observe;
 
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -9,6 +10,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import io.mailpipe.sender.Finding;
 import io.mailpipe.sender.SenderAuthAlerts;
 import io.mailpipe.sender.SenderDomainChecks;
 import io.mailpipe.smtp.RelayTlsCheck;
@@ -40,10 +42,10 @@ public class SenderDomainReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME).up();
         if (checks.enabled()) {
-            Optional<RelayTlsCheck.Result> relayResult = relay.result();
-            response.withData("problems", checks.problems().size() + (relayResult.filter(r -> !r.ok()).isPresent() ? 1 : 0));
-            checks.findings().forEach(f -> response.withData(f.record(), (f.ok() ? "ok: " : "problem: ") + f.detail()));
-            relayResult.ifPresent(r -> response.withData("relay " + r.relay(), (r.ok() ? "ok: " : "problem: ") + r.detail()));
+            List<Finding> findings = new ArrayList<>(checks.findings());
+            relay.result().ifPresent(findings::add);
+            response.withData("problems", findings.stream().filter(f -> !f.ok()).count());
+            findings.forEach(f -> response.withData(f.subject(), (f.ok() ? "ok: " : "problem: ") + f.detail()));
         } else {
             response.withData("checks", "off");
         }

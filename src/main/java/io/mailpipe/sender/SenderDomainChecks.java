@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -29,10 +28,6 @@ public class SenderDomainChecks {
 
     private static final Logger LOG = Logger.getLogger(SenderDomainChecks.class);
 
-    /** What one check found about one record. */
-    public record Finding(String record, boolean ok, String detail) {
-    }
-
     private final MailpipeConfig config;
     private final DkimKeys keys;
     private volatile List<Finding> findings = List.of();
@@ -49,13 +44,7 @@ public class SenderDomainChecks {
             return;
         }
         findings = check(new DnsTxt(dns.server(), dns.timeout(), Clock.systemUTC()));
-        List<Finding> problems = problems();
-        findings.stream().filter(Finding::ok).forEach(f -> LOG.infof("DNS check %s: %s", f.record(), f.detail()));
-        problems.forEach(f -> LOG.warnf("DNS check %s: %s", f.record(), f.detail()));
-        if (dns.strict() && !problems.isEmpty()) {
-            throw new IllegalStateException("DNS checks failed (mailpipe.dns.strict=true): " + problems.stream()
-                    .map(f -> f.record() + ": " + f.detail()).collect(Collectors.joining("; ")));
-        }
+        Finding.report("DNS check", findings, dns.strict(), LOG);
     }
 
     /** Every finding of the last run; empty while the checks are off. */

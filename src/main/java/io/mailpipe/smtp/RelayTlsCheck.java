@@ -3,6 +3,7 @@ package io.mailpipe.smtp;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.cert.CertificateException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -21,6 +22,7 @@ import org.jboss.logging.Logger;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.config.SmtpConfig;
 import io.mailpipe.config.SmtpSecurity;
+import io.mailpipe.sender.Finding;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -33,13 +35,9 @@ public class RelayTlsCheck {
 
     private static final Logger LOG = Logger.getLogger(RelayTlsCheck.class);
 
-    /** What the check found about the relay. */
-    public record Result(String relay, boolean ok, String detail) {
-    }
-
     private final MailpipeConfig config;
     private final Session session;
-    private volatile Optional<Result> result = Optional.empty();
+    private volatile Optional<Finding> result = Optional.empty();
 
     RelayTlsCheck(MailpipeConfig config, @Named(SmtpSessionFactory.SESSION_BEAN) Session session) {
         this.config = config;
@@ -50,45 +48,37 @@ public class RelayTlsCheck {
         if (!config.dns().checks()) {
             return;
         }
-        Result found = check();
+        Finding found = check();
         result = Optional.of(found);
-        if (found.ok()) {
-            LOG.infof("Relay check %s: %s", found.relay(), found.detail());
-            return;
-        }
-        LOG.warnf("Relay check %s: %s", found.relay(), found.detail());
-        if (config.dns().strict()) {
-            throw new IllegalStateException("Relay check failed (mailpipe.dns.strict=true): " + found.relay() + ": "
-                    + found.detail());
-        }
+        Finding.report("Relay check", List.of(found), config.dns().strict(), LOG);
     }
 
     /** The result of the start-up check; empty while the checks are off. */
-    public Optional<Result> result() {
+    public Optional<Finding> result() {
         return result;
     }
 
-    Result check() {
+    Finding check() {
         SmtpConfig smtp = config.smtp();
-        String relay = smtp.host() + ":" + smtp.port();
+        String relay = "relay " + smtp.host() + ":" + smtp.port();
         if (smtp.security() == SmtpSecurity.NONE) {
-            return loopback(smtp.host()) ? new Result(relay, true, "plain SMTP to a relay on this host: no certificate")
-                    : new Result(relay, false, "mailpipe.smtp.security=none: mail travels unencrypted to " + smtp.host()
+            return loopback(smtp.host()) ? new Finding(relay, true, "plain SMTP to a relay on this host: no certificate")
+                    : new Finding(relay, false, "mailpipe.smtp.security=none: mail travels unencrypted to " + smtp.host()
                             + ", and no certificate says it is that host");
         }
         try (Transport transport = session.getTransport()) {
             transport.connect(smtp.host(), smtp.port(), smtp.username().orElse(null), smtp.password().orElse(null));
-            return new Result(relay, true, "certificate accepted for " + smtp.host() + " ("
+            return new Finding(relay, true, "certificate accepted for " + smtp.host() + " ("
                     + smtp.security().name().toLowerCase(Locale.ROOT) + ")");
         } catch (AuthenticationFailedException e) {
-            return new Result(relay, false, "certificate accepted, but the relay refused the credentials: " + e.getMessage());
+            return new Finding(relay, false, "certificate accepted, but the relay refused the credentials: " + e.getMessage());
         } catch (MessagingException e) {
             if (String.valueOf(e.getMessage()).contains("STARTTLS")) {
-                return new Result(relay, false, "the relay does not offer STARTTLS: " + e.getMessage());
+                return new Finding(relay, false, "the relay does not offer STARTTLS: " + e.getMessage());
             }
             Optional<Throwable> tls = tlsCause(e);
-            return tls.map(cause -> new Result(relay, false, "certificate not accepted for " + smtp.host() + ": " + cause))
-                    .orElseGet(() -> new Result(relay, false, "not reachable at start-up, certificate not checked: " + e));
+            return tls.map(cause -> new Finding(relay, false, "certificate not accepted for " + smtp.host() + ": " + cause))
+                    .orElseGet(() -> new Finding(relay, false, "not reachable at start-up, certificate not checked: " + e));
         }
     }
 

@@ -40,10 +40,10 @@ class SenderDomainChecksTest {
         SenderDomainChecks checks = checks(Map.of());
         publishAll(checks);
 
-        List<SenderDomainChecks.Finding> findings = checks.check(lookup(Duration.ofSeconds(2)));
+        List<Finding> findings = checks.check(lookup(Duration.ofSeconds(2)));
 
         assertThat(findings).allSatisfy(f -> assertThat(f.ok()).as(f.toString()).isTrue());
-        assertThat(findings).extracting(SenderDomainChecks.Finding::record)
+        assertThat(findings).extracting(Finding::subject)
                 .containsExactlyInAnyOrder("ed1._domainkey.shop.example", RSA_RECORD, "_dmarc.shop.example");
     }
 
@@ -55,7 +55,7 @@ class SenderDomainChecksTest {
                 TestDkimKeys.rsa(2048).getPublic(), false);
         dns.txt(RSA_RECORD, other.recordText());
 
-        SenderDomainChecks.Finding finding = find(checks.check(lookup(Duration.ofSeconds(2))), RSA_RECORD);
+        Finding finding = find(checks.check(lookup(Duration.ofSeconds(2))), RSA_RECORD);
 
         assertThat(finding.ok()).isFalse();
         assertThat(finding.detail()).contains("the published key is not the one configured")
@@ -68,7 +68,7 @@ class SenderDomainChecksTest {
         publishAll(checks);
         dns.remove(RSA_RECORD);
 
-        SenderDomainChecks.Finding finding = find(checks.check(lookup(Duration.ofSeconds(2))), RSA_RECORD);
+        Finding finding = find(checks.check(lookup(Duration.ofSeconds(2))), RSA_RECORD);
 
         assertThat(finding.ok()).isFalse();
         assertThat(finding.detail()).startsWith("no TXT record; publish: " + RSA_RECORD + ". IN TXT ( \"v=DKIM1; k=rsa; p=");
@@ -79,14 +79,14 @@ class SenderDomainChecksTest {
         SenderDomainChecks checks = checks(Map.of("mailpipe.allowed-senders", "@shop.example,@news.shop.example,@other.example"));
         publishAll(checks);
 
-        List<SenderDomainChecks.Finding> findings = checks.check(lookup(Duration.ofSeconds(2)));
+        List<Finding> findings = checks.check(lookup(Duration.ofSeconds(2)));
 
         assertThat(find(findings, "_dmarc.news.shop.example").ok()).isTrue();
-        SenderDomainChecks.Finding other = find(findings, "_dmarc.other.example");
+        Finding other = find(findings, "_dmarc.other.example");
         assertThat(other.ok()).isFalse();
         assertThat(other.detail()).contains("no DMARC record for other.example")
                 .contains("_dmarc.other.example. IN TXT \"v=DMARC1; p=none;");
-        assertThat(findings).filteredOn(f -> f.record().equals("other.example")).singleElement()
+        assertThat(findings).filteredOn(f -> f.subject().equals("other.example")).singleElement()
                 .satisfies(f -> assertThat(f.detail()).contains("mail from other.example is not DKIM-signed"));
     }
 
@@ -97,7 +97,7 @@ class SenderDomainChecksTest {
         dns.silence(RSA_RECORD);
 
         long start = System.nanoTime();
-        SenderDomainChecks.Finding finding = find(checks.check(lookup(Duration.ofMillis(300))), RSA_RECORD);
+        Finding finding = find(checks.check(lookup(Duration.ofMillis(300))), RSA_RECORD);
 
         assertThat(finding.ok()).isFalse();
         assertThat(finding.detail()).startsWith("no answer from DNS");
@@ -131,7 +131,7 @@ class SenderDomainChecksTest {
                 .hasMessageContaining("_dmarc.shop.example: no DMARC record for shop.example");
         SenderDomainChecks warning = checks(Map.of());
         warning.onStart(null);
-        assertThat(warning.problems()).extracting(SenderDomainChecks.Finding::record).containsExactly("_dmarc.shop.example");
+        assertThat(warning.problems()).extracting(Finding::subject).containsExactly("_dmarc.shop.example");
     }
 
     @Test
@@ -139,7 +139,7 @@ class SenderDomainChecksTest {
         SenderDomainChecks checks = checks(Map.of("mailpipe.dkim.domains.\"shop.example\".selectors.s2025.retired", "true"));
         publishAll(checks);
 
-        List<SenderDomainChecks.Finding> findings = checks.check(lookup(Duration.ofSeconds(2)));
+        List<Finding> findings = checks.check(lookup(Duration.ofSeconds(2)));
         assertThat(find(findings, "s2025._domainkey.shop.example").detail()).contains("no TXT record: mail this retired "
                 + "selector signed no longer verifies");
         dns.txt("s2025._domainkey.shop.example", "v=DKIM1; k=rsa; p=MIIB");
@@ -171,8 +171,8 @@ class SenderDomainChecksTest {
         return checks.keys().find("shop.example", selector).orElseThrow();
     }
 
-    private static SenderDomainChecks.Finding find(List<SenderDomainChecks.Finding> findings, String record) {
-        return findings.stream().filter(f -> f.record().equals(record)).findFirst()
+    private static Finding find(List<Finding> findings, String record) {
+        return findings.stream().filter(f -> f.subject().equals(record)).findFirst()
                 .orElseThrow(() -> new AssertionError("no finding for " + record + " in " + findings));
     }
 

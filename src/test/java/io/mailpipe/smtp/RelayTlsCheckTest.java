@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.sender.Finding;
 import io.mailpipe.testing.TestCertificates;
 import io.mailpipe.testing.TestConfigs;
 import io.mailpipe.testing.TestSmtpServer;
@@ -37,7 +38,7 @@ class RelayTlsCheckTest {
 
     @Test
     void aTrustedCertificateForTheRelaysNameIsAccepted() {
-        RelayTlsCheck.Result result = check(Map.of("mailpipe.smtp.trust-cert", certificates.pem().toString()));
+        Finding result = check(Map.of("mailpipe.smtp.trust-cert", certificates.pem().toString()));
 
         assertThat(result.ok()).as(result.detail()).isTrue();
         assertThat(result.detail()).isEqualTo("certificate accepted for localhost (starttls)");
@@ -45,7 +46,7 @@ class RelayTlsCheckTest {
 
     @Test
     void aCertificateNotTrustedIsAProblemThatSaysWhy() {
-        RelayTlsCheck.Result result = check(Map.of());
+        Finding result = check(Map.of());
 
         assertThat(result.ok()).isFalse();
         assertThat(result.detail()).startsWith("certificate not accepted for localhost: ")
@@ -54,7 +55,7 @@ class RelayTlsCheckTest {
 
     @Test
     void wrongCredentialsAreAProblemAfterTheCertificateWasAccepted() {
-        RelayTlsCheck.Result result = check(Map.of("mailpipe.smtp.trust-cert", certificates.pem().toString(),
+        Finding result = check(Map.of("mailpipe.smtp.trust-cert", certificates.pem().toString(),
                 "mailpipe.smtp.password", "wrong"));
 
         assertThat(result.ok()).isFalse();
@@ -74,13 +75,13 @@ class RelayTlsCheckTest {
     void anUnreachableRelayIsAProblemNotAHang() {
         int port = server.port();
         server.stop();
-        RelayTlsCheck.Result result = check(Map.of("mailpipe.smtp.port", Integer.toString(port)));
+        Finding result = check(Map.of("mailpipe.smtp.port", Integer.toString(port)));
 
         assertThat(result.ok()).isFalse();
         assertThat(result.detail()).startsWith("not reachable at start-up, certificate not checked");
     }
 
-    private RelayTlsCheck.Result check(Map<String, String> overrides) {
+    private Finding check(Map<String, String> overrides) {
         Map<String, String> settings = new HashMap<>(Map.of(
                 "mailpipe.smtp.host", "localhost",
                 "mailpipe.smtp.port", Integer.toString(server.port()),
