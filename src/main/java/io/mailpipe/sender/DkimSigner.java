@@ -1,8 +1,6 @@
 package io.mailpipe.sender;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -13,8 +11,6 @@ import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
-import org.eclipse.angus.mail.util.CRLFOutputStream;
 
 /**
  * Signs a message's bytes with every active key of its From domain (relaxed/relaxed): the signatures go on top, and
@@ -70,16 +66,36 @@ public class DkimSigner {
 
     /**
      * With every line ending CRLF, as the transport sends it: a 7bit text part is written with the line ends it was
-     * given, and a bare LF turned into CRLF on the way would change the body after it was hashed.
+     * given, and a bare LF turned into CRLF on the way would change the body after it was hashed. Most messages have
+     * none, and are returned as they are.
      */
-    private static byte[] crlf(byte[] message) {
-        ByteArrayOutputStream normalized = new ByteArrayOutputStream(message.length + 64);
-        try (CRLFOutputStream out = new CRLFOutputStream(normalized)) {
-            out.write(message);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Writing to memory cannot fail", e);
+    static byte[] crlf(byte[] message) {
+        int bare = 0;
+        for (int i = 0; i < message.length; i++) {
+            if (bareLineEnd(message, i)) {
+                bare++;
+            }
         }
-        return normalized.toByteArray();
+        if (bare == 0) {
+            return message;
+        }
+        byte[] normalized = new byte[message.length + bare];
+        int n = 0;
+        for (int i = 0; i < message.length; i++) {
+            if (bareLineEnd(message, i)) {
+                normalized[n++] = '\r';
+                normalized[n++] = '\n';
+            } else {
+                normalized[n++] = message[i];
+            }
+        }
+        return normalized;
+    }
+
+    /** A CR not followed by LF, or an LF not preceded by CR. */
+    private static boolean bareLineEnd(byte[] message, int i) {
+        return (message[i] == '\n' && (i == 0 || message[i - 1] != '\r'))
+                || (message[i] == '\r' && (i + 1 == message.length || message[i + 1] != '\n'));
     }
 
     private static List<String> headerNames(MessageFields message) {
