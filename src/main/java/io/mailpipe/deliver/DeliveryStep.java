@@ -24,6 +24,7 @@ import io.mailpipe.outcome.OutcomeRecords;
 import io.mailpipe.outcome.OutcomeReporter;
 import io.mailpipe.render.ComposedMessage;
 import io.mailpipe.sender.ComplianceGate;
+import io.mailpipe.sender.Domains;
 import io.mailpipe.sender.SenderAuthAlerts;
 import io.mailpipe.smtp.DeliveryFailedException;
 import io.mailpipe.smtp.DeliveryReport;
@@ -202,8 +203,7 @@ public class DeliveryStep {
 
     private static String senderDomain(Exchange exchange) {
         try {
-            String from = ((InternetAddress) exchange.getMessage().getBody(ComposedMessage.class).getFrom()[0]).getAddress();
-            return from.substring(from.lastIndexOf('@') + 1);
+            return Domains.of((InternetAddress) exchange.getMessage().getBody(ComposedMessage.class).getFrom()[0]);
         } catch (MessagingException e) {
             throw new IllegalStateException("A composed message has a From", e);
         }

@@ -40,6 +40,7 @@ import io.mailpipe.event.EmailEvent;
 import io.mailpipe.event.EventError;
 import io.mailpipe.event.InvalidEventException;
 import io.mailpipe.sender.DkimSigner;
+import io.mailpipe.sender.Domains;
 
 /**
  * Builds the MIME message for a rendered event as {@code mixed{alternative{text, related{html, inline}}, attachments}},
@@ -107,7 +108,7 @@ public class MimeComposer {
      * attempt encodes the message again.
      */
     private ComposedMessage signed(ComposedMessage message, InternetAddress from) throws MessagingException {
-        String domain = domainOf(from);
+        String domain = Domains.of(from);
         if (!signer.signs(domain)) {
             return message;
         }
@@ -120,13 +121,9 @@ public class MimeComposer {
         return new ComposedMessage(COMPOSING, message.getMessageID(), signer.sign(bytes.toByteArray(), domain));
     }
 
-    private static String domainOf(InternetAddress address) {
-        return address.getAddress().substring(address.getAddress().lastIndexOf('@') + 1);
-    }
-
     /** Same event id, same Message-ID: a redelivered event is recognisable as the same message downstream. */
     static String messageId(String eventId, InternetAddress from) {
-        String domain = domainOf(from);
+        String domain = from.getAddress().substring(from.getAddress().lastIndexOf('@') + 1);
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(eventId.getBytes(StandardCharsets.UTF_8));
             return "<" + HexFormat.of().formatHex(digest, 0, 20) + "@" + domain + ">";

@@ -75,8 +75,7 @@ public class ComplianceGate {
     }
 
     Optional<Violation> violation(MimeMessage message, String template, Map<String, String> tags) throws MessagingException {
-        String from = ((InternetAddress) message.getFrom()[0]).getAddress();
-        String domain = from.substring(from.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+        String domain = Domains.of((InternetAddress) message.getFrom()[0]);
         boolean signed = keys.signed(domain);
         String envelope = bounceDomain.orElse(domain);
         if (!signed && !Domains.aligned(envelope, domain)) {

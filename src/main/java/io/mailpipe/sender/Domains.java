@@ -2,10 +2,21 @@ package io.mailpipe.sender;
 
 import java.util.Locale;
 
-/** DMARC's relaxed alignment between domains, with the organizational domain taken as the last two labels. */
-final class Domains {
+import jakarta.mail.internet.InternetAddress;
+
+/**
+ * The domain of a mailbox, and DMARC's relaxed alignment between domains, with the organizational domain taken as the
+ * last two labels.
+ */
+public final class Domains {
 
     private Domains() {
+    }
+
+    /** The domain of this mailbox, lower case: what signing, the gate and the alerts key on. */
+    public static String of(InternetAddress mailbox) {
+        String address = mailbox.getAddress();
+        return address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
     }
 
     /**
