@@ -49,7 +49,8 @@ class PackageDependenciesTest {
             Map.entry("source", Set.of("config", "event", "smtp", "store", "outcome")),
             Map.entry("observe", Set.of("config", "render", "smtp", "store", "sender")),
             Map.entry("ops", Set.of("config", "event", "store", "suppress", "source", "outcome")),
-            Map.entry("preview", Set.of("config", "event", "render", "ops"))));
+            Map.entry("preview", Set.of("config", "event", "render", "ops")),
+            Map.entry("console", Set.of("config", "event", "render", "ops", "suppress"))));
 
     @Test
     void everyPackageUsesOnlyThePackagesBelowIt() {

@@ -51,18 +51,27 @@ public final class LocalStackMain {
             System.setProperty("mailpipe.bounce.mailbox-password", mailbox.password());
             System.setProperty("mailpipe.bounce.poll-interval", "1s");
             // POST /preview needs a token everywhere; the local preview page sends this one, made afresh for each run.
-            String given = System.getenv("MAILPIPE_PREVIEW_TOKEN");
-            boolean made = given == null || given.isBlank();
-            String previewToken = made ? UUID.randomUUID().toString() : given;
-            System.setProperty("mailpipe.preview.token", previewToken);
+            String previewToken = tokenFor("MAILPIPE_PREVIEW_TOKEN", "mailpipe.preview.token");
+            // The ops API and the console's operator sign-in, likewise on unless a token of one's own is given.
+            String opsToken = tokenFor("MAILPIPE_OPS_TOKEN", "mailpipe.ops.token");
             LOG.infof("Local stack: Kafka on %s, capturing SMTP server on 127.0.0.1:%d writing .eml files to %s",
                     kafka.bootstrapServers(), smtpPort, mailDir.toAbsolutePath());
             LOG.infof("Bounce mailbox on %s: mail to bounce...@any.domain comes back as a bounce, to complain...@ as a"
                     + " complaint", mailbox.url());
             LOG.infof("Preview: http://localhost:8080/local/preview, or POST /preview with 'Authorization: Bearer %s'",
-                    made ? previewToken : "$MAILPIPE_PREVIEW_TOKEN");
+                    previewToken);
+            LOG.infof("Console: http://localhost:8080/console, sign in with the token %s (also the /ops bearer token);"
+                    + " mail to reject...@any.domain is refused with 550 5.1.1 and ends there as a dead letter", opsToken);
             Quarkus.run(CamelMainApplication.class, args);
         }
+    }
+
+    /** The token the environment gives, else one made for this run; set as {@code property}, and shown only if made. */
+    private static String tokenFor(String env, String property) {
+        String given = System.getenv(env);
+        boolean made = given == null || given.isBlank();
+        System.setProperty(property, made ? UUID.randomUUID().toString() : given);
+        return made ? System.getProperty(property) : "$" + env;
     }
 
     private static int intFromEnv(String name, int fallback) {

@@ -1,6 +1,7 @@
 package io.mailpipe.local;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.mail.MessagingException;
 
 import org.jboss.logging.Logger;
-import org.subethamail.smtp.MessageContext;
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.RejectException;
 import org.subethamail.smtp.server.SMTPServer;
 
 /**
@@ -28,6 +33,8 @@ import org.subethamail.smtp.server.SMTPServer;
 final class MailCapture implements AutoCloseable {
 
     static final String DIR_PROPERTY = "local-stack.mail-dir";
+    /** Recipients starting so are refused as unknown, as a relay refuses a mistyped address. */
+    static final String REJECTED = "reject";
     private static final Logger LOG = Logger.getLogger("local-stack");
     /** How long after accepting a message the notice is mailed: a relay's verdict comes after its 250. */
     private static final Duration NOTICE_DELAY = Duration.ofSeconds(1);
@@ -50,7 +57,7 @@ final class MailCapture implements AutoCloseable {
                 .bindAddress(InetAddress.getLoopbackAddress())
                 .hostName("localhost")
                 .softwareName("Mailpipe local capture")
-                .messageHandler(this::capture)
+                .messageHandlerFactory(context -> new RelayTransaction())
                 .build();
     }
 
@@ -61,7 +68,43 @@ final class MailCapture implements AutoCloseable {
         return capture;
     }
 
-    private void capture(MessageContext context, String from, String to, byte[] data) {
+    /**
+     * One SMTP transaction, as a relay answers it: an unknown mailbox is refused at RCPT (so Mailpipe classifies it
+     * {@code recipient} and suppresses it), the message is kept once per accepted recipient.
+     */
+    private final class RelayTransaction implements MessageHandler {
+        private String from;
+        private final List<String> recipients = new ArrayList<>();
+
+        @Override
+        public void from(String address) {
+            from = address;
+        }
+
+        @Override
+        public void recipient(String address) throws RejectException {
+            if (address.toLowerCase(Locale.ROOT).startsWith(REJECTED)) {
+                throw new RejectException(550, "5.1.1 <" + address + ">: Recipient address rejected: no such mailbox"
+                        + " (the local stack refuses " + REJECTED + "...@ addresses)");
+            }
+            recipients.add(address);
+        }
+
+        @Override
+        public String data(InputStream data) throws IOException {
+            byte[] bytes = data.readAllBytes();
+            for (String to : recipients) {
+                capture(from, to, bytes);
+            }
+            return null;
+        }
+
+        @Override
+        public void done() {
+        }
+    }
+
+    private void capture(String from, String to, byte[] data) {
         String name = STAMP.format(LocalDateTime.now()) + "-" + String.format("%05d", sequence.incrementAndGet()) + ".eml";
         try {
             Files.write(dir.resolve(name), data);

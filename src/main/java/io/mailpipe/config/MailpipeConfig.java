@@ -110,6 +110,9 @@ public interface MailpipeConfig {
     /** {@code POST /preview}, which renders an event without sending it. */
     PreviewConfig preview();
 
+    /** The operations console in the browser. */
+    ConsoleConfig console();
+
     /** Readiness checks. */
     HealthConfig health();
 }

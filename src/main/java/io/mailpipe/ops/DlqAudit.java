@@ -19,7 +19,10 @@ import io.mailpipe.store.KafkaClientSettings;
 import io.mailpipe.store.KafkaTopics;
 import io.quarkus.runtime.Startup;
 
-/** Writes one record per replay or discard to the {@code email.dlq.audit} topic: who, when, which entries, which filter. */
+/**
+ * Writes one record per operator action to the {@code email.dlq.audit} topic: a replay or discard (who, when, which
+ * entries, which filter), or an edit of the suppression list.
+ */
 @Startup
 @ApplicationScoped
 public class DlqAudit {
@@ -38,21 +41,36 @@ public class DlqAudit {
     }
 
     public void record(String action, String by, OpsRequest request, List<Map<String, Object>> results) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("dryRun", request.dryRun());
+        details.put("force", request.force());
+        details.put("ids", request.ids());
+        details.put("filter", request.filter());
+        details.put("set", request.set());
+        details.put("results", results);
+        write(action, by, details);
+        LOG.infof("%s by %s: %d entries%s", action, by, results.size(), request.dryRun() ? " (dry run)" : "");
+    }
+
+    /** An address put on the suppression list by hand ({@code suppress}) or taken off it ({@code unsuppress}). */
+    public void suppression(String action, String by, String address, String reason) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("address", address);
+        details.put("reason", reason);
+        write(action, by, details);
+        LOG.infof("%s by %s", action, by);
+    }
+
+    private void write(String action, String by, Map<String, Object> details) {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("action", action);
         record.put("by", by);
         record.put("at", Instant.now().toString());
-        record.put("dryRun", request.dryRun());
-        record.put("force", request.force());
-        record.put("ids", request.ids());
-        record.put("filter", request.filter());
-        record.put("set", request.set());
-        record.put("results", results);
+        record.putAll(details);
         try {
             producer.send(topic, UUID.randomUUID().toString(), mapper.writeValueAsBytes(record), Map.of());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        LOG.infof("%s by %s: %d entries%s", action, by, results.size(), request.dryRun() ? " (dry run)" : "");
     }
 }

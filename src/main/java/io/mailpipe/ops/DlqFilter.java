@@ -3,8 +3,10 @@ package io.mailpipe.ops;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,17 +21,19 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param recipient an address (case-insensitive) or {@code @domain}
  * @param tag {@code key=value}, or {@code key} for any value
  * @param since an instant ({@code 2026-05-01T10:00:00Z}) or an age ({@code 90m}, {@code 2h}, {@code 7d})
+ * @param state {@code open} (neither replayed nor discarded), {@code replayed} or {@code discarded}
  */
 // Only the fields given are written, so an audit record shows the filter as the operator typed it.
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @RegisterForReflection
 public record DlqFilter(String channel, @JsonProperty("class") String failureClass, String code, String enhancedCode,
-        String recipient, String template, String tag, String eventId, String since, String until) {
+        String recipient, String template, String tag, String eventId, String since, String until, String state) {
 
     private static final Pattern AGE = Pattern.compile("(\\d+)([smhd])");
+    private static final String OPEN = "open";
 
     public static DlqFilter none() {
-        return new DlqFilter(null, null, null, null, null, null, null, null, null, null);
+        return new DlqFilter(null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Parses the values once, so a typo is a 400 before anything is read. */
@@ -39,7 +43,26 @@ public record DlqFilter(String channel, @JsonProperty("class") String failureCla
         }
         instant(since, "since");
         instant(until, "until");
+        if (state != null && !List.of(OPEN, EntryState.REPLAYED, EntryState.DISCARDED).contains(state)) {
+            throw new IllegalArgumentException("Unknown state '" + state + "'; one of open, replayed, discarded");
+        }
         return this;
+    }
+
+    /**
+     * This filter as of now: ages become the instants they mean and an open end becomes now, so the same filter run
+     * again later selects no entry that has arrived since (a dry run and its confirmation select alike).
+     */
+    public DlqFilter pinned() {
+        Instant now = Instant.now();
+        return new DlqFilter(channel, failureClass, code, enhancedCode, recipient, template, tag, eventId,
+                since == null ? null : instant(since, "since").toString(),
+                until == null ? now.toString() : instant(until, "until").toString(), state);
+    }
+
+    /** The part of the filter that depends on what operators did to the entry, kept apart from the entry itself. */
+    public boolean matchesState(Optional<EntryState> entryState) {
+        return state == null || state.equals(entryState.map(EntryState::state).orElse(OPEN));
     }
 
     public boolean matches(DlqEntry entry) {

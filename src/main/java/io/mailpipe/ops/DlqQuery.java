@@ -25,8 +25,10 @@ public class DlqQuery {
     String since;
     @QueryParam("until")
     String until;
+    @QueryParam("state")
+    String state;
 
-    DlqFilter filter() {
-        return new DlqFilter(channel, failureClass, code, enhancedCode, recipient, template, tag, eventId, since, until);
+    public DlqFilter filter() {
+        return new DlqFilter(channel, failureClass, code, enhancedCode, recipient, template, tag, eventId, since, until, state);
     }
 }

@@ -30,13 +30,16 @@ public class DlqService {
     private final DlqState state;
     private final DlqReplayer replayer;
     private final DlqAudit audit;
+    private final ReplayPlan plan;
     private final int maxRate;
 
-    public DlqService(DlqReader reader, DlqState state, DlqReplayer replayer, DlqAudit audit, MailpipeConfig config) {
+    public DlqService(DlqReader reader, DlqState state, DlqReplayer replayer, DlqAudit audit, ReplayPlan plan,
+            MailpipeConfig config) {
         this.reader = reader;
         this.state = state;
         this.replayer = replayer;
         this.audit = audit;
+        this.plan = plan;
         this.maxRate = config.ops().replayRate();
     }
 
@@ -82,7 +85,10 @@ public class DlqService {
         return stats;
     }
 
-    /** Sends the selected entries back, oldest first, at most {@code rate} per second; refuses ones already handled. */
+    /**
+     * Sends the selected entries back, oldest first, at most {@code rate} per second; refuses ones already handled. A dry
+     * run sends nothing and gives each entry its {@link ReplayPlan}: who would be sent to, who skipped and why.
+     */
     public synchronized OpsResult replay(OpsRequest request, String by) {
         request.validated(true);
         ReplayPacer pacer = new ReplayPacer(request.rate(), maxRate);
@@ -96,7 +102,7 @@ public class DlqService {
             DlqEntry entry = selected.entry().get();
             try {
                 if (request.dryRun()) {
-                    replayer.payload(entry, request.set());
+                    row.put("plan", plan.of(replayer.payload(entry, request.set())));
                     row.put("result", "would-replay");
                     continue;
                 }
@@ -150,7 +156,8 @@ public class DlqService {
         DlqFilter validated = filter.validated();
         EnumSet<DlqChannel> channels = validated.channel() == null ? EnumSet.allOf(DlqChannel.class)
                 : EnumSet.of(DlqChannel.parse(validated.channel()));
-        return reader.read(channels).stream().filter(validated::matches).sorted(NEWEST_FIRST).toList();
+        return reader.read(channels).stream().filter(validated::matches)
+                .filter(e -> validated.matchesState(state.get(e.id()))).sorted(NEWEST_FIRST).toList();
     }
 
     private List<Selected> selected(OpsRequest request) {

@@ -43,10 +43,12 @@ public class SuppressionResource {
     private static final List<String> COLUMNS = List.of("address", "code", "enhancedCode", "reason", "eventId", "by", "at");
 
     private final SuppressionList suppressions;
+    private final DlqAudit audit;
     private final ObjectMapper mapper;
 
-    public SuppressionResource(SuppressionList suppressions, ObjectMapper mapper) {
+    public SuppressionResource(SuppressionList suppressions, DlqAudit audit, ObjectMapper mapper) {
         this.suppressions = suppressions;
+        this.audit = audit;
         this.mapper = mapper;
     }
 
@@ -87,13 +89,16 @@ public class SuppressionResource {
         } catch (IllegalArgumentException e) {
             return refuse(Status.BAD_REQUEST, e.getMessage());
         }
-        suppressions.add(address, body.path("reason").asText("added by an operator"), DlqResource.operator(headers));
+        String reason = body.path("reason").asText("added by an operator");
+        String by = DlqResource.operator(headers);
+        suppressions.add(address, reason, by);
+        audit.suppression("suppress", by, address, reason);
         return Response.ok(Map.of("suppressed", address), MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     @DELETE
     @Path("{address}")
-    public Response remove(@PathParam("address") String given) {
+    public Response remove(@PathParam("address") String given, @Context HttpHeaders headers) {
         String address;
         try {
             address = SuppressionKey.parse(given);
@@ -104,6 +109,7 @@ public class SuppressionResource {
             return refuse(Status.NOT_FOUND, "not on the suppression list: " + address);
         }
         suppressions.remove(address);
+        audit.suppression("unsuppress", DlqResource.operator(headers), address, null);
         return Response.ok(Map.of("removed", address), MediaType.APPLICATION_JSON_TYPE).build();
     }
 

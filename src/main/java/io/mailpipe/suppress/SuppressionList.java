@@ -40,6 +40,11 @@ public class SuppressionList {
         return entries.containsKey(SuppressionKey.of(address));
     }
 
+    /** The JSON of the bounce or operator that put the address on the list, when it is on it. */
+    public Optional<String> entry(String address) {
+        return entries.get(SuppressionKey.of(address));
+    }
+
     /**
      * The bounce that put the address on the list, when it was this event's own: an event redelivered after a crash
      * or a rebalance must report that bounce again, not call itself suppressed.

@@ -18,7 +18,7 @@ class DlqFilterTest {
             Map.of("team", "shop"), null, Map.of(), "order-1");
 
     private static DlqFilter filter(String recipient, String tag, String since) {
-        return new DlqFilter(null, null, null, null, recipient, null, tag, null, since, null);
+        return new DlqFilter(null, null, null, null, recipient, null, tag, null, since, null, null);
     }
 
     @Test
@@ -44,8 +44,26 @@ class DlqFilterTest {
     }
 
     @Test
+    void aPinnedFilterTurnsAgesIntoInstantsAndEndsNow() {
+        Instant before = Instant.now();
+        DlqFilter pinned = new DlqFilter(null, null, null, null, null, null, "team=shop", null, "4h", null, null).pinned();
+        Instant after = Instant.now();
+
+        assertThat(Instant.parse(pinned.since())).isBetween(before.minus(Duration.ofHours(4)), after.minus(Duration.ofHours(4)));
+        assertThat(Instant.parse(pinned.until())).isBetween(before, after);
+        assertThat(pinned.tag()).isEqualTo("team=shop");
+        assertThat(pinned.matches(entry)).isTrue();
+        assertThat(pinned.pinned()).as("pinning twice changes nothing").isEqualTo(pinned);
+        DlqEntry arrivingLater = new DlqEntry("email.dlq.permanent:0:8", DlqChannel.PERMANENT, after.plusMillis(1),
+                "recipient", "550", "5.1.1", "User unknown", "order-2", "order-confirmation", List.of("ada@example.com"),
+                Map.of("team", "shop"), null, Map.of(), "order-2");
+        assertThat(pinned.matches(arrivingLater)).isFalse();
+    }
+
+    @Test
     void aMisspeltChannelOrTimeIsRefusedBeforeAnythingIsRead() {
-        assertThatThrownBy(() -> new DlqFilter("permanant", null, null, null, null, null, null, null, null, null).validated())
+        assertThatThrownBy(
+                () -> new DlqFilter("permanant", null, null, null, null, null, null, null, null, null, null).validated())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("permanant");
         assertThatThrownBy(() -> filter(null, null, "yesterday").validated()).isInstanceOf(IllegalArgumentException.class);
     }

@@ -69,6 +69,8 @@ class DlqOperationsTest extends PipelineTestSupport {
     DlqReplayer replayer;
     @Inject
     DlqAudit audit;
+    @Inject
+    ReplayPlan plan;
 
     private static final String SPAM = "554 5.7.1 Message rejected as spam";
     private static final String TOO_BIG = "552 5.3.4 Message size exceeds fixed limit";
@@ -212,7 +214,7 @@ class DlqOperationsTest extends PipelineTestSupport {
         StateStreams second = new StateStreams(config, producer);
         DlqState restarted = new DlqState(config, second, json);
         try {
-            DlqService replica = new DlqService(reader, restarted, replayer, audit, config);
+            DlqService replica = new DlqService(reader, restarted, replayer, audit, plan, config);
             OpsResult again = replica.replay(new OpsRequest(List.of(replayedId), null, false, false, null, null), "replica");
             assertThat(again.results().get(0)).containsEntry("result", "refused");
             assertThat((String) again.results().get(0).get("reason")).contains("already replayed", "test-operator");
@@ -232,7 +234,7 @@ class DlqOperationsTest extends PipelineTestSupport {
         // A second state client and service, like a second instance's: both see the entries open, and both replay into
         // the requests topic, keyed by event id, so copies meet in one partition (here also in one process).
         StateStreams second = new StateStreams(config, producer);
-        DlqService replica = new DlqService(reader, new DlqState(config, second, json), replayer, audit, config);
+        DlqService replica = new DlqService(reader, new DlqState(config, second, json), replayer, audit, plan, config);
         OpsRequest request = new OpsRequest(entryIds, null, false, false, null, null);
         ExecutorService both = Executors.newFixedThreadPool(2);
         try {
@@ -439,6 +441,32 @@ class DlqOperationsTest extends PipelineTestSupport {
     private String sendRejectedAtData(String recipient, String reply) {
         smtp.replyToData(recipient, reply);
         return send(recipient);
+    }
+
+    @Test
+    void aDryRunReplaySaysWhoWouldBeSkippedAndWhy() {
+        String served = address("served-");
+        String refused = address("refused-");
+        String blocked = address("blocked-");
+        smtp.replyToRecipient(refused, "550 5.1.1 <" + refused + ">: User unknown");
+        String id = Events.uniqueId("plan");
+        kafka.send(REQUESTS, id, event(id, "order-confirmation", team, served, refused));
+        String entryId = awaitEntry(id);
+        await().atMost(PATIENCE).until(() -> smtp.firstFor(served).isPresent());
+        ops().contentType(ContentType.JSON).body(Map.of("address", blocked)).post("/ops/suppressions").then().statusCode(200);
+
+        Response dryRun = replay(Map.of("ids", List.of(entryId), "dryRun", true,
+                "set", Map.of("to", List.of(served, refused, blocked, address("new-")))));
+        dryRun.then().statusCode(200).body("results[0].result", equalTo("would-replay"));
+        List<Map<String, Object>> plan = dryRun.jsonPath().getList("results[0].plan");
+        assertThat(plan).extracting(p -> p.get("action")).containsExactly("skip-delivered", "fails-again", "skip-suppressed",
+                "send");
+        assertThat(plan.get(0)).containsEntry("recipient", served);
+
+        Response invalid = replay(Map.of("ids", List.of(entryId), "dryRun", true, "set", Map.of("to", List.of("nobody"))));
+        assertThat(invalid.jsonPath().getString("results[0].plan[0].action")).isEqualTo("invalid");
+        assertThat(invalid.jsonPath().getString("results[0].plan[0].reason")).contains("to[0]").contains("email.dlq.invalid");
+        assertThat(state(entryId)).as("a dry run changes nothing").isEqualTo("open");
     }
 
     private String send(String recipient) {

@@ -34,7 +34,8 @@ class OpsDisabledTest {
     public static class WithoutToken implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("mailpipe.ops.token", "", "mailpipe.preview.token", PREVIEW_TOKEN);
+            return Map.of("mailpipe.ops.token", "", "mailpipe.console.viewer-token", "", "mailpipe.preview.token",
+                    PREVIEW_TOKEN);
         }
     }
 
@@ -54,6 +55,18 @@ class OpsDisabledTest {
         assertThat(discard.jsonPath().getString("error")).contains("disabled");
 
         assertThat(given().auth().oauth2(DeadLetters.TOKEN).get("/ops/suppressions").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void withoutATokenTheConsoleAnswers404SayingHowToEnableIt() {
+        for (String page : new String[] { "/console", "/console/sign-in", "/console/dead-letters" }) {
+            Response response = given().redirects().follow(false).get(page);
+            assertThat(response.statusCode()).as(page).isEqualTo(404);
+            assertThat(response.body().asString()).as(page).contains("set MAILPIPE_OPS_TOKEN")
+                    .contains("MAILPIPE_CONSOLE_VIEWER_TOKEN");
+        }
+        assertThat(given().contentType("application/x-www-form-urlencoded").formParam("token", DeadLetters.TOKEN)
+                .post("/console/sign-in").statusCode()).isEqualTo(404);
     }
 
     @Test

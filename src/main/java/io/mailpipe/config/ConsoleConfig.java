@@ -1,0 +1,24 @@
+package io.mailpipe.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.WithDefault;
+
+/** The operations console under {@code /console}: who may sign in, and for how long. */
+public interface ConsoleConfig {
+
+    /**
+     * Secret of the read-only {@code viewer} role (a Secret). The operator signs in with {@code MAILPIPE_OPS_TOKEN}; with
+     * neither set the console is disabled.
+     */
+    Optional<String> viewerToken();
+
+    /** How long a sign-in lasts; then the console asks for the token again. */
+    @WithDefault("8h")
+    Duration sessionTimeout();
+
+    /** Most dead-letter entries one page of the console lists. */
+    @WithDefault("50")
+    int pageSize();
+}

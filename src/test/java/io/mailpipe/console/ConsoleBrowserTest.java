@@ -1,0 +1,270 @@
+package io.mailpipe.console;
+
+import static io.mailpipe.ops.DeadLetters.PATIENCE;
+import static io.mailpipe.ops.DeadLetters.awaitEntry;
+import static io.mailpipe.ops.DeadLetters.ops;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URL;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.mailpipe.ops.DeadLetters;
+import io.mailpipe.testing.Browser;
+import io.mailpipe.testing.Events;
+import io.mailpipe.testing.KafkaBrokerResource;
+import io.mailpipe.testing.PipelineTestSupport;
+import io.mailpipe.testing.SmtpServerResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/**
+ * The console in a real browser (headless chromium) against the running application, a real broker and a real SMTP
+ * server: what an operator does at 3 a.m., and what a viewer may not. Each step leaves a screenshot under
+ * {@code target/console-screenshots/}.
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+@WithTestResource(value = SmtpServerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+class ConsoleBrowserTest extends PipelineTestSupport {
+
+    static final String VIEWER_TOKEN = "test-viewer-token";
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @Test
+    void operatorFixesARejectedAddressReplaysItAndTheMailArrives() {
+        String wrong = Events.uniqueRecipient("wrong-");
+        String fixed = Events.uniqueRecipient("fixed-");
+        smtp.replyToRecipient(wrong, "550 5.1.1 <" + wrong + ">: User unknown");
+        String eventId = Events.uniqueId("console");
+        kafka.send(REQUESTS, eventId, Events.orderConfirmation(eventId, wrong));
+        String entryId = awaitEntry(eventId);
+
+        try (Browser browser = new Browser()) {
+            signIn(browser, DeadLetters.TOKEN, "ada");
+            browser.find("#entries");
+            browser.screenshot("01-dead-letters");
+
+            browser.click("details.filters summary").type("input[name=recipient]", wrong).click("#apply-filter");
+            assertThat(browser.text("#total")).startsWith("1 entry");
+            browser.screenshot("02-dead-letters-filtered-by-recipient");
+            browser.click(".entry-link");
+            assertThat(browser.text("#entry-id")).isEqualTo(entryId);
+            assertThat(browser.text("#entry-reason")).contains("550");
+            assertThat(browser.text("#preview-subject")).isNotBlank();
+            browser.screenshot("03-dead-letter-entry");
+
+            // Unchanged, the replay would only meet the bounce again: the address is suppressed by it.
+            browser.type("#set", "").click("#replay");
+            assertThat(browser.text("#results")).contains("fails-again").contains(wrong);
+            assertThat(browser.present("#confirm")).isTrue();
+            browser.screenshot("04-dry-run-unchanged-address");
+            browser.driver().navigate().back();
+
+            browser.type("#set", "{\"to\": [\"Ada Lovelace <" + fixed + ">\"]}").click("#replay");
+            assertThat(browser.text("h1")).isEqualTo("Replay 1 entry?");
+            assertThat(browser.text("#results")).contains("send " + fixed);
+            assertThat(smtp.firstFor(fixed)).as("a dry run sends nothing").isEmpty();
+            browser.screenshot("05-dry-run-fixed-address");
+            browser.click("#confirm").awaitText("Replayed");
+            assertThat(browser.text("#results")).contains("replayed");
+            browser.screenshot("06-replayed");
+
+            await().atMost(PATIENCE).until(() -> smtp.firstFor(fixed).isPresent());
+            browser.open(root + "console/dead-letters/" + entryId);
+            assertThat(browser.text("#entry-state")).startsWith("replayed by console:operator:ada");
+        }
+    }
+
+    @Test
+    void operatorDiscardsAnEntryOnlyAfterConfirmingIt() {
+        String entryId = deadLetterOf("console");
+
+        try (Browser browser = new Browser()) {
+            signIn(browser, DeadLetters.TOKEN, "bob");
+            browser.open(root + "console/dead-letters/" + entryId).click("#discard");
+            assertThat(browser.text("h1")).isEqualTo("Discard 1 entry?");
+            assertThat(state(entryId)).as("asking is not doing").isEqualTo("open");
+            browser.screenshot("07-discard-confirmation");
+            browser.click("#confirm").awaitText("Discarded");
+            assertThat(state(entryId)).isEqualTo("discarded");
+        }
+    }
+
+    @Test
+    void aBulkDiscardActsOnTheEntriesItsDryRunShowedNotOnThoseArrivingMeanwhile() {
+        String team = Events.uniqueId("bulk");
+        List<String> shown = List.of(deadLetterOf(team), deadLetterOf(team));
+
+        try (Browser browser = new Browser()) {
+            signIn(browser, DeadLetters.TOKEN, "dee");
+            browser.open(root + "console/dead-letters?tag=" + URLEncoder.encode("team=" + team, StandardCharsets.UTF_8));
+            assertThat(browser.text("#total")).startsWith("2 entries");
+            browser.click("#bulk-discard");
+            assertThat(browser.text("h1")).isEqualTo("Discard 2 entries?");
+            assertThat(browser.text("#as-of")).contains("not on any that arrive meanwhile");
+            String late = deadLetterOf(team);
+            browser.click("#confirm").awaitText("Discarded");
+            assertThat(browser.text("#results")).contains(shown).doesNotContain(late);
+            assertThat(shown).allSatisfy(id -> assertThat(state(id)).isEqualTo("discarded"));
+            assertThat(state(late)).isEqualTo("open");
+        }
+    }
+
+    @Test
+    void operatorSuppressesAnAddressAndRemovesItAgain() {
+        String address = Events.uniqueRecipient("blocked-");
+        try (Browser browser = new Browser()) {
+            signIn(browser, DeadLetters.TOKEN, "cy");
+            browser.open(root + "console/suppressions").click("details.add summary")
+                    .type("#add-address", address).type("#add-reason", "asked to be removed").click("#add");
+            assertThat(browser.text("#message")).isEqualTo("Suppressed " + address + ".");
+            assertThat(browser.text("#suppressions tbody tr:first-child")).contains(address).contains("asked to be removed")
+                    .contains("console:operator:cy");
+            browser.screenshot("08-suppressions");
+            ops().get("/ops/suppressions?limit=5000").then().statusCode(200);
+
+            browser.click("#suppressions tbody tr:first-child button.remove");
+            assertThat(browser.text("h1")).isEqualTo("Remove " + address + " from the suppression list?");
+            browser.screenshot("09-unsuppress-confirmation");
+            browser.click("#confirm");
+            assertThat(browser.text("#message")).isEqualTo("Removed " + address + " from the suppression list.");
+            assertThat(browser.present("#suppressions tbody tr")
+                    && browser.text("#suppressions tbody tr:first-child").contains(address)).isFalse();
+        }
+    }
+
+    @Test
+    void anEmailsStoryShowsTheBounceTheReplayAndTheDeliveryInTimeOrder() {
+        String wrong = Events.uniqueRecipient("story-");
+        String fixed = Events.uniqueRecipient("story-fixed-");
+        smtp.replyToRecipient(wrong, "550 5.1.1 No such user");
+        String eventId = Events.uniqueId("story");
+        kafka.send(REQUESTS, eventId, Events.orderConfirmation(eventId, wrong));
+        String entryId = awaitEntry(eventId);
+        ops().contentType(ContentType.JSON).body(Map.of("ids", List.of(entryId), "set", Map.of("to", List.of(fixed))))
+                .post("/ops/dlq/replay").then().statusCode(200);
+        await().atMost(PATIENCE).until(() -> smtp.firstFor(fixed).isPresent());
+
+        try (Browser browser = new Browser()) {
+            signIn(browser, DeadLetters.TOKEN, "di");
+            browser.open(root + "console/dead-letters/" + entryId).click("#story-link");
+            assertThat(browser.text("#story-event")).isEqualTo(eventId);
+            browser.awaitText(fixed);
+            String timeline = browser.text("#timeline");
+            assertThat(timeline).contains("bounced " + wrong + " 550 5.1.1 No such user").contains("delivered " + fixed);
+            assertThat(timeline.indexOf("bounced")).as("in time order").isLessThan(timeline.indexOf("delivered"));
+            assertThat(browser.text("#story-dead-letters")).contains("permanent").contains("replayed");
+            assertThat(browser.text("#story-suppressions")).contains(wrong + " suppressed").contains(fixed + " not suppressed");
+            browser.screenshot("10-email-story");
+        }
+    }
+
+    @Test
+    void aViewerReadsButCannotReplayEvenByPostingTheFormItself() {
+        String entryId = deadLetterOf("console");
+
+        try (Browser browser = new Browser()) {
+            signIn(browser, VIEWER_TOKEN, "eve");
+            assertThat(browser.text("#role")).isEqualTo("viewer");
+            browser.open(root + "console/dead-letters/" + entryId);
+            assertThat(browser.text("#entry-id")).isEqualTo(entryId);
+            assertThat(browser.present("#replay") || browser.present("#discard")).isFalse();
+            browser.screenshot("11-viewer-entry");
+
+            Object status = browser.driver().executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    fetch('/console/dead-letters/discard', {method: 'POST',
+                        body: new URLSearchParams({id: arguments[0], confirmed: 'confirmed', csrf: 'guessed'})})
+                        .then(r => done(r.status));""", entryId);
+            assertThat(status).isEqualTo(403L);
+            assertThat(state(entryId)).isEqualTo("open");
+        }
+    }
+
+    @Test
+    void aFormWithoutItsCsrfTokenIsRefused() {
+        String entryId = deadLetterOf("console");
+
+        try (Browser browser = new Browser()) {
+            signIn(browser, DeadLetters.TOKEN, "fay");
+            browser.open(root + "console/dead-letters/" + entryId).click("#discard");
+            browser.driver().executeScript("document.querySelector('form input[name=csrf]').remove()");
+            browser.click("#confirm");
+            assertThat(browser.text("#refusal")).contains("CSRF");
+            browser.screenshot("12-csrf-refused");
+            assertThat(state(entryId)).isEqualTo("open");
+        }
+    }
+
+    @Test
+    void htmlInAnEventIsShownAsTextNeverRun() {
+        String eventId = Events.uniqueId("hostile");
+        String hostile = "<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">";
+        kafka.send(REQUESTS, eventId, DeadLetters.event(eventId, hostile, "console", Events.uniqueRecipient()));
+        String entryId = awaitEntry(eventId);
+
+        try (Browser browser = new Browser()) {
+            signIn(browser, DeadLetters.TOKEN, "gus");
+            browser.open(root + "console/dead-letters/" + entryId);
+            assertThat(browser.text("#event")).contains("<script>window.pwned=1</script><img src=x onerror=");
+            assertThat(browser.driver().executeScript("return window.pwned")).isNull();
+            assertThat(browser.driver().getPageSource()).doesNotContain("<script>window.pwned");
+            browser.open(root + "console/dead-letters?template=" + URLEncoder.encode(hostile, StandardCharsets.UTF_8));
+            assertThat(browser.text("#entries")).contains(hostile);
+            assertThat(browser.driver().executeScript("return window.pwned")).isNull();
+        }
+    }
+
+    @Test
+    void theDeadLetterListFitsAPhoneWithoutSidewaysScrolling() {
+        try (Browser browser = new Browser(390, 844)) {
+            signIn(browser, DeadLetters.TOKEN, "hal");
+            browser.find("#entries");
+            Object overflow = browser.driver()
+                    .executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            assertThat(overflow).isEqualTo(0L);
+            browser.screenshot("13-dead-letters-on-a-phone");
+        }
+    }
+
+    @Test
+    void signingInWithAWrongTokenSaysSoAndOpensNothing() {
+        try (Browser browser = new Browser()) {
+            browser.open(root + "console/dead-letters");
+            browser.type("#token", "not-the-token").click("#sign-in");
+            assertThat(browser.text("#sign-in-error")).contains("opens nothing");
+            browser.screenshot("00-sign-in-refused");
+            browser.open(root + "console/suppressions");
+            assertThat(browser.driver().getCurrentUrl()).contains("/console/sign-in");
+        }
+    }
+
+    private void signIn(Browser browser, String token, String name) {
+        browser.open(root + "console");
+        assertThat(browser.driver().getCurrentUrl()).contains("/console/sign-in");
+        browser.type("#token", token).type("#name", name).click("#sign-in");
+        browser.find("#role");
+    }
+
+    /** A fresh dead letter on the invalid channel (no such template), tagged with the given team. */
+    private String deadLetterOf(String team) {
+        String eventId = Events.uniqueId(team);
+        kafka.send(REQUESTS, eventId, DeadLetters.event(eventId, "no-such-template", team, Events.uniqueRecipient()));
+        return awaitEntry(eventId);
+    }
+
+    private static String state(String entryId) {
+        return ops().get("/ops/dlq/{id}", entryId).then().statusCode(200).extract().jsonPath().getString("state");
+    }
+}

@@ -1,0 +1,163 @@
+package io.mailpipe.console;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+
+import org.junit.jupiter.api.Test;
+
+import io.mailpipe.ops.DeadLetters;
+import io.mailpipe.testing.KafkaBrokerResource;
+import io.mailpipe.testing.SmtpServerResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+/**
+ * The console's doors, tried without a browser's manners: no page without a session, no action without the form's
+ * CSRF token or from another site, none of an operator's actions for a viewer, no redirect out of the console.
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+@WithTestResource(value = SmtpServerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+class ConsoleSecurityTest {
+
+    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+    private static final List<String> PAGES = List.of("/console", "/console/dead-letters", "/console/dead-letters/x:0:0",
+            "/console/story?q=x", "/console/suppressions", "/console/suppressions/export.csv");
+
+    @Test
+    void everyPageWithoutASessionSendsTheBrowserToSignIn() {
+        for (String page : PAGES) {
+            Response response = given().redirects().follow(false).get(page);
+            assertThat(response.statusCode()).as(page).isEqualTo(303);
+            assertThat(response.header("Location")).as(page).contains("/console/sign-in?next=");
+        }
+        String tampered = signIn(DeadLetters.TOKEN).replace("operator.", "operatr.");
+        assertThat(given().redirects().follow(false).cookie(ConsoleAccess.COOKIE, tampered).get("/console/dead-letters")
+                .statusCode()).isEqualTo(303);
+    }
+
+    @Test
+    void signInSetsACookieThatScriptsAndOtherSitesCannotUse() {
+        Response response = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .formParam("token", DeadLetters.TOKEN).formParam("name", "ada").formParam("next", "/console/suppressions")
+                .post("/console/sign-in");
+        assertThat(response.statusCode()).isEqualTo(303);
+        assertThat(response.header("Location")).endsWith("/console/suppressions");
+        assertThat(response.header("Set-Cookie")).startsWith(ConsoleAccess.COOKIE + "=").contains("HttpOnly")
+                .contains("SameSite=Strict").contains("Secure").contains("Path=/console");
+    }
+
+    @Test
+    void aWrongTokenIsRefusedAndNextNeverLeadsOutOfTheConsole() {
+        assertThat(given().contentType("application/x-www-form-urlencoded").formParam("token", "guess")
+                .post("/console/sign-in").statusCode()).isEqualTo(401);
+        for (String next : List.of("https://evil.example/", "//evil.example/", "/\\evil.example", "/ops/dlq")) {
+            Response response = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                    .formParam("token", DeadLetters.TOKEN).formParam("next", next).post("/console/sign-in");
+            assertThat(response.header("Location")).as(next).endsWith("/console");
+        }
+    }
+
+    @Test
+    void everyActionRequiresTheFormsCsrfToken() {
+        String cookie = signIn(DeadLetters.TOKEN);
+        for (String action : actions()) {
+            Response response = given().cookie(ConsoleAccess.COOKIE, cookie).contentType("application/x-www-form-urlencoded")
+                    .formParam("id", "x:0:0").formParam("address", "a@example.com").post(action);
+            assertThat(response.statusCode()).as(action).isEqualTo(403);
+            assertThat(response.body().asString()).as(action).contains("CSRF");
+        }
+    }
+
+    @Test
+    void aViewerIsRefusedEveryActionOfAnOperator() {
+        String cookie = signIn(ConsoleBrowserTest.VIEWER_TOKEN);
+        // A viewer's pages carry no action's form; the role is refused before any token is looked at.
+        String csrf = "any";
+        for (String action : actions()) {
+            Response response = given().cookie(ConsoleAccess.COOKIE, cookie).contentType("application/x-www-form-urlencoded")
+                    .formParam("csrf", csrf).formParam("address", "a@example.com").post(action);
+            assertThat(response.statusCode()).as(action).isEqualTo(403);
+            assertThat(response.body().asString()).as(action).contains("Only an operator");
+        }
+    }
+
+    @Test
+    void aFormPostedFromAnotherSiteIsRefusedEvenWithItsToken() {
+        String cookie = signIn(DeadLetters.TOKEN);
+        String csrf = csrf(cookie);
+        String address = "cross-" + System.nanoTime() + "@example.com";
+        assertThat(add(cookie, csrf, address).header("Origin", "http://evil.example").post("/console/suppressions/add")
+                .statusCode()).isEqualTo(403);
+        assertThat(add(cookie, csrf, address).header("Sec-Fetch-Site", "cross-site").post("/console/suppressions/add")
+                .statusCode()).isEqualTo(403);
+        assertThat(given().redirects().follow(false).header("Origin", "http://evil.example")
+                .contentType("application/x-www-form-urlencoded").formParam("token", DeadLetters.TOKEN)
+                .post("/console/sign-in").statusCode()).as("no sign-in from another site").isEqualTo(403);
+        // The same form from the console itself goes through.
+        assertThat(add(cookie, csrf, address).post("/console/suppressions/add").statusCode()).isEqualTo(303);
+        DeadLetters.ops().delete("/ops/suppressions/{address}", address).then().statusCode(200);
+    }
+
+    @Test
+    void pagesCarryHeadersThatKeepThemOutOfFramesCachesAndForeignScripts() {
+        Response response = given().cookie(ConsoleAccess.COOKIE, signIn(DeadLetters.TOKEN)).get("/console/dead-letters");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.header("Content-Security-Policy")).contains("script-src 'self'").contains("frame-ancestors 'none'");
+        assertThat(response.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(response.header("X-Content-Type-Options")).isEqualTo("nosniff");
+    }
+
+    private static io.restassured.specification.RequestSpecification add(String cookie, String csrf, String address) {
+        return given().redirects().follow(false).cookie(ConsoleAccess.COOKIE, cookie)
+                .contentType("application/x-www-form-urlencoded").formParam("csrf", csrf).formParam("address", address);
+    }
+
+    static String signIn(String token) {
+        Response response = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .formParam("token", token).formParam("name", "tester").post("/console/sign-in");
+        assertThat(response.statusCode()).isEqualTo(303);
+        return response.cookie(ConsoleAccess.COOKIE);
+    }
+
+    /** The CSRF token of a session, as its pages' forms carry it. */
+    static String csrf(String cookie) {
+        String page = given().cookie(ConsoleAccess.COOKIE, cookie).get("/console/suppressions").then().statusCode(200)
+                .extract().asString();
+        Matcher matcher = CSRF.matcher(page);
+        if (matcher.find()) {
+            return matcher.group(1);
+        }
+        throw new AssertionError("no CSRF token on the page: " + page);
+    }
+
+    /** Every action of the console: the POST methods of its pages that only an operator may call. */
+    static List<String> actions() {
+        List<String> actions = new ArrayList<>();
+        for (Class<?> page : List.of(DeadLetterPages.class, SuppressionPages.class, StoryPage.class)) {
+            String base = page.getAnnotation(Path.class).value();
+            for (Method method : page.getDeclaredMethods()) {
+                if (method.isAnnotationPresent(POST.class)) {
+                    assertThat(method.isAnnotationPresent(OperatorOnly.class)).as(method + " is an operator's action")
+                            .isTrue();
+                    actions.add(base + Stream.ofNullable(method.getAnnotation(Path.class)).map(p -> "/" + p.value())
+                            .findFirst().orElse(""));
+                }
+            }
+        }
+        assertThat(actions).hasSizeGreaterThanOrEqualTo(4);
+        return actions;
+    }
+}

@@ -1,0 +1,112 @@
+package io.mailpipe.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A headless Debian chromium driven through its chromedriver (both from {@code .ci/run}), at 1280 px wide, writing
+ * screenshots under {@code target/console-screenshots/}. Nothing is downloaded: the driver and browser are named.
+ */
+public final class Browser implements AutoCloseable {
+
+    public static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    private final ChromeDriver driver;
+    private final WebDriverWait wait;
+
+    public Browser() {
+        this(1280, 900);
+    }
+
+    public Browser(int width, int height) {
+        ChromeOptions options = new ChromeOptions().setBinary(executable("chromium"))
+                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                        "--window-size=" + width + "," + height, "--lang=en-GB");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of(executable("chromedriver")).toFile()).usingAnyFreePort().build();
+        this.driver = new ChromeDriver(service, options);
+        driver.manage().window().setSize(new Dimension(width, height));
+        this.wait = new WebDriverWait(driver, PATIENCE);
+    }
+
+    public ChromeDriver driver() {
+        return driver;
+    }
+
+    public Browser open(String url) {
+        driver.get(url);
+        return this;
+    }
+
+    public WebElement find(String css) {
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+    }
+
+    public String text(String css) {
+        return find(css).getText();
+    }
+
+    public Browser type(String css, String text) {
+        WebElement field = find(css);
+        field.clear();
+        field.sendKeys(text);
+        return this;
+    }
+
+    public Browser click(String css) {
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
+        return this;
+    }
+
+    /** Waits until the page's text holds {@code text}. */
+    public Browser awaitText(String text) {
+        wait.until(d -> d.findElement(By.tagName("body")).getText().contains(text));
+        return this;
+    }
+
+    public boolean present(String css) {
+        return !driver.findElements(By.cssSelector(css)).isEmpty();
+    }
+
+    /** Writes the page as {@code target/console-screenshots/<name>.png} and returns the path. */
+    public Path screenshot(String name) {
+        try {
+            Files.createDirectories(SCREENSHOTS);
+            Path file = SCREENSHOTS.resolve(name + ".png");
+            Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+
+    private static String executable(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            Path candidate = Path.of(dir, name);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        throw new IllegalStateException(name + " is not installed: .ci/run installs Debian's chromium and chromium-driver"
+                + " (apt-get install chromium chromium-driver)");
+    }
+}
