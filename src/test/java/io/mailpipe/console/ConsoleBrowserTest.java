@@ -239,6 +239,29 @@ class ConsoleBrowserTest extends PipelineTestSupport {
     }
 
     @Test
+    void theLivePageCountsADeliveryAndChartsItWithoutBeingReloaded() {
+        String delivered = "[data-figure='outcome.delivered']";
+        try (Browser browser = new Browser()) {
+            signIn(browser, VIEWER_TOKEN, "eve");
+            browser.open(root + "console/live");
+            long before = Long.parseLong(browser.text(delivered));
+            assertThat(browser.text("[data-figure='smtp.circuit']")).isEqualTo("closed");
+            browser.driver().executeScript("window.sameDocument = true");
+
+            String recipient = Events.uniqueRecipient("live-");
+            String eventId = Events.uniqueId("live");
+            kafka.send(REQUESTS, eventId, Events.orderConfirmation(eventId, recipient));
+            await().atMost(PATIENCE).until(() -> smtp.firstFor(recipient).isPresent());
+
+            await().atMost(PATIENCE).until(() -> Long.parseLong(browser.text(delivered)) > before);
+            await().atMost(PATIENCE).until(() -> !browser.find("#line-delivered").getAttribute("points").isBlank());
+            assertThat(browser.driver().executeScript("return window.sameDocument")).as("updated in place").isEqualTo(true);
+            assertThat(browser.text("#live-status")).startsWith("As of");
+            browser.screenshot("14-live");
+        }
+    }
+
+    @Test
     void signingInWithAWrongTokenSaysSoAndOpensNothing() {
         try (Browser browser = new Browser()) {
             browser.open(root + "console/dead-letters");

@@ -3,9 +3,12 @@ package io.mailpipe.console;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.lang.reflect.Method;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -34,7 +37,10 @@ class ConsoleSecurityTest {
 
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
     private static final List<String> PAGES = List.of("/console", "/console/dead-letters", "/console/dead-letters/x:0:0",
-            "/console/story?q=x", "/console/suppressions", "/console/suppressions/export.csv");
+            "/console/story?q=x", "/console/suppressions", "/console/suppressions/export.csv", "/console/live",
+            "/console/live/figures.json");
+    /** The only pages open without a session: signing in, and the style sheet and script of that page. */
+    private static final Set<Class<?>> OPEN = Set.of(SignInPage.class, ConsoleAssets.class);
 
     @Test
     void everyPageWithoutASessionSendsTheBrowserToSignIn() {
@@ -143,10 +149,36 @@ class ConsoleSecurityTest {
         throw new AssertionError("no CSRF token on the page: " + page);
     }
 
-    /** Every action of the console: the POST methods of its pages that only an operator may call. */
+    @Test
+    void everyPageButSigningInNeedsASession() {
+        assertThat(pages()).as("the console's pages").hasSizeGreaterThanOrEqualTo(6).containsAll(OPEN);
+        for (Class<?> page : pages()) {
+            assertThat(page.isAnnotationPresent(ConsoleSecured.class) || OPEN.contains(page)).as(page + " needs a session")
+                    .isTrue();
+        }
+    }
+
+    /** Every JAX-RS resource of the console package, found in its sources so that a new page cannot be forgotten. */
+    static List<Class<?>> pages() {
+        try (Stream<java.nio.file.Path> sources = Files.list(java.nio.file.Path.of("src/main/java/io/mailpipe/console"))) {
+            List<Class<?>> pages = new ArrayList<>();
+            for (java.nio.file.Path source : sources.filter(f -> !f.endsWith("package-info.java")).toList()) {
+                String name = source.getFileName().toString().replace(".java", "");
+                Class<?> type = Class.forName(ConsoleGuard.class.getPackageName() + "." + name);
+                if (type.isAnnotationPresent(Path.class)) {
+                    pages.add(type);
+                }
+            }
+            return pages;
+        } catch (IOException | ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every action of the console: the POST methods of its pages behind a session, which only an operator may call. */
     static List<String> actions() {
         List<String> actions = new ArrayList<>();
-        for (Class<?> page : List.of(DeadLetterPages.class, SuppressionPages.class, StoryPage.class)) {
+        for (Class<?> page : pages().stream().filter(p -> !OPEN.contains(p)).toList()) {
             String base = page.getAnnotation(Path.class).value();
             for (Method method : page.getDeclaredMethods()) {
                 if (method.isAnnotationPresent(POST.class)) {
