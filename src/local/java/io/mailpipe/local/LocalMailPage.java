@@ -3,31 +3,37 @@ package io.mailpipe.local;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UnsupportedEncodingException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import jakarta.mail.Address;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Header;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import io.mailpipe.sender.DkimKey;
 import io.mailpipe.sender.DkimKeys;
@@ -49,57 +55,134 @@ public class LocalMailPage {
     private static final Pattern NAME = Pattern.compile("[0-9A-Za-z_-]+\\.eml");
     private static final Pattern NOTICE = Pattern.compile("([0-9A-Za-z_-]+)-(bounce|complaint)\\.eml");
     private static final Session PARSING = Session.getInstance(new Properties());
+    private static final List<String> TABS = List.of("html", "text", "headers", "parts", "dkim", "source");
+    /** The list shows the newest so many that match; a search reaches the rest. */
+    private static final int MOST_LISTED = 200;
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public String list() throws IOException, MessagingException {
+    public String list(@QueryParam("q") String query) throws IOException, MessagingException {
+        String q = query == null ? "" : query.strip().toLowerCase(Locale.ROOT);
         StringBuilder html = page("Captured mail");
         html.append("<p>Mail sent to the local SMTP server, newest first. Files in <code>")
                 .append(Html.escape(dir().toString())).append("</code>.</p>")
                 .append("<p>Mail to <code>bounce...@</code> any domain is answered a second later with a bounce, to ")
                 .append("<code>complain...@</code> with a complaint, mailed to the message's return path like a relay ")
-                .append("would; each shows here next to its original.</p>")
+                .append("would; each shows here next to its original. <code>reject...@</code> is refused at RCPT: see ")
+                .append("<a href=\"/console\">the console</a>.</p>")
                 .append(signingNote())
+                .append("<form method=\"get\" action=\"/local/mail\"><input name=\"q\" value=\"").append(Html.escape(q))
+                .append("\" placeholder=\"from, to or subject\" aria-label=\"Search\"> <button>Search</button></form>")
                 .append("<table><tr><th>File</th><th>From</th><th>To</th><th>Subject</th><th>DKIM</th><th>Later</th></tr>");
         List<Path> files = files();
+        int shown = 0;
+        int matching = 0;
         for (Path file : files) {
             MimeMessage message = read(file);
+            String from = header(message, "From");
+            String to = header(message, "To");
+            String subject = message.getSubject() == null ? "" : message.getSubject();
+            if (!q.isEmpty() && !(from + "\n" + to + "\n" + subject).toLowerCase(Locale.ROOT).contains(q)) {
+                continue;
+            }
+            if (++matching > MOST_LISTED) {
+                continue;
+            }
+            shown++;
             String name = file.getFileName().toString();
             html.append("<tr><td><a href=\"/local/mail/").append(name).append("\">").append(name).append("</a></td><td>")
-                    .append(Html.escape(header(message, "From"))).append("</td><td>")
-                    .append(Html.escape(header(message, "To"))).append("</td><td>")
-                    .append(Html.escape(message.getSubject() == null ? "" : message.getSubject())).append("</td><td>")
-                    .append(dkimSummary(verify(file))).append("</td><td>")
+                    .append(Html.escape(from)).append("</td><td>").append(Html.escape(to)).append("</td><td>")
+                    .append(Html.escape(subject)).append("</td><td>").append(dkimSummary(verify(file))).append("</td><td>")
                     .append(later(name, files)).append("</td></tr>");
         }
-        return html.append("</table></body></html>").toString();
+        html.append("</table>");
+        if (matching > shown) {
+            html.append("<p>").append(matching - shown).append(" older messages not shown: search to narrow the list.</p>");
+        }
+        return html.append("</body></html>").toString();
     }
 
     @GET
     @jakarta.ws.rs.Path("{name}")
     @Produces(MediaType.TEXT_HTML)
-    public String show(@PathParam("name") String name) throws IOException, MessagingException {
+    public String show(@PathParam("name") String name, @QueryParam("tab") String tab) throws IOException, MessagingException {
+        String shown = tab != null && TABS.contains(tab) ? tab : TABS.get(0);
         MimeMessage message = read(file(name));
-        StringBuilder html = page(message.getSubject() == null ? name : message.getSubject());
-        html.append("<p><a href=\"/local/mail\">All mail</a> · <a href=\"/local/mail/").append(name)
-                .append("/raw\">Raw .eml</a></p>");
-        html.append("<h2>DKIM</h2>").append(dkimDetail(verify(file(name))));
-        html.append("<h2>Headers</h2><table>");
-        for (Header header : Collections.list(message.getAllHeaders())) {
-            html.append("<tr><th>").append(Html.escape(header.getName())).append("</th><td>")
-                    .append(Html.escape(decoded(header.getValue()))).append("</td></tr>");
-        }
-        html.append("</table>");
         Parts parts = new Parts();
         parts.collect(message);
-        if (parts.html != null) {
-            html.append("<h2>HTML</h2><iframe sandbox style=\"width:100%;height:24em;border:1px solid #ccc\" srcdoc=\"")
-                    .append(Html.escape(parts.html)).append("\"></iframe>");
+        StringBuilder html = page(message.getSubject() == null ? name : message.getSubject());
+        html.append("<p><a href=\"/local/mail\">All mail</a> · <a href=\"/local/mail/").append(name)
+                .append("/raw\">Raw .eml</a> · story in the console:");
+        for (String recipient : recipients(message)) {
+            html.append(" <a href=\"/console/story?q=").append(URLEncoder.encode(recipient, StandardCharsets.UTF_8)).append("\">")
+                    .append(Html.escape(recipient)).append("</a>");
         }
-        if (parts.text != null) {
-            html.append("<h2>Text</h2><pre>").append(Html.escape(parts.text)).append("</pre>");
+        html.append("</p><table><tr><th>From</th><td>").append(Html.escape(decoded(header(message, "From"))))
+                .append("</td></tr><tr><th>To</th><td>").append(Html.escape(decoded(header(message, "To"))))
+                .append("</td></tr><tr><th>Date</th><td>").append(Html.escape(header(message, "Date"))).append("</td></tr>")
+                .append("<tr><th>DKIM</th><td>").append(dkimSummary(verify(file(name)))).append("</td></tr></table>");
+        html.append("<nav class=\"tabs\">");
+        for (String each : TABS) {
+            html.append(each.equals(shown) ? "<strong>" + each + "</strong>"
+                    : "<a href=\"/local/mail/" + name + "?tab=" + each + "\">" + each + "</a>");
+        }
+        html.append("</nav>");
+        switch (shown) {
+            case "html" -> html.append(parts.html == null ? "<p>No HTML part.</p>"
+                    : "<iframe sandbox style=\"width:100%;height:32em;border:1px solid #ccc\" srcdoc=\""
+                            + Html.escape(parts.html) + "\"></iframe>");
+            case "text" -> html.append(parts.text == null ? "<p>No text part.</p>"
+                    : "<pre>" + Html.escape(parts.text) + "</pre>");
+            case "headers" -> {
+                html.append("<table>");
+                for (Header header : Collections.list(message.getAllHeaders())) {
+                    html.append("<tr><th>").append(Html.escape(header.getName())).append("</th><td>")
+                            .append(Html.escape(decoded(header.getValue()))).append("</td></tr>");
+                }
+                html.append("</table>");
+            }
+            case "parts" -> html.append(tree(name, message));
+            case "dkim" -> html.append(dkimDetail(verify(file(name))));
+            default -> html.append("<pre>").append(Html.escape(raw(name))).append("</pre>");
         }
         return html.append("</body></html>").toString();
+    }
+
+    /** One part of a message, as a download: never shown inline, so an HTML attachment cannot run as this page. */
+    @GET
+    @jakarta.ws.rs.Path("{name}/part/{path}")
+    public Response part(@PathParam("name") String name, @PathParam("path") String path) throws IOException, MessagingException {
+        Part part = MimeTree.part(read(file(name)), path).orElseThrow(() -> new NotFoundException("No part " + path));
+        String filename = part.getFileName() == null ? name.replace(".eml", "-" + path + ".bin") : part.getFileName();
+        String safe = filename.replaceAll("[^0-9A-Za-z._-]", "_");
+        try (InputStream in = part.getInputStream()) {
+            return Response.ok(in.readAllBytes(), MediaType.APPLICATION_OCTET_STREAM_TYPE)
+                    .header("Content-Disposition", "attachment; filename=\"" + safe + "\"")
+                    .header("X-Content-Type-Options", "nosniff").build();
+        }
+    }
+
+    private static String tree(String name, MimeMessage message) throws MessagingException, IOException {
+        StringBuilder html = new StringBuilder("<table><tr><th>Part</th><th>Type</th><th>Disposition</th><th>File</th>"
+                + "<th>Size</th><th></th></tr>");
+        for (MimeTree.Node node : MimeTree.of(message)) {
+            html.append("<tr><td>").append(node.path().isEmpty() ? "message" : node.path()).append("</td><td>")
+                    .append("&nbsp;&nbsp;".repeat(node.depth())).append(Html.escape(node.type())).append("</td><td>")
+                    .append(Html.escape(node.disposition())).append("</td><td>").append(Html.escape(node.filename()))
+                    .append("</td><td>").append(node.size() < 0 ? "" : node.size() + " B").append("</td><td>");
+            if (node.leaf()) {
+                html.append("<a href=\"/local/mail/").append(name).append("/part/").append(node.path()).append("\">download</a>");
+            }
+            html.append("</td></tr>");
+        }
+        return html.append("</table>").toString();
+    }
+
+    private static List<String> recipients(MimeMessage message) throws MessagingException {
+        Address[] to = message.getAllRecipients();
+        return to == null ? List.of()
+                : Stream.of(to).filter(InternetAddress.class::isInstance)
+                        .map(a -> ((InternetAddress) a).getAddress()).distinct().toList();
     }
 
     @GET
@@ -215,10 +298,12 @@ public class LocalMailPage {
     }
 
     private static StringBuilder page(String title) {
-        return new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>")
+        return new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>")
                 .append(Html.escape(title))
                 .append("</title><style>body{font-family:sans-serif;margin:2em}td,th{text-align:left;padding:.2em .6em;"
-                        + "vertical-align:top;border-bottom:1px solid #eee}pre{background:#f6f6f6;padding:1em;white-space:pre-wrap;word-break:break-all}</style>"
+                        + "vertical-align:top;border-bottom:1px solid #eee}pre{background:#f6f6f6;padding:1em;white-space:pre-wrap;word-break:break-all}"
+                        + ".tabs{display:flex;gap:1.2em;margin:1em 0;padding-bottom:.4em;border-bottom:1px solid #ccc}</style>"
                         + "</head><body><h1>")
                 .append(Html.escape(title)).append("</h1>");
     }
