@@ -136,6 +136,7 @@ public class DeadLetterPages {
                 : entry.envelope().path("error")));
         data.put("headers", entry.headers());
         data.put("lines", Timeline.of((List<JsonNode>) full.get("history")));
+        data.put("actions", reader.actionsOn(id).stream().map(DeadLetterPages::action).toList());
         try {
             byte[] payload = replayer.payload(entry, null);
             data.put("event", prettyPayload(payload));
@@ -149,6 +150,15 @@ public class DeadLetterPages {
             data.put("refusal", e.getMessage());
         }
         return ok(pages.render("entry", request.session(), data));
+    }
+
+    /** An audited action on the entry as the page lists it; {@code set} is the changes a replay was made with. */
+    private static Map<String, String> action(JsonNode audited) {
+        JsonNode set = audited.path("set");
+        JsonNode result = audited.path("result");
+        return Map.of("at", audited.path("at").asText(""), "action", audited.path("action").asText(""),
+                "by", audited.path("by").asText(""), "result", result.path("result").asText(""),
+                "reason", result.path("reason").asText(""), "set", set.isObject() ? set.toString() : "");
     }
 
     /** The rendered HTML of the email, for the sandboxed frame of the entry page: no script, nothing loaded from afar. */

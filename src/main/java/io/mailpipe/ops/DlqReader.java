@@ -24,6 +24,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.Config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.config.TopicConfig;
@@ -40,6 +41,8 @@ public class DlqReader {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final String SIDECAR = ".error.json";
+    /** How far back an entry's page looks for the actions taken on it: operators act far less often than mail fails. */
+    static final int MOST_AUDITED = 5000;
 
     private final TopicConfig topics;
     private final Path failedDir;
@@ -158,6 +161,29 @@ public class DlqReader {
                     r -> outcomes.add(parser.object(r.value())));
         }
         return outcomes;
+    }
+
+    /**
+     * The actions taken on one entry (replays and discards, not their dry runs) among the last {@value #MOST_AUDITED}
+     * records of {@code email.dlq.audit}, oldest first: who, when, with which changes, and what came of it.
+     */
+    public List<JsonNode> actionsOn(String entryId) {
+        List<JsonNode> actions = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            KafkaTopics.readLast(consumer, topics.dlqAudit(), MOST_AUDITED, TIMEOUT, r -> {
+                ObjectNode action = parser.object(r.value());
+                JsonNode results = action.remove("results");
+                if (action.path("dryRun").asBoolean(true) || results == null) {
+                    return;
+                }
+                for (JsonNode result : results) {
+                    if (entryId.equals(result.path("id").asText())) {
+                        actions.add(action.deepCopy().set("result", result));
+                    }
+                }
+            });
+        }
+        return actions;
     }
 
     /** The failed file of an inbox entry and its sidecar. */

@@ -63,6 +63,20 @@ public final class KafkaTopics {
     }
 
     /**
+     * The last {@code most} records of each partition of the topic, up to the end offsets seen when it started: a bounded
+     * read of a topic that only grows.
+     */
+    public static <K, V> void readLast(KafkaConsumer<K, V> consumer, String topic, long most, Duration timeout,
+            Consumer<ConsumerRecord<K, V>> sink) {
+        List<TopicPartition> partitions = partitions(consumer, topic, timeout);
+        consumer.assign(partitions);
+        Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, timeout);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+        partitions.forEach(p -> consumer.seek(p, Math.max(begin.get(p), end.get(p) - most)));
+        readToEnd(consumer, partitions, end, timeout, sink);
+    }
+
+    /**
      * The records of one key written at or after {@code from}: only the partition records of this key go to (the producer's default partitioner for
      * keyed records: murmur2 of the key's bytes), so it reads that partition's stretch, not the whole topic's.
      */

@@ -83,6 +83,9 @@ class ConsoleBrowserTest extends PipelineTestSupport {
             await().atMost(PATIENCE).until(() -> smtp.firstFor(fixed).isPresent());
             browser.open(root + "console/dead-letters/" + entryId);
             assertThat(browser.text("#entry-state")).startsWith("replayed by console:operator:ada");
+            assertThat(browser.text("#actions")).as("the audit trail, without the dry runs")
+                    .contains("replay by console:operator:ada: replayed with the changes").contains(fixed)
+                    .doesNotContain("would-replay");
         }
     }
 

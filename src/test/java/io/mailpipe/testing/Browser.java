@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -40,7 +41,9 @@ public final class Browser implements AutoCloseable {
                 .usingDriverExecutable(Path.of(executable("chromedriver")).toFile()).usingAnyFreePort().build();
         this.driver = new ChromeDriver(service, options);
         driver.manage().window().setSize(new Dimension(width, height));
+        // While a page is being replaced by the next, an element found on it goes stale: look again, as for a missing one.
         this.wait = new WebDriverWait(driver, PATIENCE);
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     public ChromeDriver driver() {
@@ -57,7 +60,7 @@ public final class Browser implements AutoCloseable {
     }
 
     public String text(String css) {
-        return find(css).getText();
+        return wait.until(d -> find(css).getText());
     }
 
     public Browser type(String css, String text) {
