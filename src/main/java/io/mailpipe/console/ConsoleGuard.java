@@ -3,8 +3,10 @@ package io.mailpipe.console;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -93,8 +95,13 @@ public class ConsoleGuard {
 
     /** Where a browser that must sign in first goes back to; only a console path, so it cannot send anyone elsewhere. */
     static String safeNext(String next) {
-        return next != null && next.startsWith("/console") && !next.startsWith("//") && !next.contains("\\")
-                && !next.startsWith("/console/sign-") ? next : "/console";
+        boolean inConsole = next != null && next.startsWith("/console") && !next.startsWith("//") && !next.contains("\\")
+                && !next.startsWith("/console/sign-");
+        try {
+            return inConsole && URI.create(next).normalize().getRawPath().startsWith("/console/") ? next : "/console";
+        } catch (IllegalArgumentException e) {
+            return "/console";
+        }
     }
 
     private Response refusal(Status status, String message) {
@@ -114,9 +121,12 @@ public class ConsoleGuard {
         if (origin == null) {
             return false;
         }
-        String host = context.getHeaderString(HttpHeaders.HOST);
         try {
-            return host == null || !host.equalsIgnoreCase(URI.create(origin).getRawAuthority());
+            String authority = URI.create(origin).getRawAuthority();
+            // The host the browser asked for: a proxy in front may have passed it on as X-Forwarded-Host.
+            return Stream.of(context.getHeaderString("X-Forwarded-Host"), context.getHeaderString(HttpHeaders.HOST))
+                    .filter(Objects::nonNull).map(host -> host.split(",")[0].strip())
+                    .noneMatch(host -> host.equalsIgnoreCase(authority));
         } catch (IllegalArgumentException e) {
             return true;
         }

@@ -3,6 +3,7 @@ package io.mailpipe.console;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import io.quarkus.qute.HtmlEscaper;
 import io.quarkus.qute.ReflectionValueResolver;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateLocator.TemplateLocation;
+import io.quarkus.qute.ValueResolver;
 import io.quarkus.qute.Variant;
 
 /**
@@ -35,6 +37,10 @@ public class ConsolePages {
     private final Engine engine = Engine.builder()
             .addDefaults()
             .addValueResolver(new ReflectionValueResolver())
+            // {value.urlEncoded}: a value as a query parameter of a link, so "ada+tag@example.com" or "a&b" stays whole.
+            .addValueResolver(ValueResolver.builder()
+                    .applyToBaseClass(String.class).applyToName("urlEncoded")
+                    .resolveSync(context -> URLEncoder.encode((String) context.getBase(), StandardCharsets.UTF_8)).build())
             .addResultMapper(new HtmlEscaper(List.of(Variant.TEXT_HTML)))
             .addLocator(ConsolePages::locate)
             .strictRendering(true)

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -55,6 +56,11 @@ import io.smallrye.common.annotation.Blocking;
 public class DeadLetterPages {
 
     private static final String CONFIRMED = "confirmed";
+    /** Why a viewer sees neither the event's data nor the email: they may hold links and codes meant for one recipient. */
+    static final String FOR_OPERATORS = "The email and the event's data are shown to operators only: they may hold links"
+            + " and codes meant for the recipient alone.";
+    /** What a confirmation posts again besides the ids: the changes of a replay, and whether to force it. */
+    private static final Set<String> RESUBMITTED = Set.of("set", "force");
 
     private final DlqService service;
     private final DlqReader reader;
@@ -74,7 +80,7 @@ public class DeadLetterPages {
         this.pages = pages;
         this.request = request;
         this.mapper = mapper;
-        this.pageSize = config.console().pageSize();
+        this.pageSize = Math.min(DlqService.MOST_PER_PAGE, Math.max(1, config.console().pageSize()));
     }
 
     @GET
@@ -85,7 +91,8 @@ public class DeadLetterPages {
     @GET
     @Path("dead-letters")
     @SuppressWarnings("unchecked")
-    public Response list(@Context UriInfo uri, @QueryParam("page") @DefaultValue("1") int page) {
+    public Response list(@Context UriInfo uri, @QueryParam("page") @DefaultValue("1") int asked) {
+        int page = Math.max(1, asked);
         DlqFilter filter = FilterFields.from(uri.getQueryParameters());
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("fields", FilterFields.of(filter));
@@ -93,14 +100,14 @@ public class DeadLetterPages {
         data.put("filtered", !FilterFields.isEmpty(filter));
         data.put("hidden", filterFields(filter));
         try {
-            Map<String, Object> listing = service.list(filter, Math.max(1, page), pageSize);
+            Map<String, Object> listing = service.list(filter, page, pageSize);
             List<Map<String, Object>> entries = (List<Map<String, Object>>) listing.get("entries");
             entries.forEach(e -> e.put("href", href((String) e.get("id"))));
             int total = (Integer) listing.get("total");
             String query = FilterFields.query(filter);
             data.put("entries", entries);
             data.put("total", total);
-            data.put("page", Math.max(1, page));
+            data.put("page", page);
             data.put("pages", Math.max(1, (total + pageSize - 1) / pageSize));
             data.put("previous", page > 1 ? listLink(query, page - 1) : "");
             data.put("next", (long) page * pageSize < total ? listLink(query, page + 1) : "");
@@ -137,10 +144,11 @@ public class DeadLetterPages {
         data.put("headers", entry.headers());
         data.put("lines", Timeline.of((List<JsonNode>) full.get("history")));
         data.put("actions", reader.actionsOn(id).stream().map(DeadLetterPages::action).toList());
+        boolean operator = request.session().operator();
         try {
             byte[] payload = replayer.payload(entry, null);
-            data.put("event", prettyPayload(payload));
-            data.put("preview", previews.of(payload));
+            data.put("event", operator ? prettyPayload(payload) : prettyPayload(withoutData(payload)));
+            data.put("preview", operator ? previews.of(payload) : new MessagePreview.Preview(null, null, null, FOR_OPERATORS));
             data.put("set", defaultSet(payload));
             data.put("refusal", "");
         } catch (ReplayRefusedException e) {
@@ -164,9 +172,15 @@ public class DeadLetterPages {
     /** The rendered HTML of the email, for the sandboxed frame of the entry page: no script, nothing loaded from afar. */
     @GET
     @Path("dead-letters/{id}/preview")
+    @OperatorOnly
     public Response preview(@PathParam("id") String id) {
         DlqEntry entry = reader.find(id).orElseThrow(() -> new ConsoleRefusal(Status.NOT_FOUND, "No dead-letter entry " + id));
-        MessagePreview.Preview preview = previews.of(replayer.payload(entry, null));
+        MessagePreview.Preview preview;
+        try {
+            preview = previews.of(replayer.payload(entry, null));
+        } catch (ReplayRefusedException e) {
+            throw new ConsoleRefusal(Status.CONFLICT, "No email to show: " + e.getMessage());
+        }
         return Response.ok(preview.hasHtml() ? preview.html() : "", MediaType.TEXT_HTML_TYPE)
                 .header("Content-Security-Policy",
                         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox")
@@ -203,7 +217,7 @@ public class DeadLetterPages {
         data.put("dryRun", result.dryRun());
         data.put("results", result.results());
         data.put("ready", ready);
-        data.put("hidden", resubmitted(form, ops.filter()));
+        data.put("hidden", resubmitted(form, result));
         data.put("asOf", ops.filter() == null ? false : ops.filter().until());
         return ok(pages.render("action", session, data));
     }
@@ -235,20 +249,18 @@ public class DeadLetterPages {
     }
 
     /**
-     * The fields to post again to confirm: everything the dry run was made with, except its token and dry-run state,
-     * and its filter as pinned.
+     * The fields to post again to confirm: the changes and options the dry run was made with, and the ids of the entries
+     * it found ready, so that what is confirmed is exactly what was shown, whatever arrived or changed since.
      */
-    private static List<Map<String, String>> resubmitted(MultivaluedMap<String, String> form, DlqFilter filter) {
+    private static List<Map<String, String>> resubmitted(MultivaluedMap<String, String> form, OpsResult dryRun) {
         List<Map<String, String>> hidden = new ArrayList<>();
         form.forEach((name, values) -> {
-            boolean replaced = filter != null && FilterFields.names().contains(name);
-            if (!name.equals(ConsoleRequest.CSRF_FIELD) && !name.equals(CONFIRMED) && !replaced) {
+            if (RESUBMITTED.contains(name)) {
                 values.forEach(value -> hidden.add(Map.of("name", name, "value", value)));
             }
         });
-        if (filter != null) {
-            hidden.addAll(filterFields(filter));
-        }
+        dryRun.results().stream().filter(r -> String.valueOf(r.get("result")).startsWith("would-"))
+                .forEach(r -> hidden.add(Map.of("name", "id", "value", (String) r.get("id"))));
         return hidden;
     }
 
@@ -281,6 +293,19 @@ public class DeadLetterPages {
             return json.isMissingNode() ? "" : mapper.writerWithDefaultPrettyPrinter().writeValueAsString(json);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** The event with its template data replaced by a notice: what a viewer sees. */
+    private byte[] withoutData(byte[] payload) {
+        try {
+            JsonNode event = mapper.readTree(payload);
+            if (event instanceof ObjectNode object && object.has("data")) {
+                object.put("data", "(shown to operators only)");
+            }
+            return mapper.writeValueAsBytes(event);
+        } catch (java.io.IOException e) {
+            return "(an event that is not JSON: shown to operators only)".getBytes(StandardCharsets.UTF_8);
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import jakarta.ws.rs.core.MultivaluedMap;
 
 import io.mailpipe.ops.DlqFilter;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * The dead-letter filter as the console's form fields: the names are the API's query parameters, so a console URL and
@@ -18,6 +19,7 @@ import io.mailpipe.ops.DlqFilter;
 final class FilterFields {
 
     /** One field of the filter form with its current value ("" when not set). */
+    @RegisterForReflection // read by the console's Qute engine through reflection, in a native image too
     record Field(String name, String label, String hint, String value) {
     }
 
@@ -43,10 +45,6 @@ final class FilterFields {
 
     static List<Field> of(DlqFilter filter) {
         return SPECS.stream().map(s -> new Field(s.name(), s.label(), s.hint(), orEmpty(s.value().apply(filter)))).toList();
-    }
-
-    static List<String> names() {
-        return SPECS.stream().map(Spec::name).toList();
     }
 
     /** The filter the given parameters (a query string or a form) describe; blank values are no filter. */

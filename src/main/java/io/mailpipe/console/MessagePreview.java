@@ -6,12 +6,14 @@ import io.mailpipe.event.EventParser;
 import io.mailpipe.event.InvalidEventException;
 import io.mailpipe.render.MessageRenderer;
 import io.mailpipe.render.RenderedEmail;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** What an event would be sent as, rendered as the pipeline renders it, or why it could not be. */
 @ApplicationScoped
 public class MessagePreview {
 
     /** A rendered email, or an {@code error} when the event would fail validation or rendering. */
+    @RegisterForReflection // read by the console's Qute engine through reflection, in a native image too
     public record Preview(String subject, String text, String html, String error) {
 
         public boolean hasHtml() {

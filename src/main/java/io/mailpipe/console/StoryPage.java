@@ -15,6 +15,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.ops.DlqFilter;
 import io.mailpipe.ops.DlqReader;
 import io.mailpipe.ops.DlqService;
@@ -32,8 +33,6 @@ import io.smallrye.common.annotation.Blocking;
 @Produces(MediaType.TEXT_HTML)
 public class StoryPage {
 
-    /** How far back the story of an event looks: the retention of the delivery ledger by default. */
-    private static final Duration LOOK_BACK = Duration.ofDays(7);
     private static final int MOST_DEAD_LETTERS = 200;
 
     private final DlqReader reader;
@@ -42,15 +41,18 @@ public class StoryPage {
     private final ConsolePages pages;
     private final ConsoleRequest request;
     private final SuppressionRows asRow;
+    /** How far back the story of an event looks: as long as the delivery ledger remembers a delivery. */
+    private final Duration lookBack;
 
     public StoryPage(DlqReader reader, DlqService service, SuppressionList suppressions, ConsolePages pages,
-            ConsoleRequest request, SuppressionRows asRow) {
+            ConsoleRequest request, SuppressionRows asRow, MailpipeConfig config) {
         this.reader = reader;
         this.service = service;
         this.suppressions = suppressions;
         this.pages = pages;
         this.request = request;
         this.asRow = asRow;
+        this.lookBack = config.idempotency().retention();
     }
 
     @GET
@@ -63,7 +65,7 @@ public class StoryPage {
         boolean address = q.contains("@");
         data.put("address", address);
         List<Timeline.Line> lines = q.isEmpty() || address ? List.of()
-                : Timeline.of(reader.history(q, Instant.now().minus(LOOK_BACK)));
+                : Timeline.of(reader.history(q, Instant.now().minus(lookBack)));
         data.put("lines", lines);
         DlqFilter filter = new DlqFilter(null, null, null, null, address ? q : null, null, null, address ? null : q, null,
                 null, null);

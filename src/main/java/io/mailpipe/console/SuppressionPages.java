@@ -42,6 +42,8 @@ import io.smallrye.common.annotation.Blocking;
 public class SuppressionPages {
 
     private static final int PAGE = 100;
+    private static final String SUPPRESSED = "suppressed";
+    private static final String REMOVED = "removed";
     private static final int EXPORT_PAGE = 1000;
 
     private final SuppressionList suppressions;
@@ -65,7 +67,7 @@ public class SuppressionPages {
      */
     @GET
     public String list(@QueryParam("from") String from, @QueryParam("after") String after,
-            @QueryParam("message") String message) {
+            @QueryParam("done") String done) {
         String start = from == null ? "" : from.strip();
         List<Map<String, Object>> rows = new ArrayList<>();
         Optional<String> afterKey;
@@ -87,7 +89,13 @@ public class SuppressionPages {
         data.put("approximateTotal", suppressions.approximateSize());
         data.put("next", page.size() > PAGE ? "/console/suppressions?after="
                 + URLEncoder.encode(page.get(PAGE - 1).getKey(), StandardCharsets.UTF_8) : "");
-        data.put("message", message == null ? "" : message);
+        // The notice is chosen by a code, never taken from the link, so no one can put words on this page by a link.
+        boolean listed = !start.isEmpty() && suppressions.suppressed(start);
+        data.put("message", done == null || start.isEmpty() ? "" : switch (done) {
+            case SUPPRESSED -> listed ? "Suppressed " + start + "." : "";
+            case REMOVED -> listed ? "" : "Removed " + start + " from the suppression list.";
+            default -> "";
+        });
         return pages.render("suppressions", request.session(), data);
     }
 
@@ -102,7 +110,7 @@ public class SuppressionPages {
         String reason = given == null || given.isBlank() ? "added in the console" : given.strip();
         suppressions.add(address, reason, session.by());
         audit.suppression("suppress", session.by(), address, reason);
-        return backToList(address, "Suppressed " + address + ".");
+        return backToList(address, SUPPRESSED);
     }
 
     /** Without {@code confirmed} it asks first: an address taken off the list can be sent to again. */
@@ -123,7 +131,7 @@ public class SuppressionPages {
         }
         suppressions.remove(address);
         audit.suppression("unsuppress", session.by(), address, null);
-        return backToList(address, "Removed " + address + " from the suppression list.");
+        return backToList(address, REMOVED);
     }
 
     /** Every entry as CSV, read page by page while it is written, so the list never sits in memory whole. */
@@ -132,13 +140,13 @@ public class SuppressionPages {
     @Produces("text/csv")
     public Response export() {
         StreamingOutput csv = out -> {
-            write(out, String.join(",", SuppressionRows.COLUMNS));
+            write(out, String.join(",", SuppressionList.FIELDS));
             Optional<String> after = Optional.empty();
             while (true) {
                 List<Map.Entry<String, String>> page = suppressions.page(after, EXPORT_PAGE);
                 for (Map.Entry<String, String> entry : page) {
                     Map<String, Object> row = asRow.of(entry.getValue());
-                    write(out, String.join(",", SuppressionRows.COLUMNS.stream().map(c -> Csv.cell(row.get(c))).toList()));
+                    write(out, String.join(",", SuppressionList.FIELDS.stream().map(c -> Csv.cell(row.get(c))).toList()));
                 }
                 if (page.size() < EXPORT_PAGE) {
                     break;
@@ -155,9 +163,9 @@ public class SuppressionPages {
         return pages.refusal(Status.BAD_REQUEST, e.getMessage());
     }
 
-    private static Response backToList(String address, String message) {
+    private static Response backToList(String address, String done) {
         return Response.seeOther(URI.create("/console/suppressions?from=" + URLEncoder.encode(address, StandardCharsets.UTF_8)
-                + "&message=" + URLEncoder.encode(message, StandardCharsets.UTF_8))).build();
+                + "&done=" + done)).build();
     }
 
     private static void write(OutputStream out, String line) throws IOException {

@@ -3,7 +3,6 @@ package io.mailpipe.console;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,11 +10,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mailpipe.suppress.SuppressionList;
+
 /** An entry of the suppression list as the console shows and exports it: one value per column, none missing. */
 @ApplicationScoped
 class SuppressionRows {
-
-    static final List<String> COLUMNS = List.of("address", "code", "enhancedCode", "reason", "eventId", "by", "at");
 
     private final ObjectMapper mapper;
 
@@ -26,7 +25,7 @@ class SuppressionRows {
     Map<String, Object> of(String json) {
         try {
             Map<String, Object> row = new LinkedHashMap<>();
-            COLUMNS.forEach(c -> row.put(c, ""));
+            SuppressionList.FIELDS.forEach(c -> row.put(c, ""));
             JsonNode node = mapper.readTree(json);
             node.fields().forEachRemaining(f -> row.put(f.getKey(), f.getValue().isNull() ? "" : f.getValue().asText()));
             // A bounce's entry says why in the relay's reply; an operator's in a reason.

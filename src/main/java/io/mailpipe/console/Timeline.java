@@ -1,15 +1,20 @@
 package io.mailpipe.console;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** An event's outcome records as lines people read: when, for whom, what happened, what the server said. */
 final class Timeline {
 
     /** One line; {@code reply} is the code, enhanced code and text of a failure, {@code notes} what else marks it. */
+    @RegisterForReflection // read by the console's Qute engine through reflection, in a native image too
     record Line(String at, String recipient, String outcome, String reply, String notes) {
     }
 
@@ -22,8 +27,17 @@ final class Timeline {
             lines.add(new Line(outcome.path("at").asText(""), outcome.path("recipient").asText(""),
                     outcome.path("outcome").asText("?"), reply(outcome), notes(outcome)));
         }
-        lines.sort(Comparator.comparing(Line::at));
+        // By instant, not by text: Instant.toString writes as many fraction digits as it needs, so ".1Z" > ".123Z" as text.
+        lines.sort(Comparator.comparing(line -> instant(line.at())));
         return lines;
+    }
+
+    private static Instant instant(String at) {
+        try {
+            return Instant.parse(at);
+        } catch (DateTimeParseException e) {
+            return Instant.MIN;
+        }
     }
 
     private static String reply(JsonNode outcome) {

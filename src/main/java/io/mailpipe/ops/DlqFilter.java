@@ -1,8 +1,8 @@
 package io.mailpipe.ops;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,7 +29,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 public record DlqFilter(String channel, @JsonProperty("class") String failureClass, String code, String enhancedCode,
         String recipient, String template, String tag, String eventId, String since, String until, String state) {
 
-    private static final Pattern AGE = Pattern.compile("(\\d+)([smhd])");
+    private static final Pattern AGE = Pattern.compile("(\\d{1,9})([smhd])");
     private static final String OPEN = "open";
 
     public static DlqFilter none() {
@@ -98,21 +98,22 @@ public record DlqFilter(String channel, @JsonProperty("class") String failureCla
             return null;
         }
         Matcher age = AGE.matcher(value.strip());
-        if (age.matches()) {
-            long amount = Long.parseLong(age.group(1));
-            Duration duration = switch (age.group(2)) {
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
-            return Instant.now().minus(duration);
-        }
         try {
-            return Instant.parse(value.strip());
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(
-                    "'" + name + "' must be an instant (2026-05-01T10:00:00Z) or an age (90m, 2h, 7d): " + value);
+            return age.matches() ? Instant.now().minus(duration(age)) : Instant.parse(value.strip());
+        } catch (DateTimeException | ArithmeticException e) {
+            // Not a time at all (a parse error is a DateTimeException too), or one out of the range of an Instant
+            throw new IllegalArgumentException("'" + name + "' must be an instant (2026-05-01T10:00:00Z) or an age of at"
+                    + " most 9 digits (90m, 2h, 7d): " + value);
         }
+    }
+
+    private static Duration duration(Matcher age) {
+        long amount = Long.parseLong(age.group(1));
+        return switch (age.group(2)) {
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
     }
 }

@@ -21,6 +21,9 @@ import io.mailpipe.config.MailpipeConfig;
 @ApplicationScoped
 public class DlqService {
 
+    /** The most entries one page lists. */
+    public static final int MOST_PER_PAGE = 1000;
+
     private static final Comparator<DlqEntry> NEWEST_FIRST = Comparator.comparing(DlqEntry::at).reversed()
             .thenComparing(DlqEntry::id);
     /** Outcome records are written a moment before the dead letter, and clocks differ between instances. */
@@ -45,8 +48,8 @@ public class DlqService {
 
     /** One page (from 1) of the matching entries, newest first. */
     public Map<String, Object> list(DlqFilter filter, int page, int size) {
-        if (page < 1 || size < 1 || size > 1000) {
-            throw new IllegalArgumentException("page starts at 1; size is 1 to 1000");
+        if (page < 1 || size < 1 || size > MOST_PER_PAGE) {
+            throw new IllegalArgumentException("page starts at 1; size is 1 to " + MOST_PER_PAGE);
         }
         List<DlqEntry> matching = select(filter);
         Map<String, Object> result = new LinkedHashMap<>();

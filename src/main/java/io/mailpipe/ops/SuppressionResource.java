@@ -40,7 +40,6 @@ import io.smallrye.common.annotation.Blocking;
 public class SuppressionResource {
 
     static final int MAX_PAGE = 5000;
-    private static final List<String> COLUMNS = List.of("address", "code", "enhancedCode", "reason", "eventId", "by", "at");
 
     private final SuppressionList suppressions;
     private final DlqAudit audit;
@@ -77,7 +76,7 @@ public class SuppressionResource {
         if (page.size() > limit) {
             json.put("next", page.get(limit - 1).getKey());
         }
-        return OpsOutput.render(headers, mapper, Status.OK, json, rows, COLUMNS);
+        return OpsOutput.render(headers, mapper, Status.OK, json, rows, SuppressionList.FIELDS);
     }
 
     @POST

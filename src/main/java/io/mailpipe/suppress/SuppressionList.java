@@ -28,6 +28,9 @@ import io.quarkus.runtime.Startup;
 @ApplicationScoped
 public class SuppressionList {
 
+    /** The fields of an entry, in the order listings and exports show them (a bounce's have no "by", a hand's no code). */
+    public static final List<String> FIELDS = List.of("address", "code", "enhancedCode", "reason", "eventId", "by", "at");
+
     private final GlobalTable entries;
     private final ObjectMapper mapper;
 

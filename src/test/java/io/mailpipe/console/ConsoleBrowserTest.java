@@ -116,6 +116,7 @@ class ConsoleBrowserTest extends PipelineTestSupport {
             browser.click("#bulk-discard");
             assertThat(browser.text("h1")).isEqualTo("Discard 2 entries?");
             assertThat(browser.text("#as-of")).contains("not on any that arrive meanwhile");
+            browser.screenshot("15-bulk-discard-confirmation");
             String late = deadLetterOf(team);
             browser.click("#confirm").awaitText("Discarded");
             assertThat(browser.text("#results")).contains(shown).doesNotContain(late);
@@ -135,7 +136,6 @@ class ConsoleBrowserTest extends PipelineTestSupport {
             assertThat(browser.text("#suppressions tbody tr:first-child")).contains(address).contains("asked to be removed")
                     .contains("console:operator:cy");
             browser.screenshot("08-suppressions");
-            ops().get("/ops/suppressions?limit=5000").then().statusCode(200);
 
             browser.click("#suppressions tbody tr:first-child button.remove");
             assertThat(browser.text("h1")).isEqualTo("Remove " + address + " from the suppression list?");
@@ -183,15 +183,20 @@ class ConsoleBrowserTest extends PipelineTestSupport {
             browser.open(root + "console/dead-letters/" + entryId);
             assertThat(browser.text("#entry-id")).isEqualTo(entryId);
             assertThat(browser.present("#replay") || browser.present("#discard")).isFalse();
+            assertThat(browser.text("#event")).as("the data may hold links meant for the recipient alone")
+                    .contains("(shown to operators only)").doesNotContain("CHF 12.50");
+            assertThat(browser.text("#preview-error")).contains("operators only");
             browser.screenshot("11-viewer-entry");
 
-            Object status = browser.driver().executeAsyncScript("""
+            String refusal = (String) browser.driver().executeAsyncScript("""
                     const done = arguments[arguments.length - 1];
                     fetch('/console/dead-letters/discard', {method: 'POST',
                         body: new URLSearchParams({id: arguments[0], confirmed: 'confirmed', csrf: 'guessed'})})
-                        .then(r => done(r.status));""", entryId);
-            assertThat(status).isEqualTo(403L);
+                        .then(r => r.text().then(body => done(r.status + ' ' + body)));""", entryId);
+            assertThat(refusal).startsWith("403").contains("Only an operator");
             assertThat(state(entryId)).isEqualTo("open");
+            browser.open(root + "console/dead-letters/" + entryId + "/preview");
+            assertThat(browser.text("body")).contains("Only an operator");
         }
     }
 

@@ -69,7 +69,8 @@ class ConsoleSecurityTest {
     void aWrongTokenIsRefusedAndNextNeverLeadsOutOfTheConsole() {
         assertThat(given().contentType("application/x-www-form-urlencoded").formParam("token", "guess")
                 .post("/console/sign-in").statusCode()).isEqualTo(401);
-        for (String next : List.of("https://evil.example/", "//evil.example/", "/\\evil.example", "/ops/dlq")) {
+        for (String next : List.of("https://evil.example/", "//evil.example/", "/\\evil.example", "/ops/dlq",
+                "/console/../ops/dlq", "/console/dead-letters?q=a b|<c>")) {
             Response response = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
                     .formParam("token", DeadLetters.TOKEN).formParam("next", next).post("/console/sign-in");
             assertThat(response.header("Location")).as(next).endsWith("/console");
@@ -112,7 +113,11 @@ class ConsoleSecurityTest {
         assertThat(given().redirects().follow(false).header("Origin", "http://evil.example")
                 .contentType("application/x-www-form-urlencoded").formParam("token", DeadLetters.TOKEN)
                 .post("/console/sign-in").statusCode()).as("no sign-in from another site").isEqualTo(403);
-        // The same form from the console itself goes through.
+        assertThat(add(cookie, csrf, address).header("Origin", "https://console.example")
+                .header("X-Forwarded-Host", "evil.example").post("/console/suppressions/add").statusCode()).isEqualTo(403);
+        // The same form from the console itself goes through, also behind a proxy that says which host was asked for.
+        assertThat(add(cookie, csrf, address).header("Origin", "https://console.example")
+                .header("X-Forwarded-Host", "console.example").post("/console/suppressions/add").statusCode()).isEqualTo(303);
         assertThat(add(cookie, csrf, address).post("/console/suppressions/add").statusCode()).isEqualTo(303);
         DeadLetters.ops().delete("/ops/suppressions/{address}", address).then().statusCode(200);
     }

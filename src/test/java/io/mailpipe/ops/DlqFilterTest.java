@@ -66,5 +66,9 @@ class DlqFilterTest {
                 () -> new DlqFilter("permanant", null, null, null, null, null, null, null, null, null, null).validated())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("permanant");
         assertThatThrownBy(() -> filter(null, null, "yesterday").validated()).isInstanceOf(IllegalArgumentException.class);
+        for (String absurd : List.of("99999999999999999d", "999999999999d", "2026-13-01T00:00:00Z", "7d ago")) {
+            assertThatThrownBy(() -> filter(null, null, absurd).validated()).as(absurd)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'since' must be");
+        }
     }
 }
