@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -59,17 +60,23 @@ public class StoryPage {
     @SuppressWarnings("unchecked")
     public String story(@QueryParam("q") String query) {
         String q = query == null ? "" : query.strip();
+        boolean messageId = q.startsWith("<") && q.endsWith(">") && q.contains("@");
+        boolean address = !messageId && q.contains("@");
+        // A Message-ID leads to the event it was sent for, whose story it then is.
+        String eventId = q.isEmpty() || address ? "" : messageId ? reader.eventOfMessage(q).orElse("") : q;
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("q", q);
         data.put("searched", !q.isEmpty());
-        boolean address = q.contains("@");
         data.put("address", address);
-        List<Timeline.Line> lines = q.isEmpty() || address ? List.of()
-                : Timeline.of(reader.history(q, Instant.now().minus(lookBack)));
+        data.put("messageId", messageId);
+        data.put("eventId", eventId);
+        data.put("scanned", String.format(Locale.ROOT, "%,d", DlqReader.MOST_SCANNED));
+        List<Timeline.Line> lines = eventId.isEmpty() ? List.of()
+                : Timeline.of(reader.history(eventId, Instant.now().minus(lookBack)));
         data.put("lines", lines);
-        DlqFilter filter = new DlqFilter(null, null, null, null, address ? q : null, null, null, address ? null : q, null,
-                null, null);
-        List<Map<String, Object>> deadLetters = q.isEmpty() ? List.of()
+        DlqFilter filter = new DlqFilter(null, null, null, null, address ? q : null, null, null,
+                eventId.isEmpty() ? null : eventId, null, null, null);
+        List<Map<String, Object>> deadLetters = !address && eventId.isEmpty() ? List.of()
                 : (List<Map<String, Object>>) service.list(filter, 1, MOST_DEAD_LETTERS).get("entries");
         deadLetters.forEach(e -> e.put("href", DeadLetterPages.href((String) e.get("id"))));
         data.put("deadLetters", deadLetters);

@@ -43,6 +43,8 @@ public class DlqReader {
     private static final String SIDECAR = ".error.json";
     /** How far back an entry's page looks for the actions taken on it: operators act far less often than mail fails. */
     static final int MOST_AUDITED = 5000;
+    /** How far back, per partition of the outcomes topic, a search by Message-ID looks. */
+    public static final int MOST_SCANNED = 100_000;
 
     private final TopicConfig topics;
     private final Path failedDir;
@@ -184,6 +186,26 @@ public class DlqReader {
             });
         }
         return actions;
+    }
+
+    /**
+     * The event a Message-ID was sent for, found among the last {@value #MOST_SCANNED} outcome records of each partition
+     * of {@code email.events}: a Message-ID is a digest of its event id, so it can only be looked up, not reversed.
+     */
+    public Optional<String> eventOfMessage(String messageId) {
+        List<String> found = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            KafkaTopics.readLast(consumer, topics.events(), MOST_SCANNED, TIMEOUT, r -> {
+                // The text test first: parsing every record of the stretch would cost ten times as much.
+                if (found.isEmpty() && r.value() != null && r.value().contains(messageId)) {
+                    JsonNode outcome = parser.object(r.value());
+                    if (messageId.equals(outcome.path("messageId").asText())) {
+                        found.add(outcome.path("eventId").asText());
+                    }
+                }
+            });
+        }
+        return found.stream().findFirst();
     }
 
     /** The failed file of an inbox entry and its sidecar. */

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.mail.MessagingException;
+
 import org.junit.jupiter.api.Test;
 
 import io.mailpipe.ops.DeadLetters;
@@ -148,7 +150,7 @@ class ConsoleBrowserTest extends PipelineTestSupport {
     }
 
     @Test
-    void anEmailsStoryShowsTheBounceTheReplayAndTheDeliveryInTimeOrder() {
+    void anEmailsStoryShowsTheBounceTheReplayAndTheDeliveryInTimeOrder() throws MessagingException {
         String wrong = Events.uniqueRecipient("story-");
         String fixed = Events.uniqueRecipient("story-fixed-");
         smtp.replyToRecipient(wrong, "550 5.1.1 No such user");
@@ -170,6 +172,13 @@ class ConsoleBrowserTest extends PipelineTestSupport {
             assertThat(browser.text("#story-dead-letters")).contains("permanent").contains("replayed");
             assertThat(browser.text("#story-suppressions")).contains(wrong + " suppressed").contains(fixed + " not suppressed");
             browser.screenshot("10-email-story");
+
+            String messageId = smtp.firstFor(fixed).orElseThrow().mime().getMessageID();
+            browser.type("#q", messageId).click("#search");
+            assertThat(browser.text("#story-event")).isEqualTo(eventId);
+            assertThat(browser.text("#found-by")).contains(messageId);
+            browser.type("#q", "<no-such-message@example.com>").click("#search");
+            assertThat(browser.text("#not-found")).contains("<no-such-message@example.com>");
         }
     }
 
