@@ -225,7 +225,7 @@ public class DeadLetterPages {
     private OpsRequest opsRequest(MultivaluedMap<String, String> form, ObjectNode set) {
         boolean byFilter = "filter".equals(form.getFirst("scope"));
         List<String> ids = byFilter ? null : Optional.ofNullable(form.get("id")).orElse(List.of());
-        // Pinned, a filter confirmed later acts on the entries its dry run showed, not on those that arrived since.
+        // Pinned to now, so the dry run can say up to when it looked; its confirmation then posts the ids it found.
         return new OpsRequest(ids, byFilter ? FilterFields.from(form).pinned() : null,
                 !CONFIRMED.equals(form.getFirst(CONFIRMED)),
                 "on".equals(form.getFirst("force")), set, null);
