@@ -129,13 +129,9 @@ public class DeadLetterPages {
     @Path("dead-letters/{id}")
     @SuppressWarnings("unchecked")
     public Response entry(@PathParam("id") String id) {
-        Optional<DlqEntry> found = reader.find(id);
-        Optional<Map<String, Object>> shown = service.show(id);
-        if (found.isEmpty() || shown.isEmpty()) {
-            throw new ConsoleRefusal(Status.NOT_FOUND, "No dead-letter entry " + id + ".");
-        }
-        DlqEntry entry = found.get();
-        Map<String, Object> full = shown.get();
+        DlqEntry entry = reader.find(id)
+                .orElseThrow(() -> new ConsoleRefusal(Status.NOT_FOUND, "No dead-letter entry " + id + "."));
+        Map<String, Object> full = service.show(entry);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("entry", full);
         data.put("href", href(id));

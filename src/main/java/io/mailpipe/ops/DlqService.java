@@ -66,14 +66,17 @@ public class DlqService {
      * records from its first failure on (each attempt's reply, and what its replays did).
      */
     public Optional<Map<String, Object>> show(String id) {
-        return reader.find(id).map(entry -> {
-            Map<String, Object> full = new LinkedHashMap<>(entry.summary(state.get(id)));
-            full.put("key", entry.replayKey());
-            full.put("headers", entry.headers());
-            full.put("record", entry.envelope());
-            full.put("history", reader.history(entry.eventId(), firstFailure(entry).minus(HISTORY_MARGIN)));
-            return full;
-        });
+        return reader.find(id).map(this::show);
+    }
+
+    /** The whole of an entry already read: its summary and state, key, headers, record and its event's history. */
+    public Map<String, Object> show(DlqEntry entry) {
+        Map<String, Object> full = new LinkedHashMap<>(entry.summary(state.get(entry.id())));
+        full.put("key", entry.replayKey());
+        full.put("headers", entry.headers());
+        full.put("record", entry.envelope());
+        full.put("history", reader.history(entry.eventId(), firstFailure(entry).minus(HISTORY_MARGIN)));
+        return full;
     }
 
     /** Counts of the matching entries by channel, class, code and state. */
