@@ -103,7 +103,7 @@ public class DeadLetterPages {
             Map<String, Object> listing = service.list(filter, page, pageSize);
             List<Map<String, Object>> entries = (List<Map<String, Object>>) listing.get("entries");
             entries.forEach(e -> e.put("href", href((String) e.get("id"))));
-            int total = (Integer) listing.get("total");
+            long total = (Long) listing.get("total");
             String query = FilterFields.query(filter);
             data.put("entries", entries);
             data.put("total", total);

@@ -24,6 +24,21 @@ public record DlqEntry(String id, DlqChannel channel, Instant at, String failure
         String reason, String eventId, String template, List<String> recipients, Map<String, String> tags,
         ObjectNode envelope, Map<String, String> headers, String replayKey) {
 
+    /**
+     * Orders a listing of every channel newest first: by time, then channel, then partition with the later offset first
+     * (or file name). Fixed width, so that it orders as text, as the dead-letter index keeps it.
+     */
+    public String listingKey() {
+        String within;
+        if (channel == DlqChannel.INBOX) {
+            within = id;
+        } else {
+            String[] place = id.split(":");
+            within = String.format("%010d %019d", Integer.parseInt(place[1]), Long.MAX_VALUE - Long.parseLong(place[2]));
+        }
+        return String.format("%019d %d %s", Long.MAX_VALUE - Math.max(0, at.toEpochMilli()), channel.ordinal(), within);
+    }
+
     /** The one-line view used by listings, with the entry's replay or discard state when it has one. */
     public Map<String, Object> summary(Optional<EntryState> state) {
         Map<String, Object> row = new LinkedHashMap<>();

@@ -27,6 +27,8 @@ import io.mailpipe.outcome.InvalidDeadLetter;
 @ApplicationScoped
 public class DlqEntryParser {
 
+    /** The failure class of a record in a dead-letter channel that is not a dead letter. */
+    public static final String UNREADABLE = "unreadable";
     private static final Pattern ANGLE_ADDRESS = Pattern.compile("<([^<>]+)>\\s*$");
 
     private final ObjectMapper mapper;
@@ -35,14 +37,37 @@ public class DlqEntryParser {
         this.mapper = mapper;
     }
 
+    /**
+     * The entry of a record; one that is no dead letter Mailpipe wrote (written there by hand, say) is an entry of class
+     * {@value #UNREADABLE}, so that an operator sees it and can discard it.
+     */
     public DlqEntry fromRecord(DlqChannel channel, ConsumerRecord<String, String> record) {
         ObjectNode envelope = object(record.value());
         String id = record.topic() + ":" + record.partition() + ":" + record.offset();
         Instant at = Instant.ofEpochMilli(record.timestamp());
         Map<String, String> headers = new LinkedHashMap<>();
         for (Header header : record.headers()) {
-            headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
+            headers.put(header.key(), header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8));
         }
+        String unreadable;
+        if (envelope.path("recordTooLarge").asBoolean()) {
+            unreadable = "the dead letter was over its topic's record size, so Kafka holds only its size and digest";
+        } else if (!envelope.has(channel == DlqChannel.INVALID ? "error" : "failure")) {
+            unreadable = "not a dead letter Mailpipe can read: no \"" + (channel == DlqChannel.INVALID ? "error" : "failure")
+                    + "\" object";
+        } else {
+            try {
+                return fromEnvelope(channel, record, id, at, envelope, headers);
+            } catch (RuntimeException e) {
+                unreadable = "not a dead letter Mailpipe can read: " + e.getMessage();
+            }
+        }
+        return new DlqEntry(id, channel, at, UNREADABLE, null, null, unreadable, null, null, List.of(), Map.of(), envelope,
+                headers, record.key());
+    }
+
+    private DlqEntry fromEnvelope(DlqChannel channel, ConsumerRecord<String, String> record, String id, Instant at,
+            ObjectNode envelope, Map<String, String> headers) {
         if (channel == DlqChannel.INVALID) {
             InvalidDeadLetter letter = InvalidDeadLetter.fromJson(mapper, envelope);
             ObjectNode event = object(letter.payload() == null ? "{}" : letter.payload());
@@ -75,6 +100,9 @@ public class DlqEntryParser {
 
     /** Parses JSON text as an object; anything else (a broken payload) becomes an empty object. */
     ObjectNode object(String json) {
+        if (json == null) {
+            return mapper.createObjectNode();
+        }
         try {
             JsonNode node = mapper.readTree(json);
             return node instanceof ObjectNode object ? object : mapper.createObjectNode();

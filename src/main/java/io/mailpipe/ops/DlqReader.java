@@ -9,9 +9,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,8 +38,8 @@ import io.mailpipe.store.KafkaClientSettings;
 import io.mailpipe.store.KafkaTopics;
 
 /**
- * Reads dead-letter channels from the start on every call, without a consumer group, so reading never moves any
- * offset and every replica sees the same entries.
+ * Reads dead-letter records, and the outcomes and audit records around them, without a consumer group, so reading never
+ * moves any offset and every replica sees the same entries. Listings come from {@link DlqListing}.
  */
 @ApplicationScoped
 public class DlqReader {
@@ -60,69 +65,77 @@ public class DlqReader {
         this.parser = parser;
     }
 
-    /** Every entry of these channels, in no particular order. */
-    public List<DlqEntry> read(Collection<DlqChannel> channels) {
-        List<DlqEntry> entries = new ArrayList<>();
-        for (DlqChannel channel : channels) {
-            if (channel == DlqChannel.INBOX) {
-                entries.addAll(files());
-            } else {
-                readTopic(channel, entries);
-            }
-        }
-        return entries;
-    }
-
     /** One entry by its id, or empty when there is no such entry (or the id names no dead-letter channel). */
     public Optional<DlqEntry> find(String id) {
-        if (id.startsWith("file:")) {
-            String name = id.substring("file:".length());
-            return files().stream().filter(e -> e.id().equals(id) && !name.contains("/")).findFirst();
-        }
-        String[] parts = id.split(":");
-        Optional<DlqChannel> channel = Stream.of(DlqChannel.values())
-                .filter(c -> c != DlqChannel.INBOX && parts.length == 3 && c.topic(topics).equals(parts[0])).findFirst();
-        if (channel.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return readOne(channel.get(), new TopicPartition(parts[0], Integer.parseInt(parts[1])), Long.parseLong(parts[2]));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(find(List.of(id)).get(id));
     }
 
-    private void readTopic(DlqChannel channel, List<DlqEntry> entries) {
-        try (KafkaConsumer<String, String> consumer = consumer()) {
-            KafkaTopics.readFromStart(consumer, channel.topic(topics), TIMEOUT, r -> entries.add(parser.fromRecord(channel, r)));
+    /**
+     * The entries of these ids that exist, by id, read with one consumer: records of one partition in a row come in one
+     * fetch, so acting on the entries of a filter does not cost a consumer each.
+     */
+    public Map<String, DlqEntry> find(Collection<String> ids) {
+        Map<String, DlqEntry> found = new HashMap<>();
+        Map<TopicPartition, NavigableMap<Long, String>> wanted = new HashMap<>();
+        Map<String, DlqChannel> channels = new HashMap<>();
+        for (String id : ids) {
+            if (id.startsWith("file:")) {
+                String name = id.substring("file:".length());
+                inboxEntries().stream().filter(e -> e.id().equals(id) && !name.contains("/")).findFirst()
+                        .ifPresent(e -> found.put(id, e));
+                continue;
+            }
+            String[] parts = id.split(":");
+            Optional<DlqChannel> channel = Stream.of(DlqChannel.values())
+                    .filter(c -> c != DlqChannel.INBOX && parts.length == 3 && c.topic(topics).equals(parts[0])).findFirst();
+            try {
+                if (channel.isPresent()) {
+                    TopicPartition partition = new TopicPartition(parts[0], Integer.parseInt(parts[1]));
+                    wanted.computeIfAbsent(partition, p -> new TreeMap<>()).put(Long.parseLong(parts[2]), id);
+                    channels.put(parts[0], channel.get());
+                }
+            } catch (NumberFormatException e) {
+                // not an id of this channel: not found
+            }
         }
+        if (!wanted.isEmpty()) {
+            try (KafkaConsumer<String, String> consumer = consumer()) {
+                wanted.forEach((partition, offsets) -> read(consumer, partition, offsets,
+                        record -> found.put(offsets.get(record.offset()),
+                                parser.fromRecord(channels.get(record.topic()), record))));
+            }
+        }
+        return found;
     }
 
-    private Optional<DlqEntry> readOne(DlqChannel channel, TopicPartition partition, long offset) {
-        try (KafkaConsumer<String, String> consumer = consumer()) {
-            if (consumer.partitionsFor(partition.topic(), TIMEOUT).stream()
-                    .noneMatch(p -> p.partition() == partition.partition())) {
-                return Optional.empty();
-            }
-            consumer.assign(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition), TIMEOUT).get(partition);
-            if (offset < 0 || offset >= end) {
-                return Optional.empty();
-            }
-            consumer.seek(partition, offset);
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (consumer.position(partition) <= offset && System.nanoTime() < deadline) {
+    /** Hands the records at these offsets of one partition to {@code sink}, seeking only past gaps. */
+    private void read(KafkaConsumer<String, String> consumer, TopicPartition partition, NavigableMap<Long, String> offsets,
+            Consumer<ConsumerRecord<String, String>> sink) {
+        if (consumer.partitionsFor(partition.topic(), TIMEOUT).stream().noneMatch(p -> p.partition() == partition.partition())) {
+            return;
+        }
+        consumer.assign(List.of(partition));
+        long first = consumer.beginningOffsets(List.of(partition), TIMEOUT).get(partition);
+        long end = consumer.endOffsets(List.of(partition), TIMEOUT).get(partition);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        Long next = offsets.ceilingKey(first);
+        while (next != null && next < end && System.nanoTime() < deadline) {
+            consumer.seek(partition, next);
+            long reached = next;
+            while (consumer.position(partition) <= reached && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.offset() == offset) {
-                        return Optional.of(parser.fromRecord(channel, record));
+                    if (offsets.containsKey(record.offset())) {
+                        sink.accept(record);
                     }
+                    reached = Math.max(reached, record.offset());
                 }
             }
-            return Optional.empty();
+            next = offsets.higherKey(reached);
         }
     }
 
-    private List<DlqEntry> files() {
+    /** The failed files of the inbox, as entries. */
+    List<DlqEntry> inboxEntries() {
         if (!Files.isDirectory(failedDir)) {
             return List.of();
         }

@@ -46,6 +46,10 @@ public class DlqReplayer {
 
     /** The event a replay would send, with {@code set} applied; refuses what cannot be corrected. */
     public byte[] payload(DlqEntry entry, ObjectNode set) {
+        if (DlqEntryParser.UNREADABLE.equals(entry.failureClass())) {
+            throw new ReplayRefusedException("the record is not a dead letter Mailpipe can read, so it holds no event to send;"
+                    + " discard it");
+        }
         if (entry.envelope().path("payloadTruncated").asBoolean()) {
             throw new ReplayRefusedException("the dead letter keeps only the head of its payload (it was over the record size);"
                     + " send the event again from its source");

@@ -4,14 +4,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Function;
+import java.util.function.BiConsumer;
+import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -24,21 +24,23 @@ public class DlqService {
     /** The most entries one page lists. */
     public static final int MOST_PER_PAGE = 1000;
 
-    private static final Comparator<DlqEntry> NEWEST_FIRST = Comparator.comparing(DlqEntry::at).reversed()
-            .thenComparing(DlqEntry::id);
+    /** How many entries a bulk action reads from Kafka at once. */
+    private static final int READ_TOGETHER = 64;
     /** Outcome records are written a moment before the dead letter, and clocks differ between instances. */
     private static final Duration HISTORY_MARGIN = Duration.ofMinutes(1);
 
     private final DlqReader reader;
+    private final DlqListing listing;
     private final DlqState state;
     private final DlqReplayer replayer;
     private final DlqAudit audit;
     private final ReplayPlan plan;
     private final int maxRate;
 
-    public DlqService(DlqReader reader, DlqState state, DlqReplayer replayer, DlqAudit audit, ReplayPlan plan,
+    public DlqService(DlqReader reader, DlqListing listing, DlqState state, DlqReplayer replayer, DlqAudit audit, ReplayPlan plan,
             MailpipeConfig config) {
         this.reader = reader;
+        this.listing = listing;
         this.state = state;
         this.replayer = replayer;
         this.audit = audit;
@@ -51,13 +53,19 @@ public class DlqService {
         if (page < 1 || size < 1 || size > MOST_PER_PAGE) {
             throw new IllegalArgumentException("page starts at 1; size is 1 to " + MOST_PER_PAGE);
         }
-        List<DlqEntry> matching = select(filter);
+        long skipped = (long) (page - 1) * size;
+        List<Map<String, Object>> entries = new ArrayList<>(Math.min(size, 100));
+        long[] total = { 0 };
+        matching(filter, (entry, entryState) -> {
+            if (total[0]++ >= skipped && entries.size() < size) {
+                entries.add(entry.summary(entryState));
+            }
+        });
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("page", page);
         result.put("size", size);
-        result.put("total", matching.size());
-        result.put("entries", matching.stream().skip((long) (page - 1) * size).limit(size)
-                .map(e -> e.summary(state.get(e.id()))).toList());
+        result.put("total", total[0]);
+        result.put("entries", entries);
         return result;
     }
 
@@ -81,13 +89,24 @@ public class DlqService {
 
     /** Counts of the matching entries by channel, class, code and state. */
     public Map<String, Object> stats(DlqFilter filter) {
-        List<DlqEntry> matching = select(filter);
+        Map<String, Long> byChannel = new TreeMap<>();
+        Map<String, Long> byClass = new TreeMap<>();
+        Map<String, Long> byCode = new TreeMap<>();
+        Map<String, Long> byState = new TreeMap<>();
+        long[] total = { 0 };
+        matching(filter, (entry, entryState) -> {
+            total[0]++;
+            byChannel.merge(entry.channel().label(), 1L, Long::sum);
+            byClass.merge(String.valueOf(entry.failureClass()), 1L, Long::sum);
+            byCode.merge(String.valueOf(entry.code()), 1L, Long::sum);
+            byState.merge(entryState.map(EntryState::state).orElse("open"), 1L, Long::sum);
+        });
         Map<String, Object> stats = new LinkedHashMap<>();
-        stats.put("total", matching.size());
-        stats.put("byChannel", count(matching, e -> e.channel().label()));
-        stats.put("byClass", count(matching, DlqEntry::failureClass));
-        stats.put("byCode", count(matching, DlqEntry::code));
-        stats.put("byState", count(matching, e -> state.get(e.id()).map(EntryState::state).orElse("open")));
+        stats.put("total", total[0]);
+        stats.put("byChannel", byChannel);
+        stats.put("byClass", byClass);
+        stats.put("byCode", byCode);
+        stats.put("byState", byState);
         return stats;
     }
 
@@ -158,28 +177,42 @@ public class DlqService {
         return first == null ? entry.at() : Instant.parse(first);
     }
 
-    private List<DlqEntry> select(DlqFilter filter) {
+    /** Hands each entry the filter matches, newest first and as listed, to {@code sink} with its state. */
+    private void matching(DlqFilter filter, BiConsumer<DlqEntry, Optional<EntryState>> sink) {
         DlqFilter validated = filter.validated();
         EnumSet<DlqChannel> channels = validated.channel() == null ? EnumSet.allOf(DlqChannel.class)
                 : EnumSet.of(DlqChannel.parse(validated.channel()));
-        return reader.read(channels).stream().filter(validated::matches)
-                .filter(e -> validated.matchesState(state.get(e.id()))).sorted(NEWEST_FIRST).toList();
+        listing.forEach(channels, entry -> {
+            if (validated.matches(entry)) {
+                Optional<EntryState> entryState = state.get(entry.id());
+                if (validated.matchesState(entryState)) {
+                    sink.accept(entry, entryState);
+                }
+            }
+            return true;
+        });
     }
 
-    private List<Selected> selected(OpsRequest request) {
+    /**
+     * The entries a request names, or its filter matches oldest first, each read in full when its turn comes: in
+     * {@value #READ_TOGETHER}s, so that a large selection is never all in the heap.
+     */
+    private Iterable<Selected> selected(OpsRequest request) {
+        List<String> ids;
         if (request.filter() != null) {
-            List<DlqEntry> oldestFirst = new ArrayList<>(select(request.filter()));
+            List<String> oldestFirst = new ArrayList<>();
+            matching(request.filter(), (entry, entryState) -> oldestFirst.add(entry.id()));
             Collections.reverse(oldestFirst);
-            return oldestFirst.stream().map(e -> new Selected(e.id(), Optional.of(e), state.get(e.id()))).toList();
+            ids = oldestFirst;
+        } else {
+            ids = request.ids().stream().distinct().toList();
         }
-        return request.ids().stream().distinct()
-                .map(id -> new Selected(id, reader.find(id), state.get(id))).toList();
-    }
-
-    private static Map<String, Long> count(List<DlqEntry> entries, Function<DlqEntry, String> key) {
-        Map<String, Long> counts = new TreeMap<>();
-        entries.forEach(e -> counts.merge(String.valueOf(key.apply(e)), 1L, Long::sum));
-        return counts;
+        return () -> IntStream.range(0, (ids.size() + READ_TOGETHER - 1) / READ_TOGETHER)
+                .mapToObj(chunk -> ids.subList(chunk * READ_TOGETHER, Math.min(ids.size(), (chunk + 1) * READ_TOGETHER)))
+                .flatMap(chunk -> {
+                    Map<String, DlqEntry> found = reader.find(chunk);
+                    return chunk.stream().map(id -> new Selected(id, Optional.ofNullable(found.get(id)), state.get(id)));
+                }).iterator();
     }
 
     /** An entry picked by id or filter, with what is known about it before acting. */

@@ -13,12 +13,15 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Utils;
@@ -43,6 +46,26 @@ public final class KafkaTopics {
             }
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka did not answer while creating topic " + topic, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * How long the topic may keep a record by time: its {@code retention.ms} plus {@code segment.ms} (Kafka deletes whole
+     * segments, so a record outlives the retention by up to a segment's age); empty when it keeps records forever.
+     */
+    public static Optional<Duration> longestKept(Admin admin, String topic, Duration timeout) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try {
+            Config config = admin.describeConfigs(List.of(resource)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(resource);
+            long retention = Long.parseLong(config.get(TopicConfig.RETENTION_MS_CONFIG).value());
+            long segment = Long.parseLong(config.get(TopicConfig.SEGMENT_MS_CONFIG).value());
+            return retention < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(retention).plusMillis(segment));
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot read the retention of topic " + topic + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

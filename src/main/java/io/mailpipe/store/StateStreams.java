@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -14,10 +15,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -34,11 +37,13 @@ import org.jboss.logging.Logger;
 
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.config.StateConfig;
+import io.quarkus.arc.All;
 import io.quarkus.runtime.Startup;
 
 /**
  * The Kafka Streams client that keeps Mailpipe's global tables (the suppression list, the dead-letter states, the
- * delivery ledger and the return paths, whose entries expire) in RocksDB stores on local disk. It starts before
+ * delivery ledger and the return paths, whose entries expire) and the indexes of {@link RecordIndex} beans (the
+ * dead-letter listing) in RocksDB stores on local disk. It starts before
  * anything reads them: {@link KafkaStreams#start()} returns once every
  * store has caught up with its topic. When the client fails (its global thread died), it is started again with
  * back-off, resuming from the stores' checkpoints; lookups meanwhile throw {@link StoreUnavailableException}.
@@ -64,6 +69,9 @@ public class StateStreams {
     private final Path dir;
     private final boolean temporaryDir;
     private final Map<String, GlobalTable> tables = new LinkedHashMap<>();
+    private final Map<String, GlobalIndex> indexes = new LinkedHashMap<>();
+    /** Asked by the indexes where their topics end. */
+    private final Admin admin;
     private final ExecutorService restarter = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "mailpipe-state-restart");
         thread.setDaemon(true);
@@ -77,11 +85,12 @@ public class StateStreams {
     private record Running(KafkaStreams streams, Map<String, ReadOnlyKeyValueStore<String, String>> stores) {
     }
 
-    public StateStreams(MailpipeConfig config, MailpipeProducer producer) {
+    public StateStreams(MailpipeConfig config, MailpipeProducer producer, @All List<RecordIndex> indexers) {
         this.kafka = producer.kafkaSettings();
         this.config = config.state();
         this.temporaryDir = this.config.dir().isEmpty();
         this.dir = this.config.dir().orElseGet(StateStreams::temporaryDir);
+        this.admin = Admin.create(kafka);
         try {
             Map<String, Optional<Duration>> expiry = new LinkedHashMap<>();
             expiry.put(config.topic().suppressions(), Optional.empty());
@@ -97,11 +106,20 @@ public class StateStreams {
                 String name = GlobalTable.storeName(topic);
                 tables.put(topic, new GlobalTable(topic, producer.producer(), () -> store(name), expireAfter));
             });
+            for (RecordIndex indexer : indexers) {
+                for (String topic : indexer.topics()) {
+                    KafkaTopics.createIfMissing(topic, kafka, Map.of());
+                    String name = GlobalIndex.storeName(topic);
+                    indexes.put(topic, new GlobalIndex(topic, indexer, () -> store(name),
+                            KafkaTopics.longestKept(admin, topic, TOPIC_TIMEOUT), admin));
+                }
+            }
             synchronized (this) {
                 start();
             }
         } catch (RuntimeException e) {
             restarter.shutdownNow();
+            admin.close(CLOSE_TIMEOUT);
             if (temporaryDir) {
                 deleteQuietly(dir);
             }
@@ -119,6 +137,15 @@ public class StateStreams {
             throw new IllegalArgumentException("No table over topic " + topic + "; there are " + tables.keySet());
         }
         return table;
+    }
+
+    /** The index over a topic of a {@link RecordIndex} bean. */
+    public GlobalIndex index(String topic) {
+        GlobalIndex index = indexes.get(topic);
+        if (index == null) {
+            throw new IllegalArgumentException("No index over topic " + topic + "; there are " + indexes.keySet());
+        }
+        return index;
     }
 
     /**
@@ -151,6 +178,7 @@ public class StateStreams {
     private void start() {
         // The global thread fails on a topic without partitions, which a topic just created can be for a moment.
         tables.values().forEach(table -> KafkaTopics.awaitPartitions(kafka, table.topic(), TOPIC_TIMEOUT));
+        indexes.values().forEach(index -> KafkaTopics.awaitPartitions(kafka, index.topic(), TOPIC_TIMEOUT));
         KafkaStreams created = new KafkaStreams(topology(), settings());
         created.setStateListener((now, before) -> {
             if (now == State.ERROR) {
@@ -161,8 +189,10 @@ public class StateStreams {
         try {
             created.start();
             Map<String, ReadOnlyKeyValueStore<String, String>> opened = new LinkedHashMap<>();
-            tables.values().forEach(table -> opened.put(table.storeName(), created.store(
-                    StoreQueryParameters.fromNameAndType(table.storeName(), QueryableStoreTypes.keyValueStore()))));
+            Stream.concat(tables.values().stream().map(GlobalTable::storeName),
+                    indexes.values().stream().map(GlobalIndex::storeName))
+                    .forEach(name -> opened.put(name, created.store(
+                            StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()))));
             running = new Running(created, Map.copyOf(opened));
             LOG.infof("State stores %s ready in %d ms (in %s)", opened.keySet(), (System.nanoTime() - started) / 1_000_000,
                     dir);
@@ -193,6 +223,12 @@ public class StateStreams {
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(table.storeName()), Serdes.String(),
                             Serdes.String()).withLoggingDisabled(),
                     table.topic(), Consumed.with(Serdes.String(), Serdes.String()), table::updater);
+        }
+        for (GlobalIndex index : indexes.values()) {
+            builder.addGlobalStore(
+                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(index.storeName()), Serdes.String(),
+                            Serdes.String()).withLoggingDisabled(),
+                    index.topic(), Consumed.with(Serdes.String(), Serdes.String()), index::updater);
         }
         return builder.build();
     }
@@ -244,6 +280,7 @@ public class StateStreams {
     @PreDestroy
     public void close() {
         restarter.shutdownNow();
+        admin.close(CLOSE_TIMEOUT);
         synchronized (this) {
             closed = true;
             Running current = running;

@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -44,9 +46,10 @@ public final class StateBenchmark {
 
     private static final String TOKEN = "bench-ops-token";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Pattern TOTAL = Pattern.compile("\"total\":(\\d+)");
     private static final Pattern MEMORY = Pattern.compile("^jvm_memory_used_bytes\\{([^}]*)} (\\S+)$", Pattern.MULTILINE);
 
-    private record Row(String name, long suppressions, long ledger, boolean keptDir) {
+    private record Row(String name, long suppressions, long ledger, long deadLetters, boolean keptDir) {
     }
 
     private static final String REPEATED_ID = "bench-delivered-first";
@@ -54,6 +57,8 @@ public final class StateBenchmark {
 
     /** The SMTP sink every instance is pointed at: readiness needs one, and a repeat must not reach it. */
     private static int smtpPort;
+    /** What the dead-letter row measured of the listing, printed under the table. */
+    private static String listings;
 
     private StateBenchmark() {
     }
@@ -62,15 +67,18 @@ public final class StateBenchmark {
         long suppressions = Long.getLong("bench.suppressions", 1_000_000);
         long ledger = Long.getLong("bench.ledger", 10_000_000);
         int probes = Integer.getInteger("bench.probes", 100);
+        long deadLetters = Long.getLong("bench.dlq", 100_000);
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().withKafkaHost("127.0.0.1").withDeleteLogDirsOnClose(true)
                 .start();
         String bootstrap = broker.getAdvertisedListeners();
         List<String> lines = new ArrayList<>();
+        listings = "";
         try (SmtpSink sink = SmtpSink.start()) {
             smtpPort = sink.port();
-            for (Row row : List.of(new Row("empty", 0, 0, false), new Row("suppressions", suppressions, 0, false),
-                    new Row("ledger", 0, ledger, false), new Row("both", suppressions, ledger, false),
-                    new Row("both, kept folder", suppressions, ledger, true))) {
+            for (Row row : List.of(new Row("empty", 0, 0, 0, false), new Row("suppressions", suppressions, 0, 0, false),
+                    new Row("ledger", 0, ledger, 0, false), new Row("both", suppressions, ledger, 0, false),
+                    new Row("both, kept folder", suppressions, ledger, 0, true),
+                    new Row("dead letters", 0, 0, deadLetters, false))) {
                 String line = measure(bootstrap, row, sink);
                 System.out.println(line);
                 lines.add(line);
@@ -81,6 +89,7 @@ public final class StateBenchmark {
             lines.forEach(System.out::println);
             System.out.println();
             System.out.println(visibility);
+            System.out.println(listings.isEmpty() ? "" : "\n" + listings);
             System.out.printf("(load average %s; heap is the used heap after a full GC; RSS includes RocksDB's memory;"
                     + " disk is the state folder; re-sent: the event of the ledger's first entry, produced once the"
                     + " instance is ready)%n", Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
@@ -110,6 +119,7 @@ public final class StateBenchmark {
         seed(bootstrap, prefix + "delivered", row.ledger(),
                 i -> i == 0 ? DeliveryLedger.key(REPEATED_ID, REPEATED_TO) : "seed-" + i + "\nuser-" + i + "@bench.test",
                 i -> "{\"messageId\":\"<seed-" + i + "@bench.test>\",\"at\":\"2026-11-01T00:00:00Z\"}");
+        seed(bootstrap, prefix + "dlq-permanent", row.deadLetters(), i -> "dead-" + i, StateBenchmark::deadLetter, "delete");
         double seedSeconds = (System.nanoTime() - seedStart) / 1e9;
         Path dir = Files.createTempDirectory("mailpipe-state-bench-");
         MailpipeProcess mailpipe = process(bootstrap, prefix, prefix, dir);
@@ -128,6 +138,9 @@ public final class StateBenchmark {
             long rss = mailpipe.rssKib() / 1024;
             long disk = Folders.sizeBytes(dir) / (1024 * 1024);
             String resent = row.ledger() == 0 ? "-" : resend(bootstrap, prefix, sink);
+            if (row.deadLetters() > 0) {
+                listings = listings(mailpipe, row.deadLetters());
+            }
             return String.format("%-18s %,13d %,13d %7.1f %,9d %9d %8d %,9d  %s", row.name(), row.suppressions(),
                     row.ledger(), seedSeconds, readyMillis, heap, rss, disk, resent);
         } catch (RuntimeException e) {
@@ -137,6 +150,49 @@ public final class StateBenchmark {
             mailpipe.stopIfRunning();
             Folders.deleteRecursively(dir);
         }
+    }
+
+    /**
+     * A dead letter as Mailpipe writes one for a recipient the server refused: the event and the failure, about 1.3 KB.
+     * One in ten is for the template {@code password-reset}, for the filtered listing.
+     */
+    private static String deadLetter(long i) {
+        String event = Events.orderConfirmation("dead-" + i, "user-" + i + "@bench.test");
+        if (i % 10 == 0) {
+            event = event.replace("\"template\": \"order-confirmation\"", "\"template\": \"password-reset\"");
+        }
+        return "{\"event\":" + event + ",\"failure\":{\"class\":\"recipient\",\"code\":550,\"enhancedCode\":\"5.1.1\","
+                + "\"reply\":\"550 5.1.1 <user-" + i + "@bench.test>: Recipient address rejected: User unknown\","
+                + "\"command\":\"RCPT\",\"recipients\":[\"user-" + i + "@bench.test\"],\"attempts\":1,"
+                + "\"firstFailedAt\":\"2026-11-01T00:00:00Z\",\"lastFailedAt\":\"2026-11-01T00:00:00Z\"}}";
+    }
+
+    /** The median of five calls of each listing over the dead-letter API, and the heap while listing. */
+    private static String listings(MailpipeProcess mailpipe, long deadLetters) throws Exception {
+        Map<String, String> asked = new LinkedHashMap<>();
+        asked.put("first page of 50", "/ops/dlq?size=50");
+        asked.put("page 1,000 of 50", "/ops/dlq?size=50&page=1000");
+        asked.put("by template (1 in 10)", "/ops/dlq?size=50&template=password-reset");
+        asked.put("by recipient (1 match)", "/ops/dlq?size=50&recipient=user-77777@bench.test");
+        asked.put("stats", "/ops/dlq/stats");
+        StringBuilder table = new StringBuilder(
+                String.format("dead-letter listing, %,d entries on one channel (median of 5 calls):%n",
+                        deadLetters));
+        for (Map.Entry<String, String> listing : asked.entrySet()) {
+            long[] millis = new long[5];
+            String body = "";
+            for (int i = 0; i < millis.length; i++) {
+                long start = System.nanoTime();
+                body = call(mailpipe, "GET", listing.getValue(), null);
+                millis[i] = (System.nanoTime() - start) / 1_000_000;
+            }
+            Arrays.sort(millis);
+            Matcher total = TOTAL.matcher(body);
+            table.append(String.format("  %-24s %,7d ms   total %s%n", listing.getKey(), millis[2],
+                    total.find() ? total.group(1) : "?"));
+        }
+        table.append(String.format("  heap after a full GC once listed: %d MiB", heapAfterGcMib(mailpipe)));
+        return table.toString();
     }
 
     /** Produces the event of the ledger's first entry and reports what became of it: "repeat" or what went wrong. */
@@ -190,6 +246,9 @@ public final class StateBenchmark {
         env.put("MAILPIPE_TOPIC_SUPPRESSIONS", suppressionPrefix + "suppressions");
         env.put("MAILPIPE_TOPIC_DELIVERED", prefix + "delivered");
         env.put("MAILPIPE_TOPIC_DLQ_STATE", prefix + "dlq-state");
+        for (String channel : List.of("permanent", "policy", "expired", "invalid")) {
+            env.put("MAILPIPE_TOPIC_DLQ_" + channel.toUpperCase(Locale.ROOT), prefix + "dlq-" + channel);
+        }
         env.put("MAILPIPE_TOPIC_EVENTS", prefix + "events");
         env.put("MAILPIPE_OPS_TOKEN", TOKEN);
         env.put("CAMEL_COMPONENT_KAFKA_GROUP_ID", prefix + "group");
@@ -202,10 +261,18 @@ public final class StateBenchmark {
 
     private static void seed(String bootstrap, String topic, long count, LongFunction<String> key,
             LongFunction<String> value) throws Exception {
+        seed(bootstrap, topic, count, key, value, "compact");
+    }
+
+    private static void seed(String bootstrap, String topic, long count, LongFunction<String> key,
+            LongFunction<String> value, String cleanup) throws Exception {
+        if (count == 0 && cleanup.equals("delete")) {
+            return;
+        }
         Properties admin = new Properties();
         admin.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin client = Admin.create(admin)) {
-            client.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
+            client.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of("cleanup.policy", cleanup))))
                     .all().get();
         }
         Properties props = new Properties();

@@ -9,6 +9,7 @@ import static io.mailpipe.ops.DeadLetters.ops;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,7 @@ import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,6 +67,8 @@ class DlqOperationsTest extends PipelineTestSupport {
     MailpipeProducer producer;
     @Inject
     DlqReader reader;
+    @Inject
+    DlqListing listing;
     @Inject
     DlqReplayer replayer;
     @Inject
@@ -202,6 +206,20 @@ class DlqOperationsTest extends PipelineTestSupport {
     }
 
     @Test
+    void aRecordInAChannelThatIsNoDeadLetterIsListedAsUnreadableAndCanOnlyBeDiscarded() {
+        RecordMetadata written = kafka.send("email.dlq.permanent", Events.uniqueId("by-hand"), "written by hand, not JSON");
+        String id = "email.dlq.permanent:" + written.partition() + ":" + written.offset();
+
+        // No wait: a listing waits until the index has what the channel held when it was asked.
+        assertThat(list(Map.of("class", DlqEntryParser.UNREADABLE))).filteredOn(e -> id.equals(e.get("id"))).singleElement()
+                .satisfies(e -> assertThat((String) e.get("reason")).startsWith("not a dead letter Mailpipe can read"));
+        replay(Map.of("ids", List.of(id))).then().statusCode(409).body("results[0].result", equalTo("refused"))
+                .body("results[0].reason", containsString("discard it"));
+        discard(Map.of("ids", List.of(id))).then().statusCode(200).body("results[0].result", equalTo("discarded"));
+        assertThat(state(id)).isEqualTo("discarded");
+    }
+
+    @Test
     void aSecondInstanceReadsTheStateTopicSoReplicasAndRestartsAgree() {
         String spam = address("spam-");
         String big = address("big-");
@@ -211,10 +229,10 @@ class DlqOperationsTest extends PipelineTestSupport {
 
         // A second state client, with its own store folder, knows only what it reads from email.dlq.state, like a
         // restarted or second replica.
-        StateStreams second = new StateStreams(config, producer);
+        StateStreams second = new StateStreams(config, producer, List.of());
         DlqState restarted = new DlqState(config, second, json);
         try {
-            DlqService replica = new DlqService(reader, restarted, replayer, audit, plan, config);
+            DlqService replica = new DlqService(reader, listing, restarted, replayer, audit, plan, config);
             OpsResult again = replica.replay(new OpsRequest(List.of(replayedId), null, false, false, null, null), "replica");
             assertThat(again.results().get(0)).containsEntry("result", "refused");
             assertThat((String) again.results().get(0).get("reason")).contains("already replayed", "test-operator");
@@ -233,8 +251,8 @@ class DlqOperationsTest extends PipelineTestSupport {
         List<String> entryIds = eventIds.stream().map(DeadLetters::awaitEntry).toList();
         // A second state client and service, like a second instance's: both see the entries open, and both replay into
         // the requests topic, keyed by event id, so copies meet in one partition (here also in one process).
-        StateStreams second = new StateStreams(config, producer);
-        DlqService replica = new DlqService(reader, new DlqState(config, second, json), replayer, audit, plan, config);
+        StateStreams second = new StateStreams(config, producer, List.of());
+        DlqService replica = new DlqService(reader, listing, new DlqState(config, second, json), replayer, audit, plan, config);
         OpsRequest request = new OpsRequest(entryIds, null, false, false, null, null);
         ExecutorService both = Executors.newFixedThreadPool(2);
         try {

@@ -73,7 +73,7 @@ class StateStreamsTest {
     }
 
     private StateStreams open() {
-        StateStreams state = new StateStreams(config, producer);
+        StateStreams state = new StateStreams(config, producer, List.of());
         opened.add(state);
         return state;
     }
@@ -175,7 +175,7 @@ class StateStreamsTest {
     @Test
     void clientWhoseTopicWasReplacedStartsAgainAndFollowsTheNewTopic() throws Exception {
         freshTopics();
-        StateStreams state = new StateStreams(config, producer);
+        StateStreams state = new StateStreams(config, producer, List.of());
         opened.add(state);
         GlobalTable table = state.table(suppressions);
         IntStream.range(0, 5).forEach(i -> table.put(key(i), "{}"));
