@@ -43,6 +43,7 @@ import io.mailpipe.store.RecordIndex.Row;
 public final class GlobalIndex {
 
     private static final Logger LOG = Logger.getLogger(GlobalIndex.class);
+    private static final String STORE_PREFIX = "index-";
     /** Before every row key: the store's own entries, the offset applied per partition, sort first. */
     private static final String APPLIED_PREFIX = "\u0000applied:";
     private static final String FIRST_ROW = "\u0001";
@@ -67,7 +68,11 @@ public final class GlobalIndex {
     }
 
     static String storeName(String topic) {
-        return "index-" + topic;
+        return STORE_PREFIX + topic;
+    }
+
+    static boolean isIndexStore(String storeName) {
+        return storeName.startsWith(STORE_PREFIX);
     }
 
     String topic() {
