@@ -2,6 +2,7 @@ package io.mailpipe.ops;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 
 import io.mailpipe.config.TopicConfig;
 
@@ -26,6 +27,11 @@ public enum DlqChannel {
             case INVALID -> topics.dlqInvalid();
             case INBOX -> throw new IllegalStateException("The inbox channel is a folder, not a topic");
         };
+    }
+
+    /** The channel whose topic this is, if any. */
+    public static Optional<DlqChannel> ofTopic(TopicConfig topics, String topic) {
+        return Arrays.stream(values()).filter(c -> c != INBOX && c.topic(topics).equals(topic)).findFirst();
     }
 
     public static DlqChannel parse(String label) {

@@ -47,8 +47,7 @@ public class DlqIndexRows implements RecordIndex {
 
     @Override
     public Optional<Row> row(ConsumerRecord<String, String> record) {
-        DlqChannel channel = Stream.of(DlqChannel.values())
-                .filter(c -> c != DlqChannel.INBOX && c.topic(topics).equals(record.topic())).findFirst().orElseThrow();
+        DlqChannel channel = DlqChannel.ofTopic(topics, record.topic()).orElseThrow();
         DlqEntry entry = parser.fromRecord(channel, record);
         ObjectNode row = mapper.createObjectNode();
         row.put("id", entry.id());
@@ -80,16 +79,13 @@ public class DlqIndexRows implements RecordIndex {
             Map<String, String> tags = new LinkedHashMap<>();
             listed.path("tags").fields().forEachRemaining(t -> tags.put(t.getKey(), t.getValue().asText()));
             return new DlqEntry(listed.get("id").asText(), DlqChannel.valueOf(listed.get("channel").asText()),
-                    Instant.ofEpochMilli(listed.get("at").asLong()), text(listed, "class"), text(listed, "code"),
-                    text(listed, "enhancedCode"), text(listed, "reason"), text(listed, "eventId"), text(listed, "template"),
-                    recipients, tags, mapper.createObjectNode(), Map.of(), text(listed, "key"));
+                    Instant.ofEpochMilli(listed.get("at").asLong()), DlqEntryParser.text(listed, "class"),
+                    DlqEntryParser.text(listed, "code"),
+                    DlqEntryParser.text(listed, "enhancedCode"), DlqEntryParser.text(listed, "reason"),
+                    DlqEntryParser.text(listed, "eventId"), DlqEntryParser.text(listed, "template"),
+                    recipients, tags, mapper.createObjectNode(), Map.of(), DlqEntryParser.text(listed, "key"));
         } catch (IOException e) {
             throw new UncheckedIOException("A row of the dead-letter index cannot be read: " + row.key(), e);
         }
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asText();
     }
 }

@@ -86,8 +86,7 @@ public class DlqReader {
                 continue;
             }
             String[] parts = id.split(":");
-            Optional<DlqChannel> channel = Stream.of(DlqChannel.values())
-                    .filter(c -> c != DlqChannel.INBOX && parts.length == 3 && c.topic(topics).equals(parts[0])).findFirst();
+            Optional<DlqChannel> channel = parts.length == 3 ? DlqChannel.ofTopic(topics, parts[0]) : Optional.empty();
             try {
                 if (channel.isPresent()) {
                     TopicPartition partition = new TopicPartition(parts[0], Integer.parseInt(parts[1]));
