@@ -266,11 +266,10 @@ public class DeadLetterPages {
     }
 
     private List<Map<String, Object>> channels() {
-        Map<?, ?> counts = (Map<?, ?>) service.stats(DlqFilter.none()).get("byChannel");
+        Map<DlqChannel, Long> counts = service.countByChannel();
         List<Map<String, Object>> channels = new ArrayList<>();
         for (DlqChannel channel : DlqChannel.values()) {
-            Object count = counts.get(channel.label());
-            channels.add(Map.of("label", channel.label(), "count", count == null ? 0L : count,
+            channels.add(Map.of("label", channel.label(), "count", counts.getOrDefault(channel, 0L),
                     "href", "/console/dead-letters?channel=" + channel.label()));
         }
         return channels;

@@ -60,6 +60,12 @@ public record DlqFilter(String channel, @JsonProperty("class") String failureCla
                 until == null ? now.toString() : instant(until, "until").toString(), state);
     }
 
+    /** True when the filter names at most a channel: it selects every entry of the channels it selects. */
+    public boolean selectsWholeChannels() {
+        return new DlqFilter(null, failureClass, code, enhancedCode, recipient, template, tag, eventId, since, until, state)
+                .equals(none());
+    }
+
     /** The part of the filter that depends on what operators did to the entry, kept apart from the entry itself. */
     public boolean matchesState(Optional<EntryState> entryState) {
         return state == null || state.equals(entryState.map(EntryState::state).orElse(OPEN));

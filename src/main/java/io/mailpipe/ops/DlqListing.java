@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -41,17 +42,18 @@ public class DlqListing {
     }
 
     /**
-     * Hands the entries of these channels to {@code visitor}, newest first, until it returns false. They are the entries
-     * as listed: without their record and its headers ({@link DlqReader#find} reads those).
+     * Hands the entries of these channels to {@code visitor}, newest first, until it returns false. Each is read from its
+     * row only when asked for ({@link Listed#entry()}), so counting costs no parsing. They are the entries as listed:
+     * without their record and its headers ({@link DlqReader#find} reads those).
      */
-    public void forEach(Set<DlqChannel> channels, Predicate<DlqEntry> visitor) {
+    public void forEach(Set<DlqChannel> channels, Predicate<Listed> visitor) {
         List<GlobalIndex.Cursor> cursors = new ArrayList<>();
         try {
             PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparing(Head::key));
             for (DlqChannel channel : channels) {
                 Iterator<Listed> source;
                 if (channel == DlqChannel.INBOX) {
-                    source = reader.inboxEntries().stream().map(e -> new Listed(e.listingKey(), e))
+                    source = reader.inboxEntries().stream().map(e -> new Listed(e.listingKey(), channel, () -> e))
                             .sorted(Comparator.comparing(Listed::key)).iterator();
                 } else {
                     GlobalIndex index = state.index(channel.topic(topics));
@@ -66,7 +68,7 @@ public class DlqListing {
                         @Override
                         public Listed next() {
                             var row = cursor.next();
-                            return new Listed(row.key(), rows.entry(row));
+                            return new Listed(row.key(), channel, () -> rows.entry(row));
                         }
                     };
                 }
@@ -74,7 +76,7 @@ public class DlqListing {
             }
             while (!heads.isEmpty()) {
                 Head head = heads.poll();
-                if (!visitor.test(head.listed().entry())) {
+                if (!visitor.test(head.listed())) {
                     return;
                 }
                 Head.next(head.source()).ifPresent(heads::add);
@@ -84,7 +86,12 @@ public class DlqListing {
         }
     }
 
-    private record Listed(String key, DlqEntry entry) {
+    /** One listed entry: its place in the listing and its channel, and the entry, read when asked for. */
+    public record Listed(String key, DlqChannel channel, Supplier<DlqEntry> read) {
+
+        public DlqEntry entry() {
+            return read.get();
+        }
     }
 
     /** The next entry of one channel, and where the ones after it come from. */

@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
@@ -56,11 +58,22 @@ public class DlqService {
         long skipped = (long) (page - 1) * size;
         List<Map<String, Object>> entries = new ArrayList<>(Math.min(size, 100));
         long[] total = { 0 };
-        matching(filter, (entry, entryState) -> {
-            if (total[0]++ >= skipped && entries.size() < size) {
-                entries.add(entry.summary(entryState));
-            }
-        });
+        if (filter.validated().selectsWholeChannels()) {
+            // Only the page's entries are read from their rows; the others are counted.
+            listing.forEach(channels(filter), listed -> {
+                if (total[0]++ >= skipped && entries.size() < size) {
+                    DlqEntry entry = listed.entry();
+                    entries.add(entry.summary(state.get(entry.id())));
+                }
+                return true;
+            });
+        } else {
+            matching(filter, (entry, entryState) -> {
+                if (total[0]++ >= skipped && entries.size() < size) {
+                    entries.add(entry.summary(entryState));
+                }
+            });
+        }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("page", page);
         result.put("size", size);
@@ -85,6 +98,16 @@ public class DlqService {
         full.put("record", entry.envelope());
         full.put("history", reader.history(entry.eventId(), firstFailure(entry).minus(HISTORY_MARGIN)));
         return full;
+    }
+
+    /** How many entries each channel has, counted without reading them. */
+    public Map<DlqChannel, Long> countByChannel() {
+        Map<DlqChannel, Long> counts = new EnumMap<>(DlqChannel.class);
+        listing.forEach(EnumSet.allOf(DlqChannel.class), listed -> {
+            counts.merge(listed.channel(), 1L, Long::sum);
+            return true;
+        });
+        return counts;
     }
 
     /** Counts of the matching entries by channel, class, code and state. */
@@ -180,9 +203,8 @@ public class DlqService {
     /** Hands each entry the filter matches, newest first and as listed, to {@code sink} with its state. */
     private void matching(DlqFilter filter, BiConsumer<DlqEntry, Optional<EntryState>> sink) {
         DlqFilter validated = filter.validated();
-        EnumSet<DlqChannel> channels = validated.channel() == null ? EnumSet.allOf(DlqChannel.class)
-                : EnumSet.of(DlqChannel.parse(validated.channel()));
-        listing.forEach(channels, entry -> {
+        listing.forEach(channels(validated), listed -> {
+            DlqEntry entry = listed.entry();
             if (validated.matches(entry)) {
                 Optional<EntryState> entryState = state.get(entry.id());
                 if (validated.matchesState(entryState)) {
@@ -191,6 +213,10 @@ public class DlqService {
             }
             return true;
         });
+    }
+
+    private static Set<DlqChannel> channels(DlqFilter filter) {
+        return filter.channel() == null ? EnumSet.allOf(DlqChannel.class) : EnumSet.of(DlqChannel.parse(filter.channel()));
     }
 
     /**

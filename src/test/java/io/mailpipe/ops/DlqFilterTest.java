@@ -71,4 +71,14 @@ class DlqFilterTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'since' must be");
         }
     }
+
+    @Test
+    void onlyAFilterNamingAtMostAChannelSelectsWholeChannels() {
+        assertThat(DlqFilter.none().selectsWholeChannels()).isTrue();
+        assertThat(new DlqFilter("permanent", null, null, null, null, null, null, null, null, null, null)
+                .selectsWholeChannels()).isTrue();
+        assertThat(filter("ada@example.com", null, null).selectsWholeChannels()).isFalse();
+        assertThat(new DlqFilter(null, null, null, null, null, null, null, null, null, null, "open").selectsWholeChannels())
+                .isFalse();
+    }
 }
