@@ -25,7 +25,9 @@ import io.mailpipe.store.RecordIndex;
 
 /**
  * What the dead-letter index keeps of each dead letter: the fields a listing shows and filters on, under its
- * {@link DlqEntry#listingKey()}; not the record, which is read from Kafka when an entry is shown or acted on.
+ * {@link DlqEntry#listingKey()}; not the record, which is read from Kafka when an entry is shown or acted on. While
+ * no token opens {@code /ops} or the console, nothing can list dead letters, so nothing is indexed (and start-up does
+ * not read the channels).
  */
 @ApplicationScoped
 public class DlqIndexRows implements RecordIndex {
@@ -33,15 +35,21 @@ public class DlqIndexRows implements RecordIndex {
     private final DlqEntryParser parser;
     private final ObjectMapper mapper;
     private final TopicConfig topics;
+    private final boolean listable;
 
     public DlqIndexRows(DlqEntryParser parser, ObjectMapper mapper, MailpipeConfig config) {
         this.parser = parser;
         this.mapper = mapper;
         this.topics = config.topic();
+        this.listable = Stream.of(config.ops().token(), config.console().viewerToken())
+                .anyMatch(token -> token.filter(t -> !t.isBlank()).isPresent());
     }
 
     @Override
     public List<String> topics() {
+        if (!listable) {
+            return List.of();
+        }
         return Stream.of(DlqChannel.values()).filter(c -> c != DlqChannel.INBOX).map(c -> c.topic(topics)).toList();
     }
 

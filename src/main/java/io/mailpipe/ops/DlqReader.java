@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -78,11 +79,16 @@ public class DlqReader {
         Map<String, DlqEntry> found = new HashMap<>();
         Map<TopicPartition, NavigableMap<Long, String>> wanted = new HashMap<>();
         Map<String, DlqChannel> channels = new HashMap<>();
+        Map<String, DlqEntry> inbox = null;
         for (String id : ids) {
             if (id.startsWith("file:")) {
-                String name = id.substring("file:".length());
-                inboxEntries().stream().filter(e -> e.id().equals(id) && !name.contains("/")).findFirst()
-                        .ifPresent(e -> found.put(id, e));
+                if (inbox == null) {
+                    // Listed once for all the files asked for, not once a file.
+                    inbox = inboxEntries().stream().collect(Collectors.toMap(DlqEntry::id, e -> e));
+                }
+                if (inbox.containsKey(id) && !id.contains("/")) {
+                    found.put(id, inbox.get(id));
+                }
                 continue;
             }
             String[] parts = id.split(":");

@@ -2,11 +2,16 @@ package io.mailpipe.ops;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
+import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.store.StateStreams;
 import io.mailpipe.testing.Events;
 import io.mailpipe.testing.KafkaBrokerResource;
 import io.mailpipe.testing.SmtpServerResource;
@@ -29,6 +34,11 @@ import io.restassured.response.Response;
 class OpsDisabledTest {
 
     private static final String PREVIEW_TOKEN = "preview-only-token";
+
+    @Inject
+    StateStreams state;
+    @Inject
+    MailpipeConfig config;
 
     /** The test profile's ops token removed (an empty value unsets a key), a preview token set. */
     public static class WithoutToken implements QuarkusTestProfile {
@@ -55,6 +65,12 @@ class OpsDisabledTest {
         assertThat(discard.jsonPath().getString("error")).contains("disabled");
 
         assertThat(given().auth().oauth2(DeadLetters.TOKEN).get("/ops/suppressions").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void withNothingThatListsDeadLettersNoChannelIsIndexed() {
+        assertThatThrownBy(() -> state.index(config.topic().dlqPermanent())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("there are []");
     }
 
     @Test
