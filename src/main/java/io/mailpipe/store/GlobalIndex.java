@@ -158,12 +158,12 @@ public final class GlobalIndex {
      */
     public Map<Integer, Long> caughtUp(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Map<Integer, Long> first = offsets(OffsetSpec.earliest(), timeout);
-        Map<Integer, Long> end = offsets(OffsetSpec.latest(), timeout);
+        Bounds bounds = bounds(timeout);
         synchronized (applied) {
-            for (Map.Entry<Integer, Long> partition : end.entrySet()) {
+            for (Map.Entry<Integer, Long> partition : bounds.end().entrySet()) {
                 long last = partition.getValue() - 1;
-                while (last >= first.get(partition.getKey()) && applied.getOrDefault(partition.getKey(), -1L) < last) {
+                while (last >= bounds.first().get(partition.getKey())
+                        && applied.getOrDefault(partition.getKey(), -1L) < last) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         throw new StoreUnavailableException("The index of topic " + topic + " is behind partition "
@@ -179,24 +179,34 @@ public final class GlobalIndex {
                 }
             }
         }
-        return first;
+        return bounds.first();
     }
 
-    private Map<Integer, Long> offsets(OffsetSpec spec, Duration timeout) {
+    /** Each partition's first offset Kafka still has, and its end. */
+    private record Bounds(Map<Integer, Long> first, Map<Integer, Long> end) {
+    }
+
+    private Bounds bounds(Duration timeout) {
         try {
             List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic).partitions().stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
-            Map<TopicPartition, ListOffsetsResultInfo> offsets = admin
-                    .listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> spec))).all()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return offsets.entrySet().stream().collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
+            return new Bounds(offsets(partitions, OffsetSpec.earliest(), timeout),
+                    offsets(partitions, OffsetSpec.latest(), timeout));
         } catch (ExecutionException | TimeoutException e) {
             throw new StoreUnavailableException("Kafka cannot say where topic " + topic + " ends: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("Interrupted while asking where topic " + topic + " ends", e);
         }
+    }
+
+    private Map<Integer, Long> offsets(List<TopicPartition> partitions, OffsetSpec spec, Duration timeout)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        Map<TopicPartition, ListOffsetsResultInfo> offsets = admin
+                .listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> spec))).all()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return offsets.entrySet().stream().collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
     }
 
     /**
