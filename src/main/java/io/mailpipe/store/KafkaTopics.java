@@ -73,19 +73,6 @@ public final class KafkaTopics {
     }
 
     /**
-     * Assigns the consumer every partition of the topic and hands each record, from the beginning up to at least the end
-     * offsets seen when it started, to {@code sink}; the consumer stays assigned, positioned after what it read.
-     */
-    public static <K, V> void readFromStart(KafkaConsumer<K, V> consumer, String topic, Duration timeout,
-            Consumer<ConsumerRecord<K, V>> sink) {
-        List<TopicPartition> partitions = partitions(consumer, topic, timeout);
-        consumer.assign(partitions);
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-        consumer.seekToBeginning(partitions);
-        readToEnd(consumer, partitions, end, timeout, sink);
-    }
-
-    /**
      * The last {@code most} records of each partition of the topic, up to the end offsets seen when it started: a bounded
      * read of a topic that only grows.
      */
