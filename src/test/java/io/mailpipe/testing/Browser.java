@@ -25,6 +25,9 @@ public final class Browser implements AutoCloseable {
 
     public static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
     private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final String NAVIGATES = """
+            const e = arguments[0];
+            return e.matches('a[href]') || (e.form != null && e.matches('button:not([type=button]):not([type=reset]), input[type=submit]'));""";
 
     private final ChromeDriver driver;
     private final WebDriverWait wait;
@@ -70,8 +73,18 @@ public final class Browser implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Clicks the element; when it follows a link or submits a form, returns only once the next page has replaced this
+     * one, so that what the test reads or runs next meets the new page, never the old one still showing.
+     */
     public Browser click(String css) {
-        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
+        WebElement element = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(css)));
+        boolean navigates = Boolean.TRUE.equals(driver.executeScript(NAVIGATES, element));
+        WebElement page = driver.findElement(By.tagName("html"));
+        element.click();
+        if (navigates) {
+            wait.until(ExpectedConditions.stalenessOf(page));
+        }
         return this;
     }
 
