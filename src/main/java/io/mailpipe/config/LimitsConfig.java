@@ -1,5 +1,7 @@
 package io.mailpipe.config;
 
+import java.time.Duration;
+
 import io.smallrye.config.WithDefault;
 
 /** Limits that protect the pipeline from oversized events. */
@@ -20,6 +22,13 @@ public interface LimitsConfig {
     /** Largest total size, in decoded bytes, of an event's attachments and inline images together. */
     @WithDefault("7340032")
     int maxAttachmentBytes();
+
+    /**
+     * Furthest ahead an event's {@code sendAt} may be: a later one is refused as invalid, so that nothing waits in the
+     * schedule for longer than this.
+     */
+    @WithDefault("30d")
+    Duration maxScheduleAhead();
 
     /** Most {@code replyTo} addresses in one event. */
     @WithDefault("5")

@@ -29,6 +29,13 @@ public interface TopicConfig {
     @WithDefault("email.retry")
     String retry();
 
+    /**
+     * Events whose {@code sendAt} is still ahead, keyed by event id: held in Kafka Streams state, partitioned like this
+     * topic, and written back to {@code mailpipe.topic.requests} when due.
+     */
+    @WithDefault("email.scheduled")
+    String scheduled();
+
     /** Outcome records, one per event and recipient: delivered, deferred, bounced, suppressed, invalid, expired. */
     @WithDefault("email.events")
     String events();

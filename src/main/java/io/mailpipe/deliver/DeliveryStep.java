@@ -1,6 +1,7 @@
 package io.mailpipe.deliver;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,6 +82,10 @@ public class DeliveryStep {
         Delivery delivery = Delivery.of(exchange);
         EmailEvent event = delivery.validEvent();
         delivery.composedAs(message.getMessageID());
+        if (outsideItsTime(exchange, event, message.envelope())) {
+            delivery.sendNeeded(false);
+            return;
+        }
         claim(exchange, event, message.envelope());
         List<InternetAddress> pending = new ArrayList<>();
         List<String> suppressed = new ArrayList<>();
@@ -115,6 +120,24 @@ public class DeliveryStep {
             ledger.awaitRoomToSend();
             circuit.awaitPermission();
         }
+    }
+
+    /**
+     * An event whose {@code notAfter} has passed expires unsent; one whose {@code sendAt} is ahead goes to wait on the
+     * scheduled topic, and is rendered and admitted again when it comes back at its time.
+     */
+    private boolean outsideItsTime(Exchange exchange, EmailEvent event, List<InternetAddress> envelope) {
+        Instant now = Instant.now();
+        List<String> recipients = envelope.stream().map(InternetAddress::getAddress).toList();
+        if (event.notAfter().filter(now::isAfter).isPresent()) {
+            Outbox.of(exchange).queue(records.expiredUnsent(exchange, recipients));
+            return true;
+        }
+        if (event.sendAt().filter(now::isBefore).isPresent()) {
+            Outbox.of(exchange).queue(records.scheduled(exchange, recipients));
+            return true;
+        }
+        return false;
     }
 
     /** A message the compliance gate refuses goes to no one: its recipients get the refusal as their outcome. */

@@ -1,5 +1,6 @@
 package io.mailpipe.event;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -7,7 +8,12 @@ import java.util.Optional;
 
 import jakarta.mail.internet.InternetAddress;
 
-/** A validated email request (event contract v1); every field has been checked by {@link EventParser}. */
+/**
+ * A validated email request (event contract v1); every field has been checked by {@link EventParser}.
+ *
+ * @param sendAt not sent before this instant
+ * @param notAfter not sent after this instant: it then ends on the expired channel
+ */
 public record EmailEvent(
         String id,
         String template,
@@ -22,7 +28,9 @@ public record EmailEvent(
         List<BinaryPart> attachments,
         List<BinaryPart> inline,
         Map<String, String> headers,
-        Map<String, String> tags) {
+        Map<String, String> tags,
+        Optional<Instant> sendAt,
+        Optional<Instant> notAfter) {
 
     public int recipientCount() {
         return to.size() + cc.size() + bcc.size();

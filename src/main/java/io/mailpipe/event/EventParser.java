@@ -4,6 +4,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -37,7 +42,7 @@ public class EventParser {
 
     static final Set<String> FIELDS = Set.of(
             "id", "template", "locale", "from", "replyTo", "to", "cc", "bcc", "subject", "data",
-            "attachments", "inline", "headers", "tags");
+            "attachments", "inline", "headers", "tags", "sendAt", "notAfter");
     private static final Pattern TEMPLATE_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
     private static final Pattern LOCALE_TAG = Pattern.compile("[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*");
     private static final int MAX_ID_LENGTH = 200;
@@ -56,8 +61,15 @@ public class EventParser {
     private final TagParser tags;
     private final SenderPolicy senders;
 
+    private final Clock clock;
+
     @Inject
     public EventParser(MailpipeConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    EventParser(MailpipeConfig config, Clock clock) {
+        this.clock = clock;
         this.limits = config.limits();
         this.addresses = new AddressParser(config.addresses());
         this.parts = new PartParser(limits);
@@ -114,8 +126,11 @@ public class EventParser {
                 attachments,
                 inline,
                 headers.read(root.get("headers")),
-                tags.read(root.get("tags")));
+                tags.read(root.get("tags")),
+                instant(root, "sendAt"),
+                instant(root, "notAfter"));
         checkRecipientCount(event);
+        checkSchedule(event);
         return event;
     }
 
@@ -208,6 +223,28 @@ public class EventParser {
             return mapper.convertValue(node, MAP);
         } catch (IllegalArgumentException e) {
             throw invalid("data", "cannot be read as a template model: " + e.getMessage());
+        }
+    }
+
+    private static Optional<Instant> instant(JsonNode root, String field) {
+        return optionalText(root, field).map(text -> {
+            try {
+                return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            } catch (DateTimeParseException e) {
+                throw invalid(field, "must be an RFC 3339 date-time with an offset, such as 2026-12-24T18:00:00Z");
+            }
+        });
+    }
+
+    /** A schedule is bounded: nothing waits longer than the limit, and a window that closes before it opens is refused. */
+    private void checkSchedule(EmailEvent event) {
+        Optional<Instant> sendAt = event.sendAt();
+        if (sendAt.isPresent() && sendAt.get().isAfter(clock.instant().plus(limits.maxScheduleAhead()))) {
+            throw invalid("sendAt", "is more than " + limits.maxScheduleAhead().toDays()
+                    + " days ahead (mailpipe.limits.max-schedule-ahead)");
+        }
+        if (sendAt.isPresent() && event.notAfter().isPresent() && !event.notAfter().get().isAfter(sendAt.get())) {
+            throw invalid("notAfter", "must be later than sendAt");
         }
     }
 

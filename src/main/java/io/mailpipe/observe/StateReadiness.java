@@ -14,11 +14,13 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import io.mailpipe.store.ScheduleStreams;
 import io.mailpipe.store.StateStreams;
 
 /**
  * Readiness {@code mailpipe-state}: down, naming the topics and why, while this instance cannot follow its state topics
- * (the Kafka Streams client of the delivery ledger, the suppressions and the dead-letter states is not running), since
+ * (the Kafka Streams client of the delivery ledger, the suppressions and the dead-letter states is not running), or
+ * while the client of the schedule has failed, since
  * it then misses other instances' entries.
  */
 @Readiness
@@ -31,14 +33,16 @@ public class StateReadiness implements HealthCheck {
     private final Supplier<Map<String, String>> lagging;
 
     @Inject
-    StateReadiness(StateStreams state) {
+    StateReadiness(StateStreams state, ScheduleStreams schedule) {
         this(() -> {
             Set<String> topics = new TreeSet<>();
             state.topics().forEach(topics::add);
+            topics.add(schedule.topic());
             return topics;
         }, () -> {
             Map<String, String> lagging = new TreeMap<>();
             state.problem().ifPresent(why -> state.topics().forEach(topic -> lagging.put(topic, why)));
+            schedule.problem().ifPresent(why -> lagging.put(schedule.topic(), why));
             return lagging;
         });
     }

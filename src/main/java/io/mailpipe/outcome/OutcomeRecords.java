@@ -37,6 +37,7 @@ import io.mailpipe.event.EventSource;
 import io.mailpipe.event.InvalidEventException;
 import io.mailpipe.event.RetryState;
 import io.mailpipe.smtp.FailureClass;
+import io.mailpipe.smtp.SmtpCommand;
 import io.mailpipe.smtp.SmtpFailure;
 
 /**
@@ -125,17 +126,53 @@ public class OutcomeRecords {
         return recipients.stream().map(r -> outcome(exchange, r, "suppressed", null)).toList();
     }
 
-    /** Where a classified failure goes: the retry topic while it may still succeed, otherwise its dead-letter channel. */
+    /**
+     * An event whose {@code sendAt} is still ahead: the event, with the template used, waits on the scheduled topic
+     * (keyed by its id, its time in {@code mailpipe-not-before}) and each recipient's outcome says {@code scheduled}. An
+     * event too large for a record cannot wait there and is refused as such, never sent early.
+     */
+    public List<ChannelRecord> scheduled(Exchange exchange, List<String> recipients) {
+        EmailEvent event = event(exchange);
+        Map<String, String> headers = Map.of(MailpipeConstants.EVENT_ID, event.id(), MailpipeConstants.NOT_BEFORE,
+                event.sendAt().orElseThrow().toString());
+        ChannelRecord waiting = new ChannelRecord(topics.scheduled(), event.id(), json(narrowedEvent(exchange, recipients)),
+                headers);
+        if (!limit.fits(waiting)) {
+            return rejected(exchange, "invalid", new InvalidDeadLetter.Error(EventError.TOO_LARGE.code(), "sendAt",
+                    "the event is too large to wait for its sendAt in a record of " + topics.scheduled(), null));
+        }
+        List<ChannelRecord> records = new ArrayList<>(List.of(waiting));
+        recipients.forEach(r -> records.add(outcome(exchange, r, "scheduled", null)));
+        return records;
+    }
+
+    /** An event whose {@code notAfter} passed before it was handed over: a dead letter on the expired channel, unsent. */
+    public List<ChannelRecord> expiredUnsent(Exchange exchange, List<String> recipients) {
+        SmtpFailure failure = SmtpFailure.noReply(FailureClass.TRANSIENT, SmtpCommand.CONNECT,
+                "Not sent: its notAfter " + event(exchange).notAfter().orElseThrow() + " has passed", recipients);
+        List<ChannelRecord> records = new ArrayList<>();
+        records.add(deadLetter(exchange, failure, Delivery.of(exchange).retry(), topics.dlqExpired(), "expired"));
+        recipients.forEach(r -> records.add(outcome(exchange, r, "expired", failure)));
+        return records;
+    }
+
+    /**
+     * Where a classified failure goes: the retry topic while it may still succeed, otherwise its dead-letter channel. A
+     * retry that would come after {@code mailpipe.retry.max-age} or after the event's {@code notAfter} expires now.
+     */
     public List<ChannelRecord> failed(Exchange exchange, SmtpFailure failure) {
         RetryState state = Delivery.of(exchange).retry().next(failure.failureClass() == FailureClass.UNKNOWN_OUTCOME);
         List<ChannelRecord> records = new ArrayList<>();
         if (failure.retryable()) {
-            boolean expired = Duration.between(state.firstFailedAt(), Instant.now()).compareTo(retry.maxAge()) > 0;
+            Instant now = Instant.now();
+            Instant retryAt = now.plus(nextDelay(state.attempts()));
+            boolean expired = Duration.between(state.firstFailedAt(), now).compareTo(retry.maxAge()) > 0
+                    || event(exchange).notAfter().filter(retryAt::isAfter).isPresent();
             if (expired) {
                 records.add(deadLetter(exchange, failure, state, topics.dlqExpired(), "expired"));
                 failure.recipients().forEach(r -> records.add(outcome(exchange, r, "expired", failure)));
             } else {
-                ChannelRecord retryRecord = retryRecord(exchange, failure, state);
+                ChannelRecord retryRecord = retryRecord(exchange, failure, state, retryAt);
                 if (limit.fits(retryRecord)) {
                     records.add(retryRecord);
                     failure.recipients().forEach(r -> records.add(outcome(exchange, r, "deferred", failure)));
@@ -178,11 +215,11 @@ public class OutcomeRecords {
         return new ChannelRecord(topic, event.id(), value, headers);
     }
 
-    private ChannelRecord retryRecord(Exchange exchange, SmtpFailure failure, RetryState state) {
+    private ChannelRecord retryRecord(Exchange exchange, SmtpFailure failure, RetryState state, Instant retryAt) {
         EmailEvent event = event(exchange);
         Map<String, String> headers = DeadLetter.headers(event.id(), event.template(), failure,
                 failure.failureClass().label());
-        headers.put(MailpipeConstants.NOT_BEFORE, Instant.now().plus(nextDelay(state.attempts())).toString());
+        headers.put(MailpipeConstants.NOT_BEFORE, retryAt.toString());
         headers.put(MailpipeConstants.ATTEMPTS, Integer.toString(state.attempts()));
         headers.put(MailpipeConstants.FIRST_FAILED_AT, state.firstFailedAt().toString());
         headers.put(MailpipeConstants.POSSIBLE_DUPLICATE, Boolean.toString(state.possibleDuplicate()));

@@ -55,7 +55,7 @@ public class StateStreams {
     private static final Logger LOG = Logger.getLogger(StateStreams.class);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
     private static final Duration LAST_BACKOFF = Duration.ofSeconds(30);
-    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
     /**
      * Longest the stores' consumer waits for 64 KiB to fetch: another instance's writes reach this one's lookups
@@ -290,7 +290,7 @@ public class StateStreams {
         }
     }
 
-    private static Path temporaryDir() {
+    static Path temporaryDir() {
         try {
             return Files.createTempDirectory("mailpipe-state-");
         } catch (IOException e) {
@@ -298,7 +298,7 @@ public class StateStreams {
         }
     }
 
-    private static void deleteQuietly(Path folder) {
+    static void deleteQuietly(Path folder) {
         try (var paths = Files.walk(folder)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -416,6 +419,55 @@ class EventParserTest {
         assertThatThrownBy(() -> listed.parse(event.formatted("noreply@shop.example").getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOfSatisfying(InvalidEventException.class,
                         e -> assertThat(e.error()).isEqualTo(EventError.SENDER_NOT_ALLOWED));
+    }
+
+    @Test
+    void sendAtAndNotAfterAreReadAsInstantsWhateverTheirOffset() {
+        EmailEvent event = parse("""
+                {"id": "x", "template": "t", "to": "a@example.com",
+                 "sendAt": "2026-12-24T19:00:00+01:00", "notAfter": "2026-12-24t18:30:00.250z"}
+                """);
+        assertThat(event.sendAt()).contains(Instant.parse("2026-12-24T18:00:00Z"));
+        assertThat(event.notAfter()).contains(Instant.parse("2026-12-24T18:30:00.250Z"));
+        assertThat(parse("{\"id\": \"x\", \"template\": \"t\", \"to\": \"a@example.com\"}").sendAt()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+            "sendAt|\"tomorrow\"", "sendAt|\"2026-12-24T18:00:00\"", "sendAt|\"2026-12-24\"", "sendAt|1798135200",
+            "notAfter|\"2026-12-24 18:00:00Z\"", "notAfter|\"2026-13-24T18:00:00Z\"" })
+    void aTimeThatIsNotAnRfc3339DateTimeWithAnOffsetIsRefusedNamingTheField(String field, String value) {
+        assertThatThrownBy(() -> parse("{\"id\": \"x\", \"template\": \"t\", \"to\": \"a@example.com\", \""
+                + field + "\": " + value + "}"))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> {
+                    assertThat(e.error()).isEqualTo(EventError.INVALID_FIELD);
+                    assertThat(e.field()).isEqualTo(field);
+                });
+    }
+
+    @Test
+    void aNotAfterThatIsNotLaterThanSendAtIsRefused() {
+        assertThatThrownBy(() -> parse("""
+                {"id": "x", "template": "t", "to": "a@example.com",
+                 "sendAt": "2026-12-24T18:00:00Z", "notAfter": "2026-12-24T18:00:00Z"}
+                """)).isInstanceOfSatisfying(InvalidEventException.class,
+                e -> assertThat(e.field()).isEqualTo("notAfter"));
+    }
+
+    @Test
+    void aSendAtFurtherAheadThanTheScheduleLimitIsRefused() {
+        Instant now = Instant.parse("2026-12-01T00:00:00Z");
+        EventParser limited = new EventParser(TestConfigs.mailpipe(Map.of("mailpipe.from", "Shop <noreply@shop.example>",
+                "mailpipe.limits.max-schedule-ahead", "2d")), Clock.fixed(now, ZoneOffset.UTC));
+        String event = "{\"id\": \"x\", \"template\": \"t\", \"to\": \"a@example.com\", \"sendAt\": \"%s\"}";
+
+        assertThat(limited.parse(event.formatted("2026-12-03T00:00:00Z").getBytes(StandardCharsets.UTF_8)).sendAt())
+                .contains(Instant.parse("2026-12-03T00:00:00Z"));
+        assertThatThrownBy(() -> limited.parse(event.formatted("2026-12-03T00:00:01Z").getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> {
+                    assertThat(e.field()).isEqualTo("sendAt");
+                    assertThat(e.getMessage()).contains("mailpipe.limits.max-schedule-ahead");
+                });
     }
 
     private EmailEvent parse(String json) {

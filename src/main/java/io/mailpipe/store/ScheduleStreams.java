@@ -1,0 +1,179 @@
+package io.mailpipe.store;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.jboss.logging.Logger;
+
+import io.mailpipe.MailpipeConstants;
+import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.config.StateConfig;
+import io.mailpipe.config.TopicConfig;
+import io.quarkus.runtime.Startup;
+
+/**
+ * Holds events until their time. A Kafka Streams client (exactly-once) reads {@code mailpipe.topic.scheduled} and keeps
+ * each record, ordered by its {@code mailpipe-not-before}, in a RocksDB store of its partition's task: on disk, not in
+ * the heap, changelogged, so a waiting event survives a restart and moves with its partition to another instance. Every
+ * {@link #TICK} the records whose time has come are written to {@code mailpipe.topic.requests} and removed from the
+ * store in the same transaction. Nothing that waits holds a partition of the requests topic.
+ */
+@Startup
+@ApplicationScoped
+public class ScheduleStreams {
+
+    private static final Logger LOG = Logger.getLogger(ScheduleStreams.class);
+    /** How often the store is looked at for due records: with the commit, the most a record comes late by. */
+    static final Duration TICK = Duration.ofMillis(100);
+    /** Most records written per tick, so that one transaction stays small when a great many fall due at once. */
+    static final int MOST_PER_TICK = 2000;
+    static final String STORE = "scheduled";
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final String topic;
+    private final KafkaStreams streams;
+    private final Path dir;
+    private final boolean temporaryDir;
+
+    public ScheduleStreams(MailpipeConfig config, MailpipeProducer producer) {
+        TopicConfig topics = config.topic();
+        StateConfig state = config.state();
+        Properties kafka = producer.kafkaSettings();
+        this.topic = topics.scheduled();
+        KafkaTopics.createIfMissing(topics.scheduled(), kafka, Map.of());
+        KafkaTopics.awaitPartitions(kafka, topics.scheduled(), StateStreams.TOPIC_TIMEOUT);
+        this.temporaryDir = state.dir().isEmpty();
+        this.dir = state.dir().orElseGet(StateStreams::temporaryDir);
+        this.streams = new KafkaStreams(topology(topics), settings(kafka, state));
+        // A failure of one record's processing must not stop every schedule: the thread is replaced and resumes.
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.errorf(e, "The schedule's stream thread failed; replacing it");
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+    }
+
+    /** The topic of the events waiting for their time, {@code mailpipe.topic.scheduled}. */
+    public String topic() {
+        return topic;
+    }
+
+    /** Why no schedule runs here now, or empty while it runs (even when this instance owns no partition of it). */
+    public Optional<String> problem() {
+        KafkaStreams.State now = streams.state();
+        return now.isRunningOrRebalancing() || now == KafkaStreams.State.CREATED ? Optional.empty()
+                : Optional.of("Kafka Streams client of the schedule " + now.name());
+    }
+
+    static Topology topology(TopicConfig topics) {
+        return new Topology()
+                .addSource("scheduled", Serdes.String().deserializer(), Serdes.String().deserializer(), topics.scheduled())
+                .addProcessor("hold-until-due", HoldUntilDue::new, "scheduled")
+                .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
+                        Serdes.String()), "hold-until-due")
+                .addSink("due", topics.requests(), Serdes.String().serializer(), Serdes.String().serializer(),
+                        "hold-until-due");
+    }
+
+    private Properties settings(Properties kafka, StateConfig state) {
+        Properties props = new Properties();
+        props.putAll(kafka);
+        props.setProperty(StreamsConfig.APPLICATION_ID_CONFIG, state.applicationId() + "-schedule");
+        props.setProperty(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
+        props.setProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
+        props.setProperty(BoundedRocksDb.BLOCK_CACHE_MB, Integer.toString(state.blockCacheMb()));
+        return props;
+    }
+
+    @PreDestroy
+    void close() {
+        if (streams.close(CLOSE_TIMEOUT) && temporaryDir) {
+            StateStreams.deleteQuietly(dir);
+        }
+    }
+
+    /** The store's key: the due time in fixed-width milliseconds first, so the store iterates in time order. */
+    static String slot(Instant due, String key) {
+        return String.format("%019d %s", Math.max(0, due.toEpochMilli()), key == null ? "" : key);
+    }
+
+    static long dueMillis(String slot) {
+        return Long.parseLong(slot.substring(0, 19));
+    }
+
+    static String key(String slot) {
+        return slot.substring(20);
+    }
+
+    /** A record without a readable time (not written by Mailpipe, or damaged) is due at once, never held forever. */
+    static Instant due(Header header, Instant now) {
+        if (header == null) {
+            return now;
+        }
+        try {
+            return Instant.parse(new String(header.value(), StandardCharsets.UTF_8).strip());
+        } catch (DateTimeParseException e) {
+            return now;
+        }
+    }
+
+    static final class HoldUntilDue implements Processor<String, String, String, String> {
+
+        private ProcessorContext<String, String> context;
+        private KeyValueStore<String, String> waiting;
+
+        @Override
+        public void init(ProcessorContext<String, String> context) {
+            this.context = context;
+            this.waiting = context.getStateStore(STORE);
+            context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, this::writeDue);
+        }
+
+        @Override
+        public void process(Record<String, String> record) {
+            Instant due = due(record.headers().lastHeader(MailpipeConstants.NOT_BEFORE), Instant.now());
+            waiting.put(slot(due, record.key()), record.value());
+        }
+
+        private void writeDue(long now) {
+            List<String> written = new ArrayList<>();
+            try (KeyValueIterator<String, String> slots = waiting.all()) {
+                while (slots.hasNext() && written.size() < MOST_PER_TICK) {
+                    KeyValue<String, String> next = slots.next();
+                    if (dueMillis(next.key) > now) {
+                        break;
+                    }
+                    context.forward(new Record<>(key(next.key), next.value, now));
+                    written.add(next.key);
+                }
+            }
+            written.forEach(waiting::delete);
+        }
+    }
+}
