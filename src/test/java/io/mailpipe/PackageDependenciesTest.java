@@ -42,13 +42,15 @@ class PackageDependenciesTest {
             Map.entry("smtp", Set.of("config", "render", "sender")),
             Map.entry("store", Set.of("config")),
             Map.entry("suppress", Set.of("config", "smtp", "store")),
+            Map.entry("traffic", Set.of("config", "event", "store")),
             Map.entry("outcome", Set.of("config", "event", "smtp", "store")),
             Map.entry("feedback", Set.of("config", "smtp", "store", "suppress", "outcome")),
             Map.entry("deliver",
-                    Set.of("config", "event", "render", "sender", "smtp", "store", "suppress", "outcome", "feedback")),
-            Map.entry("source", Set.of("config", "event", "smtp", "store", "outcome")),
+                    Set.of("config", "event", "render", "sender", "smtp", "store", "suppress", "traffic", "outcome",
+                            "feedback")),
+            Map.entry("source", Set.of("config", "event", "smtp", "store", "traffic", "outcome")),
             Map.entry("observe", Set.of("config", "render", "smtp", "store", "sender")),
-            Map.entry("ops", Set.of("config", "event", "store", "suppress", "source", "outcome")),
+            Map.entry("ops", Set.of("config", "event", "store", "suppress", "traffic", "source", "outcome")),
             Map.entry("preview", Set.of("config", "event", "render", "ops")),
             Map.entry("console", Set.of("config", "event", "render", "smtp", "ops", "suppress"))));
 

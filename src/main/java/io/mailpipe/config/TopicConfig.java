@@ -30,6 +30,18 @@ public interface TopicConfig {
     String retry();
 
     /**
+     * Events of the {@code bulk} stream, consumed by a route of their own: an event with {@code "stream": "bulk"} that
+     * arrives on {@code mailpipe.topic.requests} is moved here before anything is sent, so transactional mail never
+     * waits behind a bulk backlog in a partition.
+     */
+    @WithDefault("email.requests.bulk")
+    String bulk();
+
+    /** Compacted topic of each stream's state (paused or not, by whom, since when), keyed by stream name. */
+    @WithDefault("email.stream.state")
+    String streamState();
+
+    /**
      * Events whose {@code sendAt} is still ahead, keyed by event id: held in Kafka Streams state, partitioned like this
      * topic, and written back to {@code mailpipe.topic.requests} when due.
      */

@@ -18,6 +18,7 @@ import org.apache.camel.support.SynchronizationAdapter;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.event.Delivery;
 import io.mailpipe.event.EmailEvent;
+import io.mailpipe.event.MailStream;
 import io.mailpipe.feedback.ReturnPath;
 import io.mailpipe.feedback.SentRecipients;
 import io.mailpipe.outcome.Outbox;
@@ -36,6 +37,7 @@ import io.mailpipe.smtp.SmtpFailure;
 import io.mailpipe.smtp.SmtpUnavailableException;
 import io.mailpipe.store.DeliveryLedger;
 import io.mailpipe.suppress.SuppressionList;
+import io.mailpipe.traffic.StreamStates;
 
 /**
  * What happens around the SMTP send: who still needs the message (not suppressed, not already delivered), waiting for
@@ -53,11 +55,13 @@ public class DeliveryStep {
     private final SentRecipients sent;
     private final ComplianceGate gate;
     private final SenderAuthAlerts alerts;
+    private final StreamStates streams;
+    private final String requestsTopic;
     private final Duration maxWait;
 
     public DeliveryStep(DeliveryLedger ledger, SuppressionList suppressions, SmtpCircuit circuit, OutcomeRecords records,
             OutcomeReporter reporter, DeliveryClaims claims, SentRecipients sent, ComplianceGate gate,
-            SenderAuthAlerts alerts, MailpipeConfig config) {
+            SenderAuthAlerts alerts, StreamStates streams, MailpipeConfig config) {
         this.ledger = ledger;
         this.suppressions = suppressions;
         this.circuit = circuit;
@@ -67,6 +71,8 @@ public class DeliveryStep {
         this.sent = sent;
         this.gate = gate;
         this.alerts = alerts;
+        this.streams = streams;
+        this.requestsTopic = config.topic().requests();
         this.maxWait = config.delivery().maxWait();
     }
 
@@ -82,7 +88,7 @@ public class DeliveryStep {
         Delivery delivery = Delivery.of(exchange);
         EmailEvent event = delivery.validEvent();
         delivery.composedAs(message.getMessageID());
-        if (outsideItsTime(exchange, event, message.envelope())) {
+        if (outsideItsTime(exchange, event, message.envelope()) || elsewhereThanItsStream(exchange, event, message.envelope())) {
             delivery.sendNeeded(false);
             return;
         }
@@ -135,6 +141,31 @@ public class DeliveryStep {
         }
         if (event.sendAt().filter(now::isBefore).isPresent()) {
             Outbox.of(exchange).queue(records.scheduled(exchange, recipients));
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * An event belongs to its stream's topic: one arriving on the shared requests topic moves there before anything
+     * is sent, and so does one from anywhere else while its stream is paused (a retry then counts its attempts anew).
+     * One read from its own topic while its stream is paused is handed back: its route is being suspended.
+     */
+    private boolean elsewhereThanItsStream(Exchange exchange, EmailEvent event, List<InternetAddress> envelope)
+            throws SmtpUnavailableException {
+        MailStream stream = event.stream();
+        String own = streams.topic(stream);
+        Object from = Delivery.of(exchange).source().map(source -> source.details().get("topic")).orElse(null);
+        boolean paused = streams.paused(stream);
+        if (own.equals(from)) {
+            if (paused) {
+                throw new SmtpUnavailableException("Stream " + stream.label() + " is paused");
+            }
+            return false;
+        }
+        if (requestsTopic.equals(from) || paused) {
+            Outbox.of(exchange).queue(records.movedTo(exchange,
+                    envelope.stream().map(InternetAddress::getAddress).toList(), own, Map.of()));
             return true;
         }
         return false;

@@ -13,6 +13,7 @@ import jakarta.mail.internet.InternetAddress;
  *
  * @param sendAt not sent before this instant
  * @param notAfter not sent after this instant: it then ends on the expired channel
+ * @param stream the class of mail it belongs to, {@link MailStream#TRANSACTIONAL} unless it says otherwise
  */
 public record EmailEvent(
         String id,
@@ -30,7 +31,8 @@ public record EmailEvent(
         Map<String, String> headers,
         Map<String, String> tags,
         Optional<Instant> sendAt,
-        Optional<Instant> notAfter) {
+        Optional<Instant> notAfter,
+        MailStream stream) {
 
     public int recipientCount() {
         return to.size() + cc.size() + bcc.size();

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -42,7 +43,7 @@ public class EventParser {
 
     static final Set<String> FIELDS = Set.of(
             "id", "template", "locale", "from", "replyTo", "to", "cc", "bcc", "subject", "data",
-            "attachments", "inline", "headers", "tags", "sendAt", "notAfter");
+            "attachments", "inline", "headers", "tags", "sendAt", "notAfter", "stream");
     private static final Pattern TEMPLATE_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
     private static final Pattern LOCALE_TAG = Pattern.compile("[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*");
     private static final int MAX_ID_LENGTH = 200;
@@ -128,7 +129,8 @@ public class EventParser {
                 headers.read(root.get("headers")),
                 tags.read(root.get("tags")),
                 instant(root, "sendAt"),
-                instant(root, "notAfter"));
+                instant(root, "notAfter"),
+                stream(root));
         checkRecipientCount(event);
         checkSchedule(event);
         return event;
@@ -224,6 +226,12 @@ public class EventParser {
         } catch (IllegalArgumentException e) {
             throw invalid("data", "cannot be read as a template model: " + e.getMessage());
         }
+    }
+
+    private static MailStream stream(JsonNode root) {
+        return optionalText(root, "stream").map(name -> MailStream.of(name).orElseThrow(
+                () -> invalid("stream", "must be one of " + Arrays.stream(MailStream.values()).map(MailStream::label).toList())))
+                .orElse(MailStream.TRANSACTIONAL);
     }
 
     private static Optional<Instant> instant(JsonNode root, String field) {

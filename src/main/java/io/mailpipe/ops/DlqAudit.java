@@ -61,6 +61,15 @@ public class DlqAudit {
         LOG.infof("%s by %s", action, by);
     }
 
+    /** A stream paused ({@code pause}) or resumed ({@code resume}) for the whole deployment. */
+    public void stream(String action, String by, String stream, String reason) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("stream", stream);
+        details.put("reason", reason);
+        write(action, by, details);
+        LOG.infof("%s of stream %s by %s", action, stream, by);
+    }
+
     private void write(String action, String by, Map<String, Object> details) {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("action", action);

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -128,22 +129,36 @@ public class OutcomeRecords {
 
     /**
      * An event whose {@code sendAt} is still ahead: the event, with the template used, waits on the scheduled topic
-     * (keyed by its id, its time in {@code mailpipe-not-before}) and each recipient's outcome says {@code scheduled}. An
-     * event too large for a record cannot wait there and is refused as such, never sent early.
+     * (keyed by its id, its time in {@code mailpipe-not-before}) and each recipient's outcome says {@code scheduled}.
      */
     public List<ChannelRecord> scheduled(Exchange exchange, List<String> recipients) {
         EmailEvent event = event(exchange);
-        Map<String, String> headers = Map.of(MailpipeConstants.EVENT_ID, event.id(), MailpipeConstants.NOT_BEFORE,
-                event.sendAt().orElseThrow().toString());
-        ChannelRecord waiting = new ChannelRecord(topics.scheduled(), event.id(), json(narrowedEvent(exchange, recipients)),
-                headers);
-        if (!limit.fits(waiting)) {
-            return rejected(exchange, "invalid", new InvalidDeadLetter.Error(EventError.TOO_LARGE.code(), "sendAt",
-                    "the event is too large to wait for its sendAt in a record of " + topics.scheduled(), null));
+        List<ChannelRecord> moved = movedTo(exchange, recipients, topics.scheduled(),
+                Map.of(MailpipeConstants.NOT_BEFORE, event.sendAt().orElseThrow().toString()));
+        boolean refusedAsTooLarge = !moved.get(0).topic().equals(topics.scheduled());
+        if (refusedAsTooLarge) {
+            return moved;
         }
-        List<ChannelRecord> records = new ArrayList<>(List.of(waiting));
+        List<ChannelRecord> records = new ArrayList<>(moved);
         recipients.forEach(r -> records.add(outcome(exchange, r, "scheduled", null)));
         return records;
+    }
+
+    /**
+     * The event, narrowed to these recipients and with the template used, to be read again from another topic (its
+     * stream's, the schedule's), keyed by its id. An event too large for a record there cannot move and is refused as
+     * such, never sent in its stead.
+     */
+    public List<ChannelRecord> movedTo(Exchange exchange, List<String> recipients, String topic, Map<String, String> extra) {
+        EmailEvent event = event(exchange);
+        Map<String, String> headers = new LinkedHashMap<>(extra);
+        headers.put(MailpipeConstants.EVENT_ID, event.id());
+        ChannelRecord moved = new ChannelRecord(topic, event.id(), json(narrowedEvent(exchange, recipients)), headers);
+        if (!limit.fits(moved)) {
+            return rejected(exchange, "invalid", new InvalidDeadLetter.Error(EventError.TOO_LARGE.code(), null,
+                    "the event is too large to be moved to " + topic + " in one record", null));
+        }
+        return List.of(moved);
     }
 
     /** An event whose {@code notAfter} passed before it was handed over: a dead letter on the expired channel, unsent. */

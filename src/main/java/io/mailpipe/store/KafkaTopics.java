@@ -35,11 +35,40 @@ public final class KafkaTopics {
     private KafkaTopics() {
     }
 
+    /** Creates the topic with one partition when it is missing. */
     public static void createIfMissing(String topic, Properties kafka, Map<String, String> configs) {
         try (Admin admin = Admin.create(kafka)) {
-            NewTopic newTopic = new NewTopic(topic, Optional.of(1), Optional.empty()).configs(configs);
+            create(admin, new NewTopic(topic, Optional.of(1), Optional.empty()).configs(configs));
+        }
+    }
+
+    /**
+     * Creates the topic when it is missing with as many partitions as {@code like} (work spread the same way over the
+     * instances), or the broker's default number when {@code like} is missing too.
+     */
+    public static void createLikeIfMissing(String topic, String like, Properties kafka) {
+        try (Admin admin = Admin.create(kafka)) {
+            Optional<Integer> partitions;
+            try {
+                partitions = Optional.of(admin.describeTopics(List.of(like)).allTopicNames().get(30, TimeUnit.SECONDS)
+                        .get(like).partitions().size());
+            } catch (ExecutionException missing) {
+                partitions = Optional.empty();
+            }
+            create(admin, new NewTopic(topic, partitions, Optional.empty()));
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer while describing topic " + like, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void create(Admin admin, NewTopic newTopic) {
+        String topic = newTopic.name();
+        try {
             admin.createTopics(List.of(newTopic)).all().get(30, TimeUnit.SECONDS);
-            LOG.infof("Created topic %s %s", topic, configs);
+            LOG.infof("Created topic %s %s", topic, newTopic.configs());
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("Cannot create topic " + topic + ": " + e.getCause().getMessage(), e);

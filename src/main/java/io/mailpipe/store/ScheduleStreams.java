@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -65,7 +64,7 @@ public class ScheduleStreams {
         StateConfig state = config.state();
         Properties kafka = producer.kafkaSettings();
         this.topic = topics.scheduled();
-        KafkaTopics.createIfMissing(topics.scheduled(), kafka, Map.of());
+        KafkaTopics.createLikeIfMissing(topics.scheduled(), topics.requests(), kafka);
         KafkaTopics.awaitPartitions(kafka, topics.scheduled(), StateStreams.TOPIC_TIMEOUT);
         this.temporaryDir = state.dir().isEmpty();
         this.dir = state.dir().orElseGet(StateStreams::temporaryDir);

@@ -42,7 +42,7 @@ import io.quarkus.runtime.Startup;
 
 /**
  * The Kafka Streams client that keeps Mailpipe's global tables (the suppression list, the dead-letter states, the
- * delivery ledger and the return paths, whose entries expire) and the indexes of {@link RecordIndex} beans (the
+ * streams' states, the delivery ledger and the return paths, whose entries expire) and the indexes of {@link RecordIndex} beans (the
  * dead-letter listing) in RocksDB stores on local disk. It starts before
  * anything reads them: {@link KafkaStreams#start()} returns once every
  * store has caught up with its topic. When the client fails (its global thread died), it is started again with
@@ -95,6 +95,7 @@ public class StateStreams {
             Map<String, Optional<Duration>> expiry = new LinkedHashMap<>();
             expiry.put(config.topic().suppressions(), Optional.empty());
             expiry.put(config.topic().dlqState(), Optional.empty());
+            expiry.put(config.topic().streamState(), Optional.empty());
             expiry.put(config.topic().delivered(), Optional.of(config.idempotency().retention()));
             if (config.bounce().domain().isPresent()) {
                 expiry.put(config.topic().returnPaths(), Optional.of(config.bounce().retention()));

@@ -1,0 +1,112 @@
+package io.mailpipe.traffic;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.config.TopicConfig;
+import io.mailpipe.event.MailStream;
+import io.mailpipe.store.GlobalTable;
+import io.mailpipe.store.KafkaTopics;
+import io.mailpipe.store.MailpipeProducer;
+import io.mailpipe.store.StateStreams;
+
+/**
+ * Each stream's topic and whether it is paused, for the whole deployment: the state is an entry per stream in the
+ * compacted topic {@code mailpipe.topic.stream-state}, which every instance follows (within about 100 ms), so a pause
+ * from any instance holds on all of them and on any that starts later.
+ */
+@ApplicationScoped
+public class StreamStates {
+
+    /** What an operator sees of a stream; {@code by}, {@code at} and {@code reason} of the last pause or resume. */
+    public record State(String stream, String topic, boolean paused, String by, String at, String reason) {
+
+        public Map<String, Object> toMap() {
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("stream", stream);
+            map.put("topic", topic);
+            map.put("paused", paused);
+            map.put("by", by);
+            map.put("at", at);
+            map.put("reason", reason);
+            return map;
+        }
+    }
+
+    private final GlobalTable table;
+    private final Map<MailStream, String> topics = new EnumMap<>(MailStream.class);
+    private final ObjectMapper mapper;
+
+    public StreamStates(MailpipeConfig config, StateStreams state, MailpipeProducer producer, ObjectMapper mapper) {
+        TopicConfig topicConfig = config.topic();
+        this.table = state.table(topicConfig.streamState());
+        this.mapper = mapper;
+        topics.put(MailStream.TRANSACTIONAL, topicConfig.requests());
+        topics.put(MailStream.BULK, topicConfig.bulk());
+        KafkaTopics.createLikeIfMissing(topicConfig.bulk(), topicConfig.requests(), producer.kafkaSettings());
+    }
+
+    /** The topic the stream's own route consumes. */
+    public String topic(MailStream stream) {
+        return topics.get(stream);
+    }
+
+    public boolean paused(MailStream stream) {
+        return state(stream).paused();
+    }
+
+    public State state(MailStream stream) {
+        return table.get(stream.label()).map(this::read)
+                .map(s -> new State(stream.label(), topic(stream), s.path("paused").asBoolean(), text(s, "by"),
+                        text(s, "at"), text(s, "reason")))
+                .orElseGet(() -> new State(stream.label(), topic(stream), false, null, null, null));
+    }
+
+    public List<State> all() {
+        return Arrays.stream(MailStream.values()).map(this::state).toList();
+    }
+
+    /** Pauses the stream everywhere and returns once Kafka has the fact. */
+    public State pause(MailStream stream, String by, String reason) {
+        return write(stream, true, by, reason);
+    }
+
+    public State resume(MailStream stream, String by) {
+        return write(stream, false, by, null);
+    }
+
+    private State write(MailStream stream, boolean paused, String by, String reason) {
+        State state = new State(stream.label(), topic(stream), paused, by, Instant.now().toString(), reason);
+        try {
+            table.put(stream.label(), mapper.writeValueAsString(state.toMap()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return state;
+    }
+
+    private JsonNode read(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (IOException e) {
+            // Not written by Mailpipe: not a pause anyone asked for.
+            return mapper.createObjectNode();
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        return node.hasNonNull(field) ? node.get(field).asText() : null;
+    }
+}
