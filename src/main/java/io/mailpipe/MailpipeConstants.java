@@ -32,6 +32,12 @@ public final class MailpipeConstants {
     public static final String FIRST_FAILED_AT = "mailpipe-first-failed-at";
     /** Retry record header: an earlier attempt got no reply after the final dot, so it may have been delivered. */
     public static final String POSSIBLE_DUPLICATE = "mailpipe-possible-duplicate";
+    /**
+     * Header of a record on the scheduled topic: the topic it goes to when due, {@code retry} for the retry topic;
+     * without it, the requests topic.
+     */
+    public static final String DUE_TO = "mailpipe-due-to";
+    public static final String DUE_TO_RETRY = "retry";
 
     /** Header of a replayed request: the dead-letter entry it came from (the pipeline drops it before sending). */
     public static final String REPLAY_OF = "mailpipe-replay-of";

@@ -19,8 +19,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 
 /**
- * Gauge {@code mailpipe.retries.pending}: records on the retry topic that the retry consumer group has not yet
- * committed, read from Kafka so that every replica reports the same backlog. Asked at most every ten seconds, since
+ * Gauge {@code mailpipe.retries.pending}: records on the retry topic (retries that are due: they wait in the schedule
+ * before) that the retry consumer group has not yet committed, read from Kafka so that every replica reports the same backlog. Asked at most every ten seconds, since
  * each scrape would otherwise cost two broker round trips.
  */
 @Startup

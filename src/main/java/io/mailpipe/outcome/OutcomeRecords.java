@@ -238,7 +238,10 @@ public class OutcomeRecords {
         headers.put(MailpipeConstants.ATTEMPTS, Integer.toString(state.attempts()));
         headers.put(MailpipeConstants.FIRST_FAILED_AT, state.firstFailedAt().toString());
         headers.put(MailpipeConstants.POSSIBLE_DUPLICATE, Boolean.toString(state.possibleDuplicate()));
-        return new ChannelRecord(topics.retry(), event.id(), json(narrowedEvent(exchange, failure.recipients())), headers);
+        // It waits in the schedule, which writes it to the retry topic when due: none waits behind another there.
+        headers.put(MailpipeConstants.DUE_TO, MailpipeConstants.DUE_TO_RETRY);
+        return new ChannelRecord(topics.scheduled(), event.id(), json(narrowedEvent(exchange, failure.recipients())),
+                headers);
     }
 
     /** Doubling delays from the initial one up to the maximum, with 10% jitter so retries do not arrive in waves. */

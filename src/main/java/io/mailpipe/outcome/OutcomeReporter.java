@@ -29,14 +29,12 @@ public class OutcomeReporter {
 
     private final MeterRegistry registry;
     private final String eventsTopic;
-    private final String retryTopic;
     private final Map<String, String> deadLetterChannels;
 
     public OutcomeReporter(MeterRegistry registry, MailpipeConfig config) {
         this.registry = registry;
         TopicConfig topics = config.topic();
         this.eventsTopic = topics.events();
-        this.retryTopic = topics.retry();
         this.deadLetterChannels = Map.of(topics.dlqPermanent(), "permanent", topics.dlqPolicy(), "policy",
                 topics.dlqInvalid(), "invalid", topics.dlqExpired(), "expired");
     }
@@ -47,7 +45,7 @@ public class OutcomeReporter {
             String failureClass = record.headers().getOrDefault(MailpipeConstants.FAILURE_CLASS, "none");
             if (record.topic().equals(eventsTopic)) {
                 outcome(exchange.getFromRouteId(), record);
-            } else if (record.topic().equals(retryTopic)) {
+            } else if (MailpipeConstants.DUE_TO_RETRY.equals(record.headers().get(MailpipeConstants.DUE_TO))) {
                 registry.counter("mailpipe.retries.scheduled", "class", failureClass).increment();
             } else if (deadLetterChannels.containsKey(record.topic())) {
                 registry.counter("mailpipe.dead.letters", "channel", deadLetterChannels.get(record.topic()), "class",

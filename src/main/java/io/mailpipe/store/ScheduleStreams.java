@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -14,11 +16,15 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -26,32 +32,43 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.Stores;
 import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mailpipe.MailpipeConstants;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.config.StateConfig;
 import io.mailpipe.config.TopicConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 
 /**
- * Holds events until their time. A Kafka Streams client (exactly-once) reads {@code mailpipe.topic.scheduled} and keeps
- * each record, ordered by its {@code mailpipe-not-before}, in a RocksDB store of its partition's task: on disk, not in
- * the heap, changelogged, so a waiting event survives a restart and moves with its partition to another instance. Every
- * {@link #TICK} the records whose time has come are written to {@code mailpipe.topic.requests} and removed from the
- * store in the same transaction. Nothing that waits holds a partition of the requests topic.
+ * Holds events until their time: those scheduled by their {@code sendAt} and those waiting for a retry. A Kafka Streams
+ * client (exactly-once) reads {@code mailpipe.topic.scheduled} and keeps each record, ordered by its
+ * {@code mailpipe-not-before}, in a RocksDB store of its partition's task: on disk, not in the heap, changelogged, so a
+ * waiting record survives a restart and moves with its partition to another instance. Every {@link #TICK} the records
+ * whose time has come are written, with their headers, to {@code mailpipe.topic.requests} or, marked
+ * {@code mailpipe-due-to: retry}, to {@code mailpipe.topic.retry}, and removed from the store in the same transaction.
+ * So nothing that waits holds a partition, and a record due sooner never waits behind one due later.
  */
 @Startup
 @ApplicationScoped
 public class ScheduleStreams {
 
     private static final Logger LOG = Logger.getLogger(ScheduleStreams.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** How often the store is looked at for due records: with the commit, the most a record comes late by. */
     static final Duration TICK = Duration.ofMillis(100);
     /** Most records written per tick, so that one transaction stays small when a great many fall due at once. */
     static final int MOST_PER_TICK = 2000;
     static final String STORE = "scheduled";
+    private static final String TO_REQUESTS = "due-to-requests";
+    private static final String TO_RETRY = "due-to-retry";
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final String topic;
@@ -59,7 +76,7 @@ public class ScheduleStreams {
     private final Path dir;
     private final boolean temporaryDir;
 
-    public ScheduleStreams(MailpipeConfig config, MailpipeProducer producer) {
+    public ScheduleStreams(MailpipeConfig config, MailpipeProducer producer, MeterRegistry registry) {
         TopicConfig topics = config.topic();
         StateConfig state = config.state();
         Properties kafka = producer.kafkaSettings();
@@ -75,6 +92,19 @@ public class ScheduleStreams {
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
+        Gauge.builder("mailpipe.schedule.waiting", this, ScheduleStreams::waiting)
+                .description("Records waiting in this instance's part of the schedule (NaN while it has none open)")
+                .register(registry);
+    }
+
+    /** RocksDB's estimate of the records this instance's tasks hold. */
+    double waiting() {
+        try {
+            return streams.store(StoreQueryParameters.fromNameAndType(STORE, QueryableStoreTypes.<String, String>keyValueStore()))
+                    .approximateNumEntries();
+        } catch (InvalidStateStoreException notOpen) {
+            return Double.NaN;
+        }
     }
 
     /** The topic of the events waiting for their time, {@code mailpipe.topic.scheduled}. */
@@ -95,7 +125,9 @@ public class ScheduleStreams {
                 .addProcessor("hold-until-due", HoldUntilDue::new, "scheduled")
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
                         Serdes.String()), "hold-until-due")
-                .addSink("due", topics.requests(), Serdes.String().serializer(), Serdes.String().serializer(),
+                .addSink(TO_REQUESTS, topics.requests(), Serdes.String().serializer(), Serdes.String().serializer(),
+                        "hold-until-due")
+                .addSink(TO_RETRY, topics.retry(), Serdes.String().serializer(), Serdes.String().serializer(),
                         "hold-until-due");
     }
 
@@ -142,6 +174,45 @@ public class ScheduleStreams {
         }
     }
 
+    /** What the store keeps of a record: where it goes when due, its headers and its value. */
+    record Waiting(String sink, Map<String, String> headers, String value) {
+
+        static Waiting of(Record<String, String> record) {
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (Header header : record.headers()) {
+                headers.put(header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
+            }
+            String sink = MailpipeConstants.DUE_TO_RETRY.equals(headers.get(MailpipeConstants.DUE_TO)) ? TO_RETRY
+                    : TO_REQUESTS;
+            return new Waiting(sink, headers, record.value());
+        }
+
+        String toJson() {
+            try {
+                return JSON.writeValueAsString(this);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** An entry that does not read back goes to the requests topic as it is, where it ends as a dead letter. */
+        static Waiting fromJson(String json) {
+            try {
+                return JSON.readValue(json, Waiting.class);
+            } catch (JsonProcessingException e) {
+                LOG.errorf("An entry of the schedule store does not read back (%s); it goes to the requests topic as it is",
+                        e.getOriginalMessage());
+                return new Waiting(TO_REQUESTS, Map.of(), json);
+            }
+        }
+
+        Record<String, String> due(String key, long now) {
+            Headers kafka = new RecordHeaders();
+            headers.forEach((name, v) -> kafka.add(name, v == null ? null : v.getBytes(StandardCharsets.UTF_8)));
+            return new Record<>(key, value, now, kafka);
+        }
+    }
+
     static final class HoldUntilDue implements Processor<String, String, String, String> {
 
         private ProcessorContext<String, String> context;
@@ -157,7 +228,7 @@ public class ScheduleStreams {
         @Override
         public void process(Record<String, String> record) {
             Instant due = due(record.headers().lastHeader(MailpipeConstants.NOT_BEFORE), Instant.now());
-            waiting.put(slot(due, record.key()), record.value());
+            waiting.put(slot(due, record.key()), Waiting.of(record).toJson());
         }
 
         private void writeDue(long now) {
@@ -168,7 +239,8 @@ public class ScheduleStreams {
                     if (dueMillis(next.key) > now) {
                         break;
                     }
-                    context.forward(new Record<>(key(next.key), next.value, now));
+                    Waiting entry = Waiting.fromJson(next.value);
+                    context.forward(entry.due(key(next.key), now), entry.sink());
                     written.add(next.key);
                 }
             }

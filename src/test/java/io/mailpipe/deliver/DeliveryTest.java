@@ -154,7 +154,7 @@ class DeliveryTest extends PipelineTestSupport {
         await().atMost(PATIENCE).until(() -> smtp.firstFor(busy).isPresent());
         assertThat(outcome(id, busy).get("outcome").asText()).isEqualTo("delivered");
         assertThat(smtp.receivedFor(busy)).hasSize(1);
-        assertThat(recordsFor("email.retry", id)).isEmpty();
+        assertThat(recordsFor("email.scheduled", id)).isEmpty();
     }
 
     @Test
@@ -181,7 +181,7 @@ class DeliveryTest extends PipelineTestSupport {
         String id = send(full);
 
         await().atMost(PATIENCE).until(() -> smtp.firstFor(full).isPresent());
-        ConsumerRecord<String, String> retry = recordsFor("email.retry", id).get(0);
+        ConsumerRecord<String, String> retry = recordsFor("email.scheduled", id).get(0);
         assertThat(header(retry, "mailpipe-failure-class")).isEqualTo("transient");
         assertThat(header(retry, "mailpipe-smtp-code")).isEqualTo("452");
         // The server stores the message before its 250 reaches Mailpipe, which only then reports the delivery.
@@ -219,7 +219,7 @@ class DeliveryTest extends PipelineTestSupport {
         JsonNode delivered = await().atMost(PATIENCE).until(() -> outcomes(id, slow).stream()
                 .filter(n -> n.get("outcome").asText().equals("delivered")).findFirst(), o -> o.isPresent()).get();
         assertThat(delivered.get("possibleDuplicate").asBoolean()).isTrue();
-        assertThat(header(recordsFor("email.retry", id).get(0), "mailpipe-failure-class")).isEqualTo("unknown-outcome");
+        assertThat(header(recordsFor("email.scheduled", id).get(0), "mailpipe-failure-class")).isEqualTo("unknown-outcome");
     }
 
     @Test
@@ -276,13 +276,13 @@ class DeliveryTest extends PipelineTestSupport {
                 .until(() -> circuit.lastFailure().filter(f -> f.failureClass() == FailureClass.THROTTLE).isPresent());
         // While the server throttles, the event waits at the circuit: neither retried through the topic nor dead-lettered.
         await().during(Duration.ofSeconds(2)).atMost(PATIENCE).pollInterval(Duration.ofMillis(500))
-                .until(() -> circuit.state() != SmtpCircuit.State.CLOSED && recordsFor("email.retry", id).isEmpty()
+                .until(() -> circuit.state() != SmtpCircuit.State.CLOSED && recordsFor("email.scheduled", id).isEmpty()
                         && deadLetters(Set.of(id)).isEmpty());
         smtp.replyToSender(null);
 
         await().atMost(PATIENCE).until(() -> smtp.firstFor(rcpt).isPresent());
         assertThat(outcome(id, rcpt).get("outcome").asText()).isEqualTo("delivered");
-        assertThat(recordsFor("email.retry", id)).isEmpty();
+        assertThat(recordsFor("email.scheduled", id)).isEmpty();
         assertThat(deadLetters(Set.of(id))).isEmpty();
     }
 
@@ -314,7 +314,7 @@ class DeliveryTest extends PipelineTestSupport {
             stopped = stopInBackground();
         }
         // The sender lost the connection after the final dot; only then does the server keep the messages it held.
-        await().atMost(PATIENCE).until(() -> kafka.readAll("email.retry").stream().anyMatch(r -> ids.contains(r.key())));
+        await().atMost(PATIENCE).until(() -> kafka.readAll("email.scheduled").stream().anyMatch(r -> ids.contains(r.key())));
         smtp.release();
         stopped.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
         // The outage took effect: the pipeline saw the server go and stopped sending...
@@ -325,7 +325,7 @@ class DeliveryTest extends PipelineTestSupport {
         smtp.start();
 
         // Only a message whose reply to the final dot was lost goes to the retry topic, once, flagged.
-        Map<String, List<ConsumerRecord<String, String>>> retries = kafka.readAll("email.retry").stream()
+        Map<String, List<ConsumerRecord<String, String>>> retries = kafka.readAll("email.scheduled").stream()
                 .filter(r -> ids.contains(r.key())).collect(Collectors.groupingBy(ConsumerRecord::key));
         retries.forEach((id, records) -> assertThat(records).as("retry records of %s", id).singleElement().satisfies(r -> {
             assertThat(header(r, "mailpipe-failure-class")).isEqualTo("unknown-outcome");
@@ -341,7 +341,7 @@ class DeliveryTest extends PipelineTestSupport {
                         byEvent -> ids.stream().allMatch(id -> byEvent.getOrDefault(id, List.of()).stream()
                                 .anyMatch(retries.containsKey(id) ? flaggedDelivery : delivered)));
         assertThat(deadLetters(ids)).isEmpty();
-        assertThat(kafka.readAll("email.retry")).filteredOn(r -> ids.contains(r.key())).hasSize(retries.size());
+        assertThat(kafka.readAll("email.scheduled")).filteredOn(r -> ids.contains(r.key())).hasSize(retries.size());
         ids.stream().filter(id -> !retries.containsKey(id))
                 .forEach(id -> assertThat(outcomes.get(id)).as("outcomes of %s", id).noneMatch(flaggedDelivery));
         recipientOf.forEach((id, rcpt) -> {

@@ -3,6 +3,7 @@ package io.mailpipe.deliver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -123,6 +124,33 @@ class ScheduledSendingTest extends PipelineTestSupport {
         assertThat(expiredAt).isBefore(notAfter.plusSeconds(3));
         assertThat(outcomes(id, recipient)).last().isEqualTo("expired");
         assertThat(smtp.receivedFor(recipient)).isEmpty();
+    }
+
+    @Test
+    void aRetryDueSoonerIsSentWhileOneDueLaterWaitsInTheSamePartition() {
+        String later = Events.uniqueRecipient("retry-in-an-hour-");
+        String sooner = Events.uniqueRecipient("retry-in-a-second-");
+        String laterId = Events.uniqueId("retry-later");
+        String soonerId = Events.uniqueId("retry-sooner");
+        String sharedKey = Events.uniqueId("one-partition");
+        // As the pipeline writes a retry after a 4xx: the first waits an hour, the one behind it a second.
+        kafka.send("email.scheduled", sharedKey, Events.orderConfirmation(laterId, later).getBytes(StandardCharsets.UTF_8),
+                retryHeaders(Instant.now().plus(Duration.ofHours(1))));
+        kafka.send("email.scheduled", sharedKey, Events.orderConfirmation(soonerId, sooner).getBytes(StandardCharsets.UTF_8),
+                retryHeaders(Instant.now().plusSeconds(1)));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> smtp.firstFor(sooner).isPresent());
+        assertThat(kafka.readAll("email.retry")).filteredOn(r -> r.value().contains(soonerId)).singleElement()
+                .satisfies(r -> assertThat(PipelineRecords.header(r, "mailpipe-attempts")).isEqualTo("1"));
+        assertThat(smtp.receivedFor(later)).isEmpty();
+        assertThat(kafka.readAll("email.retry")).as("still waiting in the schedule")
+                .noneMatch(r -> r.value().contains(laterId));
+    }
+
+    private static Map<String, String> retryHeaders(Instant notBefore) {
+        return Map.of("mailpipe-not-before", notBefore.toString(), "mailpipe-attempts", "1",
+                "mailpipe-first-failed-at", Instant.now().toString(), "mailpipe-possible-duplicate", "false",
+                "mailpipe-due-to", "retry");
     }
 
     private PipelineRecords records() {

@@ -137,7 +137,7 @@ class RecordSizeTest extends PipelineTestSupport {
         assertThat(envelope.at("/failure/retryRecordTooLarge").asBoolean()).isTrue();
         assertThat(envelope.at("/failure/code").asInt()).isEqualTo(451);
         assertThat(envelope.at("/failure/recipients/0").asText()).isEqualTo(recipient);
-        assertThat(kafka.readAll("email.retry").stream().filter(r -> id.equals(r.key()))).isEmpty();
+        assertThat(kafka.readAll("email.scheduled").stream().filter(r -> id.equals(r.key()))).isEmpty();
     }
 
     /** A valid event of about 30,000 bytes: under the event limit, over the record limit. */

@@ -25,7 +25,7 @@ import io.mailpipe.testing.KafkaTestClient;
  */
 final class ChaosDiagnostics {
 
-    private static final List<String> CHANNELS = List.of("email.events", "email.retry", "email.dlq.permanent",
+    private static final List<String> CHANNELS = List.of("email.events", "email.scheduled", "email.retry", "email.dlq.permanent",
             "email.dlq.policy", "email.dlq.expired", "email.dlq.invalid");
     private static final List<String> GROUPS = List.of("mailpipe", "mailpipe-retry");
     private static final int SHOWN = 30;

@@ -145,7 +145,7 @@ class SignedDeliveryTest extends PipelineTestSupport {
         kafka.send(REQUESTS, null, Events.orderConfirmation(id, recipient));
 
         await().atMost(PATIENCE).until(() -> smtp.firstFor(recipient).isPresent());
-        ConsumerRecord<String, String> retry = recordsFor("email.retry", id).get(0);
+        ConsumerRecord<String, String> retry = recordsFor("email.scheduled", id).get(0);
         assertThat(new String(retry.headers().lastHeader("mailpipe-failure-class").value(), StandardCharsets.UTF_8))
                 .isEqualTo("sender-auth");
         assertThat(recordsFor("email.dlq.policy", id)).isEmpty();

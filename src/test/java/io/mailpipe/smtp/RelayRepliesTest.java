@@ -50,7 +50,7 @@ class RelayRepliesTest extends PipelineTestSupport {
     /**
      * Postfix 3.7's own texts; {@code {rcpt}} stands for the recipient. Postfix checks the sender at RCPT
      * ({@code smtpd_delay_reject=yes}, its default), so a sender problem arrives as a refusal of the recipient. A 4xx
-     * is answered three times (the first try and both quick retries in-process), so it reaches the retry topic.
+     * is answered three times (the first try and both quick retries in-process), so it waits for a retry in the schedule.
      */
     @ParameterizedTest(name = "{1} at {0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
@@ -58,8 +58,8 @@ class RelayRepliesTest extends PipelineTestSupport {
             rcpt | "550 5.1.0 <ghost@example.com>: Sender address rejected: User unknown in virtual mailbox table"                 | bounced  | sender    | email.dlq.policy    | false
             rcpt | "554 5.7.1 <{rcpt}>: Relay access denied"                                                                        | bounced  | policy    | email.dlq.policy    | false
             data | "552 5.3.4 Message size exceeds fixed limit"                                                                     | bounced  | content   | email.dlq.permanent | false
-            rcpt | "450 4.2.0 <{rcpt}>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.com.html" | deferred | transient | email.retry | false
-            rcpt | "452 4.5.3 Error: too many recipients"                                                                           | deferred | transient | email.retry         | false
+            rcpt | "450 4.2.0 <{rcpt}>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.com.html" | deferred | transient | email.scheduled     | false
+            rcpt | "452 4.5.3 Error: too many recipients"                                                                           | deferred | transient | email.scheduled     | false
             rcpt | "550 5.1.1 <{rcpt}>: Recipient address rejected: User unknown in local recipient table"                          | bounced  | recipient | email.dlq.permanent | true
             """)
     void postfixReplyEndsOnItsChannelAndOnlyAMissingMailboxIsSuppressed(String stage, String form, String outcome,
@@ -104,7 +104,7 @@ class RelayRepliesTest extends PipelineTestSupport {
         smtp.replyToGreeting(null);
 
         assertThat(records.outcome(id, rcpt).get("outcome").asText()).isEqualTo("delivered");
-        assertThat(records.on("email.retry", id)).isEmpty();
+        assertThat(records.on("email.scheduled", id)).isEmpty();
     }
 
     private String send(String recipient) {

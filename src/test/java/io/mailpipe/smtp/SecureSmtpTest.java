@@ -55,7 +55,9 @@ class SecureSmtpTest {
             // While the credentials are refused the event waits at the circuit: not sent, not retried, not dead-lettered.
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                     .until(() -> circuit.state() != SmtpCircuit.State.CLOSED && smtp.firstFor(rcpt).isEmpty()
-                            && Stream.of("email.retry", "email.dlq.permanent", "email.dlq.policy", "email.dlq.expired")
+                            && Stream
+                                    .of("email.retry", "email.scheduled", "email.dlq.permanent", "email.dlq.policy",
+                                            "email.dlq.expired")
                                     .flatMap(topic -> kafka.readAll(topic).stream()).noneMatch(r -> id.equals(r.key())));
 
             smtp.acceptPassword(SecureSmtpServerResource.PASSWORD);
