@@ -40,6 +40,8 @@ import io.mailpipe.testing.TestConfigs;
  * The topic formats did not change when the records got types. {@code record-formats/written-by-6f86688.json} holds
  * the records the last untyped writer (commit 6f86688) wrote for sixteen scenarios; the typed writer, given the same
  * scenarios, writes the same records (timestamps aside), and every one of them reads back through its codec unchanged.
+ * One change since, on purpose: a retry record goes to the schedule ({@code email.scheduled}, marked
+ * {@code mailpipe-due-to: retry}), which writes it unchanged to {@code email.retry} when it is due.
  */
 class RecordFormatsTest {
 

@@ -1,5 +1,7 @@
 package io.mailpipe.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -154,6 +156,12 @@ public final class KafkaTestClient implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot set " + name + " of " + topic, e);
         }
+        // The controller accepts the change before the broker applies it: a record written meanwhile meets the old value.
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            ConfigEntry entry = admin().describeConfigs(List.of(resource)).all().get().get(resource).get(name);
+            return value == null ? entry.source() != ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG
+                    : value.equals(entry.value());
+        });
     }
 
     /**
