@@ -10,6 +10,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -83,7 +84,7 @@ public final class Browser implements AutoCloseable {
         WebElement page = driver.findElement(By.tagName("html"));
         element.click();
         if (navigates) {
-            wait.until(ExpectedConditions.stalenessOf(page));
+            wait.until(d -> replaced(page));
         }
         return this;
     }
@@ -92,6 +93,21 @@ public final class Browser implements AutoCloseable {
     public Browser awaitText(String text) {
         wait.until(d -> d.findElement(By.tagName("body")).getText().contains(text));
         return this;
+    }
+
+    /** Chromedriver reports an element of a page already replaced either as stale or as not of the document. */
+    private static boolean replaced(WebElement page) {
+        try {
+            page.isEnabled();
+            return false;
+        } catch (StaleElementReferenceException gone) {
+            return true;
+        } catch (WebDriverException e) {
+            if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     public boolean present(String css) {
