@@ -32,6 +32,8 @@ public final class MailpipeConstants {
     public static final String FIRST_FAILED_AT = "mailpipe-first-failed-at";
     /** Retry record header: an earlier attempt got no reply after the final dot, so it may have been delivered. */
     public static final String POSSIBLE_DUPLICATE = "mailpipe-possible-duplicate";
+    /** Retry record header: the only relay the retry may go through, the one that may already have the message. */
+    public static final String RELAY = "mailpipe-relay";
     /**
      * Header of a record on the scheduled topic: the topic it goes to when due, {@code retry} for the retry topic;
      * without it, the requests topic.

@@ -2,6 +2,7 @@ package io.mailpipe.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -48,8 +49,14 @@ public interface MailpipeConfig {
     /** Kafka topics. */
     TopicConfig topic();
 
-    /** The SMTP server mail is handed to. */
+    /** The SMTP server mail is handed to: the relay named {@code default}. */
     SmtpConfig smtp();
+
+    /** Further SMTP relays by name, for streams to send through or fail over to. */
+    Map<String, RelayConfig> relays();
+
+    /** Per-stream settings, by stream name. */
+    Map<String, StreamConfig> streams();
 
     /** Size and count limits for incoming events. */
     LimitsConfig limits();

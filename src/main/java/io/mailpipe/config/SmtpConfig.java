@@ -1,34 +1,17 @@
 package io.mailpipe.config;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.WithDefault;
 
-/** SMTP connection settings. */
-public interface SmtpConfig {
+/** SMTP connection settings: the relay named {@code default}, and what every relay shares (timeouts, pool). */
+public interface SmtpConfig extends RelayConfig {
 
     /** SMTP server host name. */
+    @Override
     @WithDefault("localhost")
     String host();
-
-    /** SMTP server port. */
-    @WithDefault("587")
-    int port();
-
-    /** Transport security: STARTTLS required, implicit TLS, or none (only when chosen explicitly). */
-    @WithDefault("starttls")
-    SmtpSecurity security();
-
-    /** User name for SMTP AUTH; no AUTH when unset. */
-    Optional<String> username();
-
-    /** Password for SMTP AUTH; read from the environment or a Secret, never logged. */
-    Optional<String> password();
-
-    /** PEM file of extra certificates to trust (a private relay's CA), on top of the JVM's trusted ones. */
-    Optional<Path> trustCert();
 
     /** Persistent connections to the server. */
     SmtpPoolConfig pool();

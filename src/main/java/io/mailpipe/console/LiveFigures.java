@@ -66,9 +66,10 @@ class LiveFigures {
     }
 
     /** A gauge's value, or "" while it has none (the retry backlog is NaN while Kafka does not answer). */
+    /** The sum of the gauges of that name (one per relay, for instance), or empty when there is none. */
     private Object gauge(String name) {
-        Gauge gauge = registry.find(name).gauge();
-        double value = gauge == null ? Double.NaN : gauge.value();
-        return Double.isNaN(value) ? "" : (long) value;
+        var gauges = registry.find(name).gauges();
+        double value = gauges.stream().mapToDouble(Gauge::value).filter(v -> !Double.isNaN(v)).sum();
+        return gauges.isEmpty() ? "" : (long) value;
     }
 }

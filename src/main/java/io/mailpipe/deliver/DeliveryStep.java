@@ -119,6 +119,9 @@ public class DeliveryStep {
             refuseIfNonCompliant(exchange, message, event, pending);
         }
         message.narrowEnvelope(pending);
+        message.sendAs(event.stream().label());
+        delivery.pinnedRelay().ifPresent(message::sendOnlyThrough);
+        delivery.sentThrough(message::relayOf);
         sent.returnPath().ifPresent(path -> message.returnPaths(returnPaths(path, event.id(), pending)));
         delivery.sendNeeded(!pending.isEmpty());
         if (!pending.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.mailpipe.event;
 
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 import org.apache.camel.Exchange;
 
@@ -25,6 +26,8 @@ public final class Delivery {
     private String messageId;
     private boolean sendNeeded;
     private Exception handBack;
+    private UnaryOperator<String> relays = recipient -> null;
+    private String pinnedRelay;
 
     private Delivery() {
     }
@@ -102,6 +105,25 @@ public final class Delivery {
 
     public boolean sendNeeded() {
         return sendNeeded;
+    }
+
+    /** Set for a retry of a message a relay may already have: only that relay may be given it again. */
+    public void pinTo(String relay) {
+        this.pinnedRelay = relay;
+    }
+
+    public Optional<String> pinnedRelay() {
+        return Optional.ofNullable(pinnedRelay);
+    }
+
+    /** Set after sending: the relay each recipient's message went through. */
+    public void sentThrough(UnaryOperator<String> relayOfRecipient) {
+        this.relays = relayOfRecipient;
+    }
+
+    /** The relay this recipient's message went through, or null when it was not sent. */
+    public String relayOf(String recipient) {
+        return relays.apply(recipient);
     }
 
     /** A failure to hand the record back with once its other outcomes are written (a server-wide SMTP failure). */

@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -238,6 +239,11 @@ public class OutcomeRecords {
         headers.put(MailpipeConstants.ATTEMPTS, Integer.toString(state.attempts()));
         headers.put(MailpipeConstants.FIRST_FAILED_AT, state.firstFailedAt().toString());
         headers.put(MailpipeConstants.POSSIBLE_DUPLICATE, Boolean.toString(state.possibleDuplicate()));
+        // A relay that may have the message already gets it again, never another one, which would make it a second copy.
+        Delivery delivery = Delivery.of(exchange);
+        delivery.pinnedRelay()
+                .or(() -> Optional.ofNullable(state.possibleDuplicate() ? delivery.relayOf(failure.recipients().get(0)) : null))
+                .ifPresent(relay -> headers.put(MailpipeConstants.RELAY, relay));
         // It waits in the schedule, which writes it to the retry topic when due: none waits behind another there.
         headers.put(MailpipeConstants.DUE_TO, MailpipeConstants.DUE_TO_RETRY);
         return new ChannelRecord(topics.scheduled(), event.id(), json(narrowedEvent(exchange, failure.recipients())),
@@ -265,7 +271,8 @@ public class OutcomeRecords {
                 : new RecipientOutcome.Reply(failure.failureClass().label(),
                         failure.code(), failure.enhancedCode(), failure.reply());
         RecipientOutcome record = new RecipientOutcome(event.id(), delivery.messageId(), recipient, outcome, reply,
-                delivery.retry().possibleDuplicate(), repeat, event.template(), event.tags(), Instant.now().toString());
+                delivery.retry().possibleDuplicate(), repeat, event.template(), event.tags(), Instant.now().toString(),
+                event.stream().label(), delivery.relayOf(recipient), null);
         return new ChannelRecord(topics.events(), event.id(), json(record.toJson(mapper)),
                 Map.of(MailpipeConstants.OUTCOME, outcome),
                 record);

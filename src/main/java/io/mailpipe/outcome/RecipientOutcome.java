@@ -14,16 +14,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * with {@code "async": true} and the notice's fields.
  *
  * @param reply the failure's class and reply, or null for a delivery or a suppression
+ * @param stream the event's stream, or null when not known (an asynchronous outcome)
+ * @param relay the relay that took or refused the message, or null when it was not sent
  * @param notice the notice an asynchronous outcome comes from, or null
  */
 public record RecipientOutcome(String eventId, String messageId, String recipient, String outcome, Reply reply,
-        boolean possibleDuplicate, boolean repeat, String template, Map<String, String> tags, String at, Notice notice)
-        implements OutcomeRecord {
+        boolean possibleDuplicate, boolean repeat, String template, Map<String, String> tags, String at, String stream,
+        String relay, Notice notice) implements OutcomeRecord {
 
-    /** An outcome of the server's verdict, at the time of sending. */
+    /** An outcome of the server's verdict, at the time of sending, without its stream or relay. */
     public RecipientOutcome(String eventId, String messageId, String recipient, String outcome, Reply reply,
             boolean possibleDuplicate, boolean repeat, String template, Map<String, String> tags, String at) {
-        this(eventId, messageId, recipient, outcome, reply, possibleDuplicate, repeat, template, tags, at, null);
+        this(eventId, messageId, recipient, outcome, reply, possibleDuplicate, repeat, template, tags, at, null, null, null);
     }
 
     /**
@@ -58,6 +60,12 @@ public record RecipientOutcome(String eventId, String messageId, String recipien
         json.put("template", template);
         tags.forEach(json.putObject("tags")::put);
         json.put("at", at);
+        if (stream != null) {
+            json.put("stream", stream);
+        }
+        if (relay != null) {
+            json.put("relay", relay);
+        }
         if (notice != null) {
             json.put("async", true);
             json.putObject("notice").put("id", notice.id()).put("kind", notice.kind()).put("status", notice.status())
@@ -72,7 +80,8 @@ public record RecipientOutcome(String eventId, String messageId, String recipien
                 Json.text(json, "enhancedCode"), Json.text(json, "reply")) : null;
         return new RecipientOutcome(Json.text(json, "eventId"), Json.text(json, "messageId"), Json.text(json, "recipient"),
                 Json.text(json, "outcome"), reply, json.path("possibleDuplicate").asBoolean(), json.path("repeat").asBoolean(),
-                Json.text(json, "template"), Json.textMap(json, "tags"), Json.text(json, "at"), notice(json.path("notice")));
+                Json.text(json, "template"), Json.textMap(json, "tags"), Json.text(json, "at"), Json.text(json, "stream"),
+                Json.text(json, "relay"), notice(json.path("notice")));
     }
 
     private static Notice notice(JsonNode json) {

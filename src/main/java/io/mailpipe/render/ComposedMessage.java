@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
@@ -25,6 +27,9 @@ public class ComposedMessage extends SMTPMessage {
     private final String messageId;
     private List<InternetAddress> envelope;
     private Map<String, String> returnPaths = Map.of();
+    private String stream = "transactional";
+    private String onlyThrough;
+    private final Map<String, String> relays = new ConcurrentHashMap<>();
     private volatile boolean written;
 
     ComposedMessage(Session session, String messageId) {
@@ -147,5 +152,33 @@ public class ComposedMessage extends SMTPMessage {
     /** The return path of this recipient, or null for the session's default. */
     public String returnPath(InternetAddress recipient) {
         return returnPaths.get(recipient.getAddress().toLowerCase(Locale.ROOT));
+    }
+
+    /** The stream this message is sent as, which chooses the relays it goes through. */
+    public void sendAs(String stream) {
+        this.stream = stream;
+    }
+
+    public String stream() {
+        return stream;
+    }
+
+    /** Restricts sending to this relay of the stream: one that may already have the message. */
+    public void sendOnlyThrough(String relay) {
+        this.onlyThrough = relay;
+    }
+
+    public Optional<String> onlyThrough() {
+        return Optional.ofNullable(onlyThrough);
+    }
+
+    /** Notes the relay that last gave an answer (or none) about these recipients. */
+    public void relayedThrough(String relay, List<String> recipients) {
+        recipients.forEach(r -> relays.put(r.toLowerCase(Locale.ROOT), relay));
+    }
+
+    /** The relay the recipient's message went through, or null when it was not sent. */
+    public String relayOf(String recipient) {
+        return relays.get(recipient.toLowerCase(Locale.ROOT));
     }
 }

@@ -8,15 +8,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Named;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
-import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.config.SmtpConfig;
 import io.mailpipe.config.SmtpPoolConfig;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -24,11 +20,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Persistent SMTP connections (TCP, TLS and AUTH done once), at most {@code mailpipe.smtp.pool.max-size}. A connection
+ * Persistent SMTP connections to one relay (TCP, TLS and AUTH done once), at most {@code mailpipe.smtp.pool.max-size}. A connection
  * is reused only after a fully successful transaction, and only after an RSET proves it still answers; anything that
  * went wrong closes it, since its state is then unknown.
  */
-@ApplicationScoped
 public class SmtpConnectionPool {
 
     /** A pooled connection and its history. */
@@ -47,6 +42,7 @@ public class SmtpConnectionPool {
     }
 
     private final Session session;
+    private final RelayEndpoint relay;
     private final SmtpConfig smtp;
     private final SmtpPoolConfig settings;
     private final BlockingDeque<Connection> idle = new LinkedBlockingDeque<>();
@@ -56,20 +52,21 @@ public class SmtpConnectionPool {
 
     private final AtomicInteger open = new AtomicInteger();
 
-    public SmtpConnectionPool(@Named(SmtpSessionFactory.SESSION_BEAN) Session session, MailpipeConfig config,
-            MeterRegistry registry) {
+    SmtpConnectionPool(Session session, RelayEndpoint relay, SmtpConfig smtp, MeterRegistry registry) {
         this.session = session;
-        this.smtp = config.smtp();
-        this.settings = config.smtp().pool();
+        this.relay = relay;
+        this.smtp = smtp;
+        this.settings = smtp.pool();
         this.permits = new Semaphore(settings.maxSize(), true);
         Gauge.builder("mailpipe.smtp.connections.open", open, AtomicInteger::get)
-                .description("SMTP connections open, idle or in use")
+                .description("SMTP connections open, idle or in use").tag("relay", relay.name())
                 .register(registry);
         FunctionCounter.builder("mailpipe.smtp.connections.opened", opened, AtomicLong::get)
-                .description("SMTP connections opened")
+                .description("SMTP connections opened").tag("relay", relay.name())
                 .register(registry);
         FunctionCounter.builder("mailpipe.smtp.connections.reused", reused, AtomicLong::get)
-                .description("Messages sent over a connection that was already open").register(registry);
+                .description("Messages sent over a connection that was already open").tag("relay", relay.name())
+                .register(registry);
     }
 
     /**
@@ -89,8 +86,8 @@ public class SmtpConnectionPool {
                 }
                 close(c);
             }
-            SMTPTransport transport = (SMTPTransport) session.getTransport(smtp.security().protocol());
-            transport.connect(smtp.host(), smtp.port(), smtp.username().orElse(null), smtp.password().orElse(null));
+            SMTPTransport transport = (SMTPTransport) session.getTransport(relay.security().protocol());
+            transport.connect(relay.host(), relay.port(), relay.username().orElse(null), relay.password().orElse(null));
             opened.incrementAndGet();
             open.incrementAndGet();
             return new Connection(transport, deadline.socket());
@@ -166,7 +163,6 @@ public class SmtpConnectionPool {
         }
     }
 
-    @PreDestroy
     void closeAll() {
         for (Connection c = idle.pollFirst(); c != null; c = idle.pollFirst()) {
             close(c);

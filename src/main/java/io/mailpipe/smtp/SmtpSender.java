@@ -24,6 +24,7 @@ import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.jboss.logging.Logger;
 
 import io.mailpipe.config.DeliveryConfig;
 import io.mailpipe.config.MailpipeConfig;
@@ -33,7 +34,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * camel-mail's sender replaced: sends over pooled connections to the message's envelope, keeps track of which
+ * camel-mail's sender replaced: sends over pooled connections, to the relays of the message's stream in turn, to the
+ * message's envelope, keeps track of which
  * recipient got what reply, retries a message-level 4xx a few times in-process, and reports every failure classified.
  */
 @ApplicationScoped
@@ -42,14 +44,16 @@ public class SmtpSender extends DefaultJavaMailSender {
 
     public static final String BEAN = "mailpipeSmtpSender";
 
-    private final SmtpConnectionPool pool;
+    private static final Logger LOG = Logger.getLogger("deliver-smtp");
+
+    private final Relays relays;
     private final SmtpRateLimit rateLimit;
     private final SmtpConfig smtp;
     private final DeliveryConfig delivery;
     private final FailureClassifier classifier;
     private final Timer sendTime;
 
-    public SmtpSender(@Named(SmtpSessionFactory.SESSION_BEAN) Session session, SmtpConnectionPool pool, SmtpRateLimit rateLimit,
+    public SmtpSender(@Named(SmtpSessionFactory.SESSION_BEAN) Session session, Relays relays, SmtpRateLimit rateLimit,
             MailpipeConfig config, FailureClassifier classifier, MeterRegistry registry) {
         // What camel-mail and tools read back; this sender sends through its own pool, never through these.
         setSession(session);
@@ -60,7 +64,7 @@ public class SmtpSender extends DefaultJavaMailSender {
         setHost(config.smtp().host());
         setPort(config.smtp().port());
         setUsername(config.smtp().username().orElse(null));
-        this.pool = pool;
+        this.relays = relays;
         this.rateLimit = rateLimit;
         this.smtp = config.smtp();
         this.delivery = config.delivery();
@@ -100,6 +104,15 @@ public class SmtpSender extends DefaultJavaMailSender {
     }
 
     private record Attempt(List<String> accepted, List<SmtpFailure> failures, Exception cause) {
+
+        /**
+         * Whether the relay failed as a whole before the message was handed over (connect, greeting, TLS, AUTH, a
+         * refusal of the server at MAIL or RCPT), so that another relay may take it without any risk of a second copy.
+         */
+        boolean failedBeforeHandOver() {
+            return accepted.isEmpty() && !failures.isEmpty() && failures.stream().allMatch(f -> f.serverWide()
+                    && f.command() != SmtpCommand.DATA && f.command() != SmtpCommand.END_OF_DATA);
+        }
     }
 
     /**
@@ -157,12 +170,63 @@ public class SmtpSender extends DefaultJavaMailSender {
         return new Attempt(accepted, failures, cause);
     }
 
+    /**
+     * One transaction, on the first relay of the message's stream that is not resting; on the next one when that relay
+     * could not take the message before it was handed over. Never after the body was written: a server that went quiet
+     * after the final dot may have queued the message, so it is retried later on the same relay, never elsewhere now.
+     * When every relay rests, the first is tried all the same: the delivery step's circuit let this message through.
+     */
     private Attempt transaction(MimeMessage message, List<InternetAddress> envelope, Duration timeout) {
+        List<Relay> relays = message instanceof ComposedMessage composed
+                ? this.relays.of(composed.stream(), composed.onlyThrough())
+                : this.relays.of("transactional", Optional.empty());
+        long ends = System.nanoTime() + timeout.toNanos();
+        rateLimit.awaitTurn();
+        Attempt last = null;
+        for (Relay relay : relays) {
+            Duration left = Duration.ofNanos(ends - System.nanoTime());
+            if (left.isNegative() || left.isZero()) {
+                break;
+            }
+            if (!relay.health().tryUse()) {
+                continue;
+            }
+            if (last != null) {
+                LOG.debugf("Failing over to SMTP relay %s", relay.name());
+            }
+            last = transactionOn(relay, message, envelope, left);
+            if (!last.failedBeforeHandOver()) {
+                return last;
+            }
+        }
+        return last != null ? last : transactionOn(relays.get(0), message, envelope, timeout);
+    }
+
+    private Attempt transactionOn(Relay relay, MimeMessage message, List<InternetAddress> envelope, Duration timeout) {
         List<String> recipients = envelope.stream().map(InternetAddress::getAddress).toList();
+        Attempt attempt;
+        try {
+            attempt = transactionOn(relay.pool(), message, envelope, recipients, timeout);
+        } catch (RuntimeException e) {
+            relay.health().abandoned();
+            throw e;
+        }
+        if (attempt.failedBeforeHandOver()) {
+            relay.health().failed(attempt.failures().get(0));
+        } else {
+            relay.health().answered();
+        }
+        if (message instanceof ComposedMessage composed) {
+            composed.relayedThrough(relay.name(), recipients);
+        }
+        return attempt;
+    }
+
+    private Attempt transactionOn(SmtpConnectionPool pool, MimeMessage message, List<InternetAddress> envelope,
+            List<String> recipients, Duration timeout) {
         if (message instanceof ComposedMessage composed) {
             composed.forgetWrite();
         }
-        rateLimit.awaitTurn();
         try (TransactionDeadline deadline = TransactionDeadline.start(timeout)) {
             SmtpConnectionPool.Connection connection;
             try {

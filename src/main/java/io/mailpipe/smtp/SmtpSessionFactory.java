@@ -31,15 +31,20 @@ public class SmtpSessionFactory {
     }
 
     static Properties properties(SmtpConfig smtp) {
-        checkAuthIsProtected(smtp);
-        String prefix = "mail." + smtp.security().protocol() + ".";
+        return properties(smtp, RelayEndpoint.of(smtp));
+    }
+
+    /** The session properties of one relay: its own security and credentials, the timeouts of {@code mailpipe.smtp}. */
+    static Properties properties(SmtpConfig smtp, RelayEndpoint relay) {
+        checkAuthIsProtected(smtp, relay);
+        String prefix = "mail." + relay.security().protocol() + ".";
         Properties props = new Properties();
         props.setProperty(prefix + "connectiontimeout", Long.toString(smtp.connectTimeout().toMillis()));
         props.setProperty(prefix + "timeout", Long.toString(smtp.readTimeout().toMillis()));
         props.setProperty(prefix + "writetimeout", Long.toString(smtp.writeTimeout().toMillis()));
         props.setProperty(prefix + "sendpartial", "true");
-        props.setProperty(prefix + "auth", Boolean.toString(smtp.username().isPresent()));
-        switch (smtp.security()) {
+        props.setProperty(prefix + "auth", Boolean.toString(relay.username().isPresent()));
+        switch (relay.security()) {
             case STARTTLS -> {
                 props.setProperty(prefix + "starttls.enable", "true");
                 props.setProperty(prefix + "starttls.required", "true");
@@ -51,26 +56,26 @@ public class SmtpSessionFactory {
             }
             case NONE -> props.setProperty(prefix + "starttls.enable", "false");
         }
-        SSLSocketFactory tls = smtp.trustCert().map(TrustedCertificates::socketFactory)
+        SSLSocketFactory tls = relay.trustCert().map(TrustedCertificates::socketFactory)
                 .orElseGet(() -> (SSLSocketFactory) SSLSocketFactory.getDefault());
-        if (smtp.security() == SmtpSecurity.TLS) {
+        if (relay.security() == SmtpSecurity.TLS) {
             props.put(prefix + "ssl.socketFactory", new NoDelaySslSocketFactory(tls));
         } else {
             props.put(prefix + "socketFactory", new NoDelaySocketFactory());
             // STARTTLS layers TLS over the plain socket, which keeps its no-delay setting.
-            smtp.trustCert().ifPresent(pem -> props.put(prefix + "ssl.socketFactory", tls));
+            relay.trustCert().ifPresent(pem -> props.put(prefix + "ssl.socketFactory", tls));
         }
         return props;
     }
 
-    private static void checkAuthIsProtected(SmtpConfig smtp) {
-        if (smtp.security() == SmtpSecurity.NONE && smtp.username().isPresent() && !smtp.allowPlaintextAuth()) {
-            throw new IllegalStateException("mailpipe.smtp.username is set but mailpipe.smtp.security=none would send the "
+    private static void checkAuthIsProtected(SmtpConfig smtp, RelayEndpoint relay) {
+        String keys = relay.keys();
+        if (relay.security() == SmtpSecurity.NONE && relay.username().isPresent() && !smtp.allowPlaintextAuth()) {
+            throw new IllegalStateException(keys + ".username is set but " + keys + ".security=none would send the "
                     + "password in clear text; use starttls or tls, or set mailpipe.smtp.allow-plaintext-auth=true");
         }
-        if (smtp.username().isPresent() && smtp.password().isEmpty()) {
-            throw new IllegalStateException(
-                    "mailpipe.smtp.username is set but mailpipe.smtp.password (MAILPIPE_SMTP_PASSWORD) is not");
+        if (relay.username().isPresent() && relay.password().isEmpty()) {
+            throw new IllegalStateException(keys + ".username is set but " + keys + ".password is not");
         }
     }
 }

@@ -2,6 +2,7 @@ package io.mailpipe.source;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -64,6 +65,8 @@ public class RetryGate {
         }
         Delivery.of(exchange).retriedAs(new RetryState(attempts, firstFailedAt,
                 Boolean.parseBoolean(message.getHeader(MailpipeConstants.POSSIBLE_DUPLICATE, String.class))));
+        Optional.ofNullable(message.getHeader(MailpipeConstants.RELAY, String.class)).filter(relay -> !relay.isBlank())
+                .ifPresent(Delivery.of(exchange)::pinTo);
     }
 
     private static int attempts(String value) {

@@ -50,6 +50,10 @@ public class StreamStates {
     private final ObjectMapper mapper;
 
     public StreamStates(MailpipeConfig config, StateStreams state, MailpipeProducer producer, ObjectMapper mapper) {
+        config.streams().keySet().stream().filter(name -> MailStream.of(name).isEmpty()).findFirst().ifPresent(name -> {
+            throw new IllegalStateException("mailpipe.streams." + name + ": no such stream; the streams are "
+                    + Arrays.stream(MailStream.values()).map(MailStream::label).toList());
+        });
         TopicConfig topicConfig = config.topic();
         this.table = state.table(topicConfig.streamState());
         this.mapper = mapper;

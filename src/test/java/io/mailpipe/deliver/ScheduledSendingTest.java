@@ -16,9 +16,7 @@ import jakarta.mail.MessagingException;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.mailpipe.testing.Events;
 import io.mailpipe.testing.KafkaBrokerResource;
@@ -161,13 +159,7 @@ class ScheduledSendingTest extends PipelineTestSupport {
         return records().outcomes(id, recipient).stream().map(o -> o.path("outcome").asText()).toList();
     }
 
-    private String event(String id, String recipient, Map<String, String> schedule) {
-        try {
-            ObjectNode event = (ObjectNode) json.readTree(Events.orderConfirmation(id, recipient));
-            schedule.forEach(event::put);
-            return json.writeValueAsString(event);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    private static String event(String id, String recipient, Map<String, String> schedule) {
+        return Events.with(Events.orderConfirmation(id, recipient), schedule);
     }
 }

@@ -2,6 +2,8 @@ package io.mailpipe.k8s;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.StreamSupport;
@@ -33,9 +35,16 @@ final class ConfigKeys {
         return keys;
     }
 
-    /** The environment variable SmallRye Config maps to a key: upper case, every other character an underscore. */
+    /**
+     * The environment variable SmallRye Config maps to a key: upper case, every other character an underscore; a map
+     * key's placeholder {@code <name>} stays, as {@code <NAME>}.
+     */
     static String envName(String key) {
-        return key.toUpperCase().replaceAll("[^A-Z0-9]", "_");
+        return key.toUpperCase().replaceAll("[^A-Z0-9<>]", "_");
+    }
+
+    private static boolean isGroup(Class<?> type) {
+        return type.isInterface() && type.getPackage() == MailpipeConfig.class.getPackage();
     }
 
     private static void collect(Class<?> group, String prefix, Set<String> keys) {
@@ -45,8 +54,11 @@ final class ConfigKeys {
             }
             String key = prefix + "." + method.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
             Class<?> type = method.getReturnType();
-            if (type.isInterface() && type.getPackage() == MailpipeConfig.class.getPackage()) {
+            if (isGroup(type)) {
                 collect(type, key, keys);
+            } else if (Map.class.equals(type) && method.getGenericReturnType() instanceof ParameterizedType map
+                    && map.getActualTypeArguments()[1] instanceof Class<?> value && isGroup(value)) {
+                collect(value, key + ".<name>", keys);
             } else {
                 keys.add(key);
             }

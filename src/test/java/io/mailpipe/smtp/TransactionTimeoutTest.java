@@ -87,8 +87,9 @@ class TransactionTimeoutTest {
                 "mailpipe.delivery.in-process-retries", "0"));
         Session session = Session.getInstance(SmtpSessionFactory.properties(config.smtp()));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        SmtpConnectionPool pool = new SmtpConnectionPool(session, config, registry);
-        SmtpSender sender = new SmtpSender(session, pool, new SmtpRateLimit(config), config, new FailureClassifier(List.of()),
+        Relays relays = new Relays(config, registry);
+        SmtpConnectionPool pool = relays.named(RelayEndpoint.DEFAULT).pool();
+        SmtpSender sender = new SmtpSender(session, relays, new SmtpRateLimit(config), config, new FailureClassifier(List.of()),
                 registry);
         ComposedMessage message = new MimeComposer(config, new DkimSigner(new DkimKeys(config))).compose(
                 new EventParser(config).parse("""

@@ -1,10 +1,17 @@
 package io.mailpipe.testing;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** Builds test events; every call gets its own id and recipient so tests never see each other's mail. */
 public final class Events {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Events() {
     }
@@ -35,5 +42,16 @@ public final class Events {
                  "data": {"name": "Ada", "order": {"number": "42", "total": "CHF 12.50",
                    "items": [{"name": "Notebook", "quantity": 2, "price": "CHF 6.25"}]}}}
                 """.formatted(id, to);
+    }
+
+    /** The event with these top-level fields set as strings ({@code stream}, {@code sendAt}, ...). */
+    public static String with(String event, Map<String, String> fields) {
+        try {
+            ObjectNode node = (ObjectNode) JSON.readTree(event);
+            fields.forEach(node::put);
+            return JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Not a JSON object: " + event, e);
+        }
     }
 }

@@ -57,6 +57,7 @@ public final class TestSmtpServer {
     private final Map<String, Deque<Duration>> dataDelays = new ConcurrentHashMap<>();
     private final Map<String, PerAddressFault> perAddress = new ConcurrentHashMap<>();
     private final Map<String, Duration> slow = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> drops = new ConcurrentHashMap<>();
     private volatile CountDownLatch hold;
     private volatile String senderReply;
     private volatile String greetingReply;
@@ -154,6 +155,14 @@ public final class TestSmtpServer {
         slow.put(prefix, delay);
     }
 
+    /**
+     * The next {@code times} messages to an address starting with {@code prefix} are read whole, final dot included,
+     * and then the connection is closed without a reply and the message thrown away.
+     */
+    public void dropAfterData(String prefix, int times) {
+        drops.put(prefix, new AtomicInteger(times));
+    }
+
     /** Every MAIL FROM gets this reply (e.g. {@code "421 4.7.0 try later"}) until called with {@code null}. */
     public void replyToSender(String reply) {
         senderReply = reply;
@@ -185,6 +194,7 @@ public final class TestSmtpServer {
         dataDelays.clear();
         perAddress.clear();
         slow.clear();
+        drops.clear();
         senderReply = null;
         greetingReply = null;
         release();
@@ -295,6 +305,11 @@ public final class TestSmtpServer {
                 }
                 if (delay != null) {
                     await(new CountDownLatch(1), delay);
+                }
+                if (drops.entrySet().stream().anyMatch(e -> to.stream().anyMatch(a -> a.startsWith(e.getKey()))
+                        && e.getValue().getAndDecrement() > 0)) {
+                    ((org.subethamail.smtp.server.Session) context).closeSocket();
+                    throw new IOException("dropped after the final dot, as scripted");
                 }
                 String reply = next(dataReplies, to);
                 if (reply != null) {

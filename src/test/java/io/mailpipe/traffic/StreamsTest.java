@@ -13,9 +13,7 @@ import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.mailpipe.testing.Events;
 import io.mailpipe.testing.KafkaBrokerResource;
@@ -118,7 +116,8 @@ class StreamsTest extends PipelineTestSupport {
     @Test
     void anEventNamingAnUnknownStreamIsRefusedAsInvalid() {
         String id = Events.uniqueId("unknown-stream");
-        kafka.send(REQUESTS, id, withField(Events.orderConfirmation(id, Events.uniqueRecipient()), "stream", "marketing"));
+        kafka.send(REQUESTS, id,
+                Events.with(Events.orderConfirmation(id, Events.uniqueRecipient()), Map.of("stream", "marketing")));
 
         JsonNode deadLetter = PipelineRecords.json(records().first("email.dlq.invalid", id).value());
         assertThat(deadLetter.at("/error/field").asText()).isEqualTo("stream");
@@ -130,16 +129,6 @@ class StreamsTest extends PipelineTestSupport {
     }
 
     private String bulk(String id, String recipient) {
-        return withField(Events.orderConfirmation(id, recipient), "stream", "bulk");
-    }
-
-    private String withField(String event, String field, String value) {
-        try {
-            ObjectNode node = (ObjectNode) json.readTree(event);
-            node.put(field, value);
-            return json.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Events.with(Events.orderConfirmation(id, recipient), Map.of("stream", "bulk"));
     }
 }

@@ -1,0 +1,15 @@
+package io.mailpipe.config;
+
+import java.util.List;
+import java.util.Optional;
+
+/** How one stream ({@code mailpipe.streams."<name>".*}: {@code transactional} or {@code bulk}) sends. */
+public interface StreamConfig {
+
+    /**
+     * Relays by name ({@code default} is the one of {@code mailpipe.smtp}), in priority order: a message goes to the
+     * first that is not resting, and to the next only when one could not take it before the message was handed over.
+     * Only {@code default} when unset.
+     */
+    Optional<List<String>> relays();
+}
