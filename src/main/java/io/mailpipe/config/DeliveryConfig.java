@@ -21,7 +21,8 @@ public interface DeliveryConfig {
 
     /**
      * Records of a Kafka batch sent at the same time (records with the same key always one after the other); senders
-     * beyond {@code mailpipe.smtp.pool.max-size} wait for a connection while they render.
+     * beyond {@code mailpipe.smtp.pool.max-size} wait for a connection while they render. As many again serve the
+     * batches of low-priority streams.
      */
     @WithDefault("8")
     int senders();

@@ -12,4 +12,7 @@ public interface StreamConfig {
      * Only {@code default} when unset.
      */
     Optional<List<String>> relays();
+
+    /** {@code high} or {@code low}; {@code low} for {@code bulk} and {@code high} for {@code transactional} when unset. */
+    Optional<StreamPriority> priority();
 }

@@ -120,6 +120,7 @@ public class DeliveryStep {
         }
         message.narrowEnvelope(pending);
         message.sendAs(event.stream().label());
+        message.yieldConnections(streams.yields(event.stream()));
         delivery.pinnedRelay().ifPresent(message::sendOnlyThrough);
         delivery.sentThrough(message::relayOf);
         sent.returnPath().ifPresent(path -> message.returnPaths(returnPaths(path, event.id(), pending)));

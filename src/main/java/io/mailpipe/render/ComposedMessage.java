@@ -29,6 +29,7 @@ public class ComposedMessage extends SMTPMessage {
     private Map<String, String> returnPaths = Map.of();
     private String stream = "transactional";
     private String onlyThrough;
+    private boolean yieldsConnections;
     private final Map<String, String> relays = new ConcurrentHashMap<>();
     private volatile boolean written;
 
@@ -161,6 +162,15 @@ public class ComposedMessage extends SMTPMessage {
 
     public String stream() {
         return stream;
+    }
+
+    /** Lets other messages take a free connection first while any of them waits: this one is of a low-priority stream. */
+    public void yieldConnections(boolean yields) {
+        this.yieldsConnections = yields;
+    }
+
+    public boolean yieldsConnections() {
+        return yieldsConnections;
     }
 
     /** Restricts sending to this relay of the stream: one that may already have the message. */

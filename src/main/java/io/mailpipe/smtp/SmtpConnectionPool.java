@@ -3,8 +3,6 @@ package io.mailpipe.smtp;
 import java.net.Socket;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.LinkedBlockingDeque;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -46,7 +44,7 @@ public class SmtpConnectionPool {
     private final SmtpConfig smtp;
     private final SmtpPoolConfig settings;
     private final BlockingDeque<Connection> idle = new LinkedBlockingDeque<>();
-    private final Semaphore permits;
+    private final PriorityPermits permits;
     private final AtomicLong opened = new AtomicLong();
     private final AtomicLong reused = new AtomicLong();
 
@@ -57,7 +55,7 @@ public class SmtpConnectionPool {
         this.relay = relay;
         this.smtp = smtp;
         this.settings = smtp.pool();
-        this.permits = new Semaphore(settings.maxSize(), true);
+        this.permits = new PriorityPermits(settings.maxSize());
         Gauge.builder("mailpipe.smtp.connections.open", open, AtomicInteger::get)
                 .description("SMTP connections open, idle or in use").tag("relay", relay.name())
                 .register(registry);
@@ -71,10 +69,11 @@ public class SmtpConnectionPool {
 
     /**
      * A connected, authenticated connection: a reused one that answered RSET, or a new one. Both the RSET and the
-     * opening of a new one count against the transaction's deadline.
+     * opening of a new one count against the transaction's deadline. A caller that {@code yields} gets a connection
+     * only while no other caller is waiting that does not.
      */
-    Connection borrow(TransactionDeadline deadline) throws MessagingException {
-        acquirePermit();
+    Connection borrow(TransactionDeadline deadline, boolean yields) throws MessagingException {
+        acquirePermit(yields);
         try {
             for (Connection c = idle.pollFirst(); c != null; c = idle.pollFirst()) {
                 if (c.socket != null) {
@@ -143,9 +142,9 @@ public class SmtpConnectionPool {
         }
     }
 
-    private void acquirePermit() throws MessagingException {
+    private void acquirePermit(boolean yields) throws MessagingException {
         try {
-            if (!permits.tryAcquire(smtp.connectTimeout().toMillis() + smtp.readTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!permits.acquire(smtp.connectTimeout().plus(smtp.readTimeout()).toNanos(), yields)) {
                 throw new MessagingException("No SMTP connection free within " + smtp.connectTimeout().plus(smtp.readTimeout()));
             }
         } catch (InterruptedException e) {

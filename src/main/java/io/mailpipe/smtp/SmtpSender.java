@@ -230,7 +230,7 @@ public class SmtpSender extends DefaultJavaMailSender {
         try (TransactionDeadline deadline = TransactionDeadline.start(timeout)) {
             SmtpConnectionPool.Connection connection;
             try {
-                connection = pool.borrow(deadline);
+                connection = pool.borrow(deadline, message instanceof ComposedMessage composed && composed.yieldsConnections());
             } catch (AuthenticationFailedException e) {
                 SmtpFailure refused = failure(SmtpReply.in(e.getMessage(), SmtpCommand.AUTH), SmtpCommand.AUTH, e, recipients);
                 return new Attempt(List.of(), List.of(refused), e);

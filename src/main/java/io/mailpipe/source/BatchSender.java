@@ -31,12 +31,14 @@ import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.event.Delivery;
 import io.mailpipe.outcome.Outbox;
 import io.mailpipe.outcome.RecordPublisher;
+import io.mailpipe.traffic.StreamStates;
 
 /**
  * Sends the records of one Kafka batch in parallel lanes ({@link BatchLanes}: records with the same key in order, in one
  * lane), waits once for all their Kafka writes, then commits per partition only the offsets below its first record that is not done and
  * rewinds the consumer to that record, so it is polled again. Runs on the consumer's own thread, the only one allowed
- * to touch the Kafka consumer.
+ * to touch the Kafka consumer. Batches of a low-priority stream's topic (bulk) run in senders of their own, so a
+ * transactional batch never queues behind their lanes.
  */
 @ApplicationScoped
 public class BatchSender {
@@ -51,12 +53,15 @@ public class BatchSender {
     private final ProducerTemplate template;
     private final RecordPublisher publisher;
     private final ExecutorService lanes;
+    private final ExecutorService yieldingLanes;
+    private final StreamStates streams;
     private final int laneCount;
     private final Duration budget;
     /** Per Kafka consumer, what its previous batches left about the partitions they rewound. */
     private final Map<Consumer<?, ?>, Map<TopicPartition, BatchOffsets.Carry>> rewound = new ConcurrentHashMap<>();
 
-    public BatchSender(CamelContext camel, RecordPublisher publisher, MailpipeConfig config, Config rawConfig) {
+    public BatchSender(CamelContext camel, RecordPublisher publisher, StreamStates streams, MailpipeConfig config,
+            Config rawConfig) {
         this.camel = camel;
         this.publisher = publisher;
         this.template = camel.createProducerTemplate();
@@ -65,7 +70,9 @@ public class BatchSender {
                 Duration.ofMillis(rawConfig.getOptionalValue(BatchTimeBudget.MAX_POLL_INTERVAL, Long.class)
                         .orElse(DEFAULT_MAX_POLL_INTERVAL_MS)),
                 BatchTimeBudget.slowestRecord(config));
+        this.streams = streams;
         this.lanes = camel.getExecutorServiceManager().newFixedThreadPool(this, "mailpipe-sender", laneCount);
+        this.yieldingLanes = camel.getExecutorServiceManager().newFixedThreadPool(this, "mailpipe-sender-low", laneCount);
     }
 
     /** Processes the batch exchange of a {@code batching=true} Kafka endpoint: its body is the list of record exchanges. */
@@ -81,7 +88,8 @@ public class BatchSender {
         boolean[] done = new boolean[records.size()];
         try {
             String template = batch.getProperty(MailpipeConstants.TEMPLATE, String.class);
-            runLanes(records, offsets, template, System.nanoTime() + budget.toNanos());
+            ExecutorService senders = streams.yields(positions.get(0).partition().topic()) ? yieldingLanes : lanes;
+            runLanes(senders, records, offsets, template, System.nanoTime() + budget.toNanos());
             for (int i = 0; i < records.size(); i++) {
                 done[i] = !offsets.stale(i) && (offsets.alreadyDone(i)
                         || records.get(i).getException() == null && writesAcknowledged(records.get(i)));
@@ -92,7 +100,8 @@ public class BatchSender {
         settle(consumer, offsets, done, records);
     }
 
-    private void runLanes(List<Exchange> records, BatchOffsets offsets, String template, long startBy) {
+    private void runLanes(ExecutorService senders, List<Exchange> records, BatchOffsets offsets, String template,
+            long startBy) {
         List<List<Exchange>> byLane = new ArrayList<>();
         for (int i = 0; i < laneCount; i++) {
             byLane.add(new ArrayList<>());
@@ -108,7 +117,7 @@ public class BatchSender {
         }
         AtomicBoolean stop = new AtomicBoolean();
         List<Future<?>> running = byLane.stream().filter(l -> !l.isEmpty())
-                .<Future<?>>map(lane -> lanes.submit(() -> sendInOrder(lane, stop, startBy))).toList();
+                .<Future<?>>map(lane -> senders.submit(() -> sendInOrder(lane, stop, startBy))).toList();
         RuntimeException failure = null;
         for (Future<?> lane : running) {
             try {
@@ -228,5 +237,6 @@ public class BatchSender {
     @PreDestroy
     void close() {
         camel.getExecutorServiceManager().shutdown(lanes);
+        camel.getExecutorServiceManager().shutdown(yieldingLanes);
     }
 }

@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,6 +16,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.config.StreamConfig;
+import io.mailpipe.config.StreamPriority;
 import io.mailpipe.config.TopicConfig;
 import io.mailpipe.event.MailStream;
 import io.mailpipe.store.GlobalTable;
@@ -47,6 +50,7 @@ public class StreamStates {
 
     private final GlobalTable table;
     private final Map<MailStream, String> topics = new EnumMap<>(MailStream.class);
+    private final Map<MailStream, StreamPriority> priorities = new EnumMap<>(MailStream.class);
     private final ObjectMapper mapper;
 
     public StreamStates(MailpipeConfig config, StateStreams state, MailpipeProducer producer, ObjectMapper mapper) {
@@ -60,11 +64,25 @@ public class StreamStates {
         topics.put(MailStream.TRANSACTIONAL, topicConfig.requests());
         topics.put(MailStream.BULK, topicConfig.bulk());
         KafkaTopics.createLikeIfMissing(topicConfig.bulk(), topicConfig.requests(), producer.kafkaSettings());
+        for (MailStream stream : MailStream.values()) {
+            priorities.put(stream, Optional.ofNullable(config.streams().get(stream.label())).flatMap(StreamConfig::priority)
+                    .orElse(stream == MailStream.BULK ? StreamPriority.LOW : StreamPriority.HIGH));
+        }
     }
 
     /** The topic the stream's own route consumes. */
     public String topic(MailStream stream) {
         return topics.get(stream);
+    }
+
+    /** Whether the stream lets others go first: its priority is low. */
+    public boolean yields(MailStream stream) {
+        return priorities.get(stream) == StreamPriority.LOW;
+    }
+
+    /** Whether the topic is the own topic of a stream that lets others go first. */
+    public boolean yields(String topic) {
+        return topics.entrySet().stream().anyMatch(e -> e.getValue().equals(topic) && yields(e.getKey()));
     }
 
     public boolean paused(MailStream stream) {

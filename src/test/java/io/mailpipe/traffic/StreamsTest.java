@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -98,6 +99,42 @@ class StreamsTest extends PipelineTestSupport {
         // In one partition and one key, the 100 would have been sent one by one first: 50 s at 500 ms each.
         assertThat(waitedMs).isLessThan(5000);
         assertThat(bulkSent).as("the bulk backlog is still being sent").isLessThan(100);
+    }
+
+    /** Bulk messages of 600 ms each, over 4 connections: 15 s of sending. */
+    private static final int BACKLOG = 100;
+
+    @Test
+    void aTransactionalEventOvertakesBulkMailThatKeepsEveryConnectionBusy() {
+        String newsletter = Events.uniqueId("busy-newsletter");
+        smtp.slowData(newsletter, Duration.ofMillis(600));
+        Map<String, String> backlog = new LinkedHashMap<>();
+        for (int i = 0; i < BACKLOG; i++) {
+            String id = Events.uniqueId("bulk");
+            backlog.put(id, bulk(id, newsletter + "-" + i + "@example.com"));
+        }
+        // Produced while paused, the backlog is polled in full batches, as a backlog is.
+        ops().post("/ops/streams/bulk/pause").then().statusCode(200);
+        kafka.sendTogether(BULK_TOPIC, backlog);
+        int startedBefore = smtp.dataStarted();
+        ops().post("/ops/streams/bulk/resume").then().statusCode(200);
+        // Every connection of the pool (4) is busy with bulk mail, and the bulk senders (8) wait for more.
+        await().pollInterval(Duration.ofMillis(5)).atMost(PATIENCE).until(() -> smtp.dataStarted() - startedBefore >= 4);
+
+        String reset = Events.uniqueRecipient("reset-");
+        String resetId = Events.uniqueId("reset");
+        long produced = System.nanoTime();
+        kafka.send(REQUESTS, resetId, Events.orderConfirmation(resetId, reset));
+        await().pollInterval(Duration.ofMillis(5)).atMost(PATIENCE).until(() -> smtp.firstFor(reset).isPresent());
+        long waitedMs = (System.nanoTime() - produced) / 1_000_000;
+        long bulkSent = smtp.received().stream().filter(r -> r.envelopeTo().get(0).startsWith(newsletter)).count();
+
+        LOG.infof("A transactional event produced while bulk mail kept every connection busy was delivered in %d ms, "
+                + "with %d of the %d bulk messages sent", waitedMs, bulkSent, BACKLOG);
+        assertThat(waitedMs).isLessThan(2000);
+        assertThat(bulkSent).as("the bulk backlog is still being sent").isLessThan(BACKLOG);
+        await().atMost(PATIENCE).until(() -> smtp.received().stream()
+                .filter(r -> r.envelopeTo().get(0).startsWith(newsletter)).count() == BACKLOG);
     }
 
     @Test
