@@ -12,6 +12,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import io.mailpipe.store.MonitoringAdmin;
+
 /** Readiness {@code mailpipe-kafka}: up when the brokers answer a cluster description within a short timeout. */
 @Readiness
 @ApplicationScoped

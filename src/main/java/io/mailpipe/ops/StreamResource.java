@@ -46,7 +46,7 @@ public class StreamResource {
 
     @GET
     public Map<String, Object> list() {
-        return Map.of("streams", streams.all().stream().map(StreamStates.State::toMap).toList());
+        return Map.of("streams", Arrays.stream(MailStream.values()).map(streams::describe).toList());
     }
 
     /** The body is optional: {@code {"reason": "..."}} says why, for the audit and the list. */

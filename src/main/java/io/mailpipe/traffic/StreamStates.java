@@ -7,10 +7,14 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +27,7 @@ import io.mailpipe.event.MailStream;
 import io.mailpipe.store.GlobalTable;
 import io.mailpipe.store.KafkaTopics;
 import io.mailpipe.store.MailpipeProducer;
+import io.mailpipe.store.MonitoringAdmin;
 import io.mailpipe.store.StateStreams;
 
 /**
@@ -51,9 +56,13 @@ public class StreamStates {
     private final GlobalTable table;
     private final Map<MailStream, String> topics = new EnumMap<>(MailStream.class);
     private final Map<MailStream, StreamPriority> priorities = new EnumMap<>(MailStream.class);
+    private final Map<MailStream, List<String>> relays = new EnumMap<>(MailStream.class);
+    private final Map<MailStream, String> groups = new EnumMap<>(MailStream.class);
+    private final MonitoringAdmin kafka;
     private final ObjectMapper mapper;
 
-    public StreamStates(MailpipeConfig config, StateStreams state, MailpipeProducer producer, ObjectMapper mapper) {
+    public StreamStates(MailpipeConfig config, StateStreams state, MailpipeProducer producer, MonitoringAdmin kafka,
+            @ConfigProperty(name = "camel.component.kafka.group-id") String group, ObjectMapper mapper) {
         config.streams().keySet().stream().filter(name -> MailStream.of(name).isEmpty()).findFirst().ifPresent(name -> {
             throw new IllegalStateException("mailpipe.streams." + name + ": no such stream; the streams are "
                     + Arrays.stream(MailStream.values()).map(MailStream::label).toList());
@@ -65,9 +74,15 @@ public class StreamStates {
         topics.put(MailStream.BULK, topicConfig.bulk());
         KafkaTopics.createLikeIfMissing(topicConfig.bulk(), topicConfig.requests(), producer.kafkaSettings());
         for (MailStream stream : MailStream.values()) {
-            priorities.put(stream, Optional.ofNullable(config.streams().get(stream.label())).flatMap(StreamConfig::priority)
+            Optional<StreamConfig> settings = Optional.ofNullable(config.streams().get(stream.label()));
+            priorities.put(stream, settings.flatMap(StreamConfig::priority)
                     .orElse(stream == MailStream.BULK ? StreamPriority.LOW : StreamPriority.HIGH));
+            relays.put(stream, settings.flatMap(StreamConfig::relays).orElse(List.of("default")));
         }
+        // The consumer groups of routes/kafka-requests.yaml and routes/kafka-bulk.yaml.
+        groups.put(MailStream.TRANSACTIONAL, group);
+        groups.put(MailStream.BULK, group + "-bulk");
+        this.kafka = kafka;
     }
 
     /** The topic the stream's own route consumes. */
@@ -98,6 +113,19 @@ public class StreamStates {
 
     public List<State> all() {
         return Arrays.stream(MailStream.values()).map(this::state).toList();
+    }
+
+    /**
+     * A stream as the ops API lists it: its state, priority and relays, and its backlog (records on its topic its
+     * route's consumer group has not committed; null while Kafka does not answer).
+     */
+    public Map<String, Object> describe(MailStream stream) {
+        Map<String, Object> described = state(stream).toMap();
+        described.put("priority", priorities.get(stream).name().toLowerCase(Locale.ROOT));
+        described.put("relays", relays.get(stream));
+        OptionalLong backlog = kafka.uncommitted(groups.get(stream), topic(stream));
+        described.put("backlog", backlog.isPresent() ? backlog.getAsLong() : null);
+        return described;
     }
 
     /** Pauses the stream everywhere and returns once Kafka has the fact. */

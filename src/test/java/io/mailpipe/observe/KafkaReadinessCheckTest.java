@@ -10,6 +10,8 @@ import java.util.Properties;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 
+import io.mailpipe.store.MonitoringAdmin;
+
 class KafkaReadinessCheckTest {
 
     @Test

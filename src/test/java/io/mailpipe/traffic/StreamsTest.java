@@ -25,6 +25,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 
 /** The transactional and bulk streams against a real broker and SMTP server: separate topics, pause and resume. */
 @QuarkusTest
@@ -72,6 +73,31 @@ class StreamsTest extends PipelineTestSupport {
                 .filter(a -> "bulk".equals(a.path("stream").asText()) && "campaign check".equals(a.path("reason").asText()))
                 .map(a -> a.path("action").asText() + " by " + a.path("by").asText()).toList();
         assertThat(audited).contains("pause by test-operator");
+    }
+
+    @Test
+    void theStreamListShowsTheBacklogOfAPausedStreamAndEachStreamsPriorityAndRelays() {
+        ops().post("/ops/streams/bulk/pause").then().statusCode(200);
+        long before = backlog("bulk");
+        Map<String, String> held = new LinkedHashMap<>();
+        for (int i = 0; i < 25; i++) {
+            String id = Events.uniqueId("held");
+            held.put(id, bulk(id, Events.uniqueRecipient("held-")));
+        }
+        kafka.sendTogether(BULK_TOPIC, held);
+
+        await().atMost(PATIENCE).until(() -> backlog("bulk") == before + 25);
+        JsonPath streams = ops().get("/ops/streams").then().statusCode(200).extract().jsonPath();
+        assertThat(streams.getList("streams.stream")).containsExactly("transactional", "bulk");
+        assertThat(streams.getList("streams.priority")).containsExactly("high", "low");
+        assertThat(streams.getList("streams.relays")).containsExactly(List.of("default"), List.of("default"));
+        ops().post("/ops/streams/bulk/resume").then().statusCode(200);
+        await().atMost(PATIENCE).until(() -> backlog("bulk") == 0);
+    }
+
+    private long backlog(String stream) {
+        return ops().get("/ops/streams").then().statusCode(200).extract().jsonPath()
+                .getLong("streams.find { it.stream == '" + stream + "' }.backlog");
     }
 
     @Test
