@@ -44,7 +44,7 @@ class PackageDependenciesTest {
             Map.entry("suppress", Set.of("config", "smtp", "store")),
             Map.entry("traffic", Set.of("config", "event", "store")),
             Map.entry("outcome", Set.of("config", "event", "smtp", "store")),
-            Map.entry("feedback", Set.of("config", "smtp", "store", "suppress", "outcome")),
+            Map.entry("feedback", Set.of("config", "render", "smtp", "store", "suppress", "outcome")),
             Map.entry("deliver",
                     Set.of("config", "event", "render", "sender", "smtp", "store", "suppress", "traffic", "outcome",
                             "feedback")),

@@ -50,6 +50,10 @@ public final class LocalStackMain {
             System.setProperty("mailpipe.bounce.mailbox", mailbox.url());
             System.setProperty("mailpipe.bounce.mailbox-password", mailbox.password());
             System.setProperty("mailpipe.bounce.poll-interval", "1s");
+            // One-click unsubscribe links in bulk mail, served by this instance on localhost.
+            System.setProperty("mailpipe.unsubscribe.url", "http://localhost:"
+                    + System.getProperty("quarkus.http.port", "8080") + "/unsubscribe/");
+            System.setProperty("mailpipe.unsubscribe.secret", UUID.randomUUID() + "-" + UUID.randomUUID());
             // POST /preview needs a token everywhere; the local preview page sends this one, made afresh for each run.
             String previewToken = tokenFor("MAILPIPE_PREVIEW_TOKEN", "mailpipe.preview.token");
             // The ops API and the console's operator sign-in, likewise on unless a token of one's own is given.

@@ -79,6 +79,9 @@ public interface MailpipeConfig {
     /** The return path that names each message, and the bounce mailbox. */
     BounceConfig bounce();
 
+    /** One-click unsubscribe links in bulk mail, and the suppression they lead to. */
+    UnsubscribeConfig unsubscribe();
+
     /**
      * The compliance gate before each send ({@code MAILPIPE_COMPLIANCE}): {@code enforce} refuses a message that breaks
      * a mailbox provider's sender rule to the policy dead-letter channel, {@code warn} sends it and counts it.

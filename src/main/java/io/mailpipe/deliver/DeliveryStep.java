@@ -105,7 +105,7 @@ public class DeliveryStep {
             Optional<SmtpFailure> ownBounce = suppressions.ownBounce(event.id(), address);
             if (ownBounce.isPresent()) {
                 Outbox.of(exchange).queue(records.failed(exchange, ownBounce.get()));
-            } else if (suppressions.suppressed(address)) {
+            } else if (suppressions.suppressed(address, event.stream().label())) {
                 suppressed.add(address);
             } else {
                 pending.add(recipient);

@@ -104,7 +104,7 @@ public class SuppressionResource {
         } catch (IllegalArgumentException e) {
             return refuse(Status.BAD_REQUEST, e.getMessage());
         }
-        if (!suppressions.suppressed(address)) {
+        if (!suppressions.listed(address)) {
             return refuse(Status.NOT_FOUND, "not on the suppression list: " + address);
         }
         suppressions.remove(address);

@@ -9,10 +9,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 import jakarta.activation.DataHandler;
@@ -39,6 +41,7 @@ import io.mailpipe.event.BinaryPart;
 import io.mailpipe.event.EmailEvent;
 import io.mailpipe.event.EventError;
 import io.mailpipe.event.InvalidEventException;
+import io.mailpipe.event.MailStream;
 import io.mailpipe.sender.DkimSigner;
 import io.mailpipe.sender.Domains;
 
@@ -62,10 +65,29 @@ public class MimeComposer {
 
     private final MailpipeConfig config;
     private final DkimSigner signer;
+    private final Optional<UnsubscribeLink> unsubscribe;
 
     public MimeComposer(MailpipeConfig config, DkimSigner signer) {
         this.config = config;
         this.signer = signer;
+        this.unsubscribe = UnsubscribeLink.from(config.unsubscribe());
+    }
+
+    /**
+     * RFC 8058's one-click headers, before signing so that the signature covers them (Gmail and Yahoo ask that), for an
+     * event of one recipient: the bytes are the same for every recipient, and the link names one. An event that sets
+     * its own {@code List-Unsubscribe} keeps it.
+     */
+    private static void oneClickUnsubscribe(ComposedMessage message, UnsubscribeLink link, EmailEvent event)
+            throws MessagingException {
+        List<InternetAddress> recipients = new ArrayList<>(event.to());
+        recipients.addAll(event.cc());
+        recipients.addAll(event.bcc());
+        if (recipients.size() != 1 || message.getHeader("List-Unsubscribe") != null) {
+            return;
+        }
+        message.setHeader("List-Unsubscribe", link.header(event.id(), recipients.get(0).getAddress(), event.stream().label()));
+        message.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
     }
 
     /** The message to send, DKIM-signed when its From domain has a key. */
@@ -93,6 +115,9 @@ public class MimeComposer {
         message.setHeader("Date", DATE.format(ZonedDateTime.now()));
         for (Map.Entry<String, String> header : event.headers().entrySet()) {
             message.setHeader(header.getKey(), encodeHeader(header.getKey(), header.getValue()));
+        }
+        if (unsubscribe.isPresent() && event.stream() == MailStream.BULK) {
+            oneClickUnsubscribe(message, unsubscribe.get(), event);
         }
         if (config.feedbackId().isPresent() && message.getHeader("Feedback-ID") == null) {
             message.setHeader("Feedback-ID", encodeHeader("Feedback-ID",

@@ -1,6 +1,7 @@
 package io.mailpipe.suppress;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,14 +23,18 @@ import io.quarkus.runtime.Startup;
 
 /**
  * Hard-bounced recipients, kept in the compacted {@code email.suppressions} topic keyed by {@link SuppressionKey} and
- * read from this instance's copy of it on disk: they are not sent to again, however the address is spelt.
+ * read from this instance's copy of it on disk: they are not sent to again, however the address is spelt. An entry of
+ * one stream's scope (an unsubscribe from the bulk stream) is keyed by the address, a newline and the stream, so that
+ * it never replaces the address's entry for all mail, and suppresses only that stream's mail.
  */
 @Startup
 @ApplicationScoped
 public class SuppressionList {
 
     /** The fields of an entry, in the order listings and exports show them (a bounce's have no "by", a hand's no code). */
-    public static final List<String> FIELDS = List.of("address", "code", "enhancedCode", "reason", "eventId", "by", "at");
+    public static final List<String> FIELDS = List.of("address", "scope", "code", "enhancedCode", "reason", "eventId", "by",
+            "at");
+    private static final String SCOPE = "\n";
 
     private final GlobalTable entries;
     private final ObjectMapper mapper;
@@ -39,8 +44,42 @@ public class SuppressionList {
         this.entries = state.table(config.topic().suppressions());
     }
 
+    /** Whether the address is suppressed for all mail. */
     public boolean suppressed(String address) {
         return entries.containsKey(SuppressionKey.of(address));
+    }
+
+    /** Whether mail of this stream may not go to the address: it is suppressed for all mail, or for that stream. */
+    public boolean suppressed(String address, String stream) {
+        String key = SuppressionKey.of(address);
+        return entries.containsKey(key) || entries.containsKey(key + SCOPE + stream);
+    }
+
+    /** The entry that keeps this stream's mail from the address, for all mail or for the stream, when there is one. */
+    public Optional<String> entry(String address, String stream) {
+        String key = SuppressionKey.of(address);
+        return entries.get(key).or(() -> entries.get(key + SCOPE + stream));
+    }
+
+    /**
+     * The recipient unsubscribed from one stream's mail (a one-click unsubscribe): that stream's mail no longer goes to
+     * the address, other mail (a password reset) still does.
+     *
+     * @return false when the address was already unsubscribed from the stream by this event's link
+     */
+    public boolean unsubscribe(String address, String stream, String eventId) {
+        String key = SuppressionKey.of(address) + SCOPE + stream;
+        if (entries.get(key).map(this::read).filter(e -> eventId.equals(e.path("eventId").asText())).isPresent()) {
+            return false;
+        }
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("address", address);
+        entry.put("scope", stream);
+        entry.put("reason", "unsubscribed (one-click)");
+        entry.put("eventId", eventId);
+        entry.put("at", Instant.now().toString());
+        put(key, entry);
+        return true;
     }
 
     /** The JSON of the bounce or operator that put the address on the list, when it is on it. */
@@ -83,8 +122,12 @@ public class SuppressionList {
 
     private void store(String address, Map<String, Object> entry) {
         entry.put("at", Instant.now().toString());
+        put(SuppressionKey.of(address), entry);
+    }
+
+    private void put(String key, Map<String, Object> entry) {
         try {
-            entries.put(SuppressionKey.of(address), mapper.writeValueAsString(entry));
+            entries.put(key, mapper.writeValueAsString(entry));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -98,8 +141,27 @@ public class SuppressionList {
         }
     }
 
+    /** Whether the address is on the list at all: for all mail or for some stream. */
+    public boolean listed(String address) {
+        return !keys(address).isEmpty();
+    }
+
+    /** Takes the address off the list, for all mail and for every stream. */
     public void remove(String address) {
-        entries.remove(SuppressionKey.of(address));
+        keys(address).forEach(entries::remove);
+    }
+
+    /** The keys of the address's entries: its own and its scoped ones. */
+    private List<String> keys(String address) {
+        String key = SuppressionKey.of(address);
+        List<String> keys = new ArrayList<>();
+        if (entries.containsKey(key)) {
+            keys.add(key);
+        }
+        // A newline sorts before every character of an address: the scoped entries come right after the address's own.
+        entries.page(Optional.of(key), 100).stream().map(Map.Entry::getKey).filter(k -> k.startsWith(key + SCOPE))
+                .forEach(keys::add);
+        return keys;
     }
 
     /**

@@ -70,7 +70,7 @@ class RelayFailoverTest extends PipelineTestSupport {
             String id = Events.uniqueId("bulk-failover");
             String recipient = Events.uniqueRecipient("bulk-");
             recipients.put(id, recipient);
-            events.put(id, Events.with(Events.orderConfirmation(id, recipient), Map.of("stream", "bulk")));
+            events.put(id, Events.bulk(id, recipient));
         }
         kafka.sendTogether(REQUESTS, events);
 

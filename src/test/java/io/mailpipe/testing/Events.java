@@ -44,6 +44,11 @@ public final class Events {
                 """.formatted(id, to);
     }
 
+    /** A valid order-confirmation event of the bulk stream. */
+    public static String bulk(String id, String recipient) {
+        return with(orderConfirmation(id, recipient), Map.of("stream", "bulk"));
+    }
+
     /** The event with these top-level fields set as strings ({@code stream}, {@code sendAt}, ...). */
     public static String with(String event, Map<String, String> fields) {
         try {

@@ -53,7 +53,7 @@ class StreamsTest extends PipelineTestSupport {
 
         String newsletter = Events.uniqueRecipient("newsletter-");
         String bulkId = Events.uniqueId("bulk");
-        kafka.send(REQUESTS, bulkId, bulk(bulkId, newsletter));
+        kafka.send(REQUESTS, bulkId, Events.bulk(bulkId, newsletter));
         String reset = Events.uniqueRecipient("reset-");
         String resetId = Events.uniqueId("reset");
         kafka.send(REQUESTS, resetId, Events.orderConfirmation(resetId, reset));
@@ -82,7 +82,7 @@ class StreamsTest extends PipelineTestSupport {
         Map<String, String> held = new LinkedHashMap<>();
         for (int i = 0; i < 25; i++) {
             String id = Events.uniqueId("held");
-            held.put(id, bulk(id, Events.uniqueRecipient("held-")));
+            held.put(id, Events.bulk(id, Events.uniqueRecipient("held-")));
         }
         kafka.sendTogether(BULK_TOPIC, held);
 
@@ -108,7 +108,7 @@ class StreamsTest extends PipelineTestSupport {
         List<String> backlog = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             String id = Events.uniqueId("bulk");
-            backlog.add(bulk(id, newsletter));
+            backlog.add(Events.bulk(id, newsletter));
         }
         long produced = System.nanoTime();
         kafka.sendTogether(REQUESTS, sharedKey, backlog);
@@ -137,7 +137,7 @@ class StreamsTest extends PipelineTestSupport {
         Map<String, String> backlog = new LinkedHashMap<>();
         for (int i = 0; i < BACKLOG; i++) {
             String id = Events.uniqueId("bulk");
-            backlog.put(id, bulk(id, newsletter + "-" + i + "@example.com"));
+            backlog.put(id, Events.bulk(id, newsletter + "-" + i + "@example.com"));
         }
         // Produced while paused, the backlog is polled in full batches, as a backlog is.
         ops().post("/ops/streams/bulk/pause").then().statusCode(200);
@@ -191,7 +191,4 @@ class StreamsTest extends PipelineTestSupport {
         return new PipelineRecords(kafka, PATIENCE);
     }
 
-    private String bulk(String id, String recipient) {
-        return Events.with(Events.orderConfirmation(id, recipient), Map.of("stream", "bulk"));
-    }
 }
