@@ -15,4 +15,10 @@ public interface StreamConfig {
 
     /** {@code high} or {@code low}; {@code low} for {@code bulk} and {@code high} for {@code transactional} when unset. */
     Optional<StreamPriority> priority();
+
+    /**
+     * Most messages a second of this stream for the whole deployment: each instance sends its share, the part of the
+     * stream's topic partitions it owns. No limit when unset.
+     */
+    Optional<Double> rate();
 }

@@ -37,6 +37,7 @@ import io.mailpipe.smtp.SmtpFailure;
 import io.mailpipe.smtp.SmtpUnavailableException;
 import io.mailpipe.store.DeliveryLedger;
 import io.mailpipe.suppress.SuppressionList;
+import io.mailpipe.traffic.StreamBudgets;
 import io.mailpipe.traffic.StreamStates;
 
 /**
@@ -56,12 +57,13 @@ public class DeliveryStep {
     private final ComplianceGate gate;
     private final SenderAuthAlerts alerts;
     private final StreamStates streams;
+    private final StreamBudgets budgets;
     private final String requestsTopic;
     private final Duration maxWait;
 
     public DeliveryStep(DeliveryLedger ledger, SuppressionList suppressions, SmtpCircuit circuit, OutcomeRecords records,
             OutcomeReporter reporter, DeliveryClaims claims, SentRecipients sent, ComplianceGate gate,
-            SenderAuthAlerts alerts, StreamStates streams, MailpipeConfig config) {
+            SenderAuthAlerts alerts, StreamStates streams, StreamBudgets budgets, MailpipeConfig config) {
         this.ledger = ledger;
         this.suppressions = suppressions;
         this.circuit = circuit;
@@ -72,6 +74,7 @@ public class DeliveryStep {
         this.gate = gate;
         this.alerts = alerts;
         this.streams = streams;
+        this.budgets = budgets;
         this.requestsTopic = config.topic().requests();
         this.maxWait = config.delivery().maxWait();
     }
@@ -127,6 +130,7 @@ public class DeliveryStep {
         delivery.sendNeeded(!pending.isEmpty());
         if (!pending.isEmpty()) {
             // Before the circuit: a permission taken (a half-open probe) must lead to a send.
+            budgets.awaitTurn(event.stream());
             ledger.awaitRoomToSend();
             circuit.awaitPermission();
         }
@@ -178,7 +182,8 @@ public class DeliveryStep {
     /** A message the compliance gate refuses goes to no one: its recipients get the refusal as their outcome. */
     private void refuseIfNonCompliant(Exchange exchange, ComposedMessage message, EmailEvent event,
             List<InternetAddress> pending) throws MessagingException {
-        Optional<ComplianceGate.Violation> refused = gate.refusal(message, event.template(), event.tags());
+        Optional<ComplianceGate.Violation> refused = gate.refusal(message, event.template(), event.tags(),
+                event.stream() == MailStream.BULK);
         if (refused.isPresent()) {
             List<String> recipients = pending.stream().map(InternetAddress::getAddress).toList();
             Outbox.of(exchange).queue(records.failed(exchange,

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mailpipe.event.MailStream;
+import io.mailpipe.traffic.StreamBudgets;
 import io.mailpipe.traffic.StreamStates;
 import io.smallrye.common.annotation.Blocking;
 
@@ -35,18 +36,25 @@ import io.smallrye.common.annotation.Blocking;
 public class StreamResource {
 
     private final StreamStates streams;
+    private final StreamBudgets budgets;
     private final DlqAudit audit;
     private final ObjectMapper mapper;
 
-    public StreamResource(StreamStates streams, DlqAudit audit, ObjectMapper mapper) {
+    public StreamResource(StreamStates streams, StreamBudgets budgets, DlqAudit audit, ObjectMapper mapper) {
         this.streams = streams;
+        this.budgets = budgets;
         this.audit = audit;
         this.mapper = mapper;
     }
 
     @GET
     public Map<String, Object> list() {
-        return Map.of("streams", Arrays.stream(MailStream.values()).map(streams::describe).toList());
+        return Map.of("streams", Arrays.stream(MailStream.values()).map(stream -> {
+            Map<String, Object> described = streams.describe(stream);
+            described.put("rate", budgets.rate(stream).orElse(null));
+            described.put("share", budgets.share(stream));
+            return described;
+        }).toList());
     }
 
     /** The body is optional: {@code {"reason": "..."}} says why, for the audit and the list. */

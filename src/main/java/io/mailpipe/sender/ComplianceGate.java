@@ -62,19 +62,21 @@ public class ComplianceGate {
 
     /**
      * The first rule this message breaks, if it is to be refused: always empty with {@code warn} (which logs and counts
-     * it) and {@code off}.
+     * it) and {@code off}. Mail is bulk when its event is of a bulk stream, its template is one of
+     * {@code mailpipe.bulk-templates}, or its tag {@code stream} says {@code bulk}.
      */
-    public Optional<Violation> refusal(MimeMessage message, String template, Map<String, String> tags)
+    public Optional<Violation> refusal(MimeMessage message, String template, Map<String, String> tags, boolean bulkStream)
             throws MessagingException {
         if (mode == ComplianceMode.OFF) {
             return Optional.empty();
         }
-        Optional<Violation> violation = violation(message, template, tags);
+        Optional<Violation> violation = violation(message, template, tags, bulkStream);
         violation.ifPresent(v -> count(v, template));
         return mode == ComplianceMode.ENFORCE ? violation : Optional.empty();
     }
 
-    Optional<Violation> violation(MimeMessage message, String template, Map<String, String> tags) throws MessagingException {
+    Optional<Violation> violation(MimeMessage message, String template, Map<String, String> tags, boolean bulkStream)
+            throws MessagingException {
         String domain = Domains.of((InternetAddress) message.getFrom()[0]);
         boolean signed = keys.signed(domain);
         String envelope = bounceDomain.orElse(domain);
@@ -83,7 +85,7 @@ public class ComplianceGate {
                     + "for it (no key in mailpipe.dkim.*, not in mailpipe.dkim.relay-signs) nor sent with an envelope sender of its domain (the return path "
                     + "is @" + envelope + ", mailpipe.bounce.domain): DMARC fails wherever it is checked"));
         }
-        boolean bulk = bulkTemplates.contains(template) || "bulk".equalsIgnoreCase(tags.get("stream"));
+        boolean bulk = bulkStream || bulkTemplates.contains(template) || "bulk".equalsIgnoreCase(tags.get("stream"));
         if (!bulk) {
             return Optional.empty();
         }

@@ -31,6 +31,7 @@ import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.event.Delivery;
 import io.mailpipe.outcome.Outbox;
 import io.mailpipe.outcome.RecordPublisher;
+import io.mailpipe.traffic.StreamBudgets;
 import io.mailpipe.traffic.StreamStates;
 
 /**
@@ -55,13 +56,14 @@ public class BatchSender {
     private final ExecutorService lanes;
     private final ExecutorService yieldingLanes;
     private final StreamStates streams;
+    private final StreamBudgets budgets;
     private final int laneCount;
     private final Duration budget;
     /** Per Kafka consumer, what its previous batches left about the partitions they rewound. */
     private final Map<Consumer<?, ?>, Map<TopicPartition, BatchOffsets.Carry>> rewound = new ConcurrentHashMap<>();
 
-    public BatchSender(CamelContext camel, RecordPublisher publisher, StreamStates streams, MailpipeConfig config,
-            Config rawConfig) {
+    public BatchSender(CamelContext camel, RecordPublisher publisher, StreamStates streams, StreamBudgets budgets,
+            MailpipeConfig config, Config rawConfig) {
         this.camel = camel;
         this.publisher = publisher;
         this.template = camel.createProducerTemplate();
@@ -71,6 +73,7 @@ public class BatchSender {
                         .orElse(DEFAULT_MAX_POLL_INTERVAL_MS)),
                 BatchTimeBudget.slowestRecord(config));
         this.streams = streams;
+        this.budgets = budgets;
         this.lanes = camel.getExecutorServiceManager().newFixedThreadPool(this, "mailpipe-sender", laneCount);
         this.yieldingLanes = camel.getExecutorServiceManager().newFixedThreadPool(this, "mailpipe-sender-low", laneCount);
     }
@@ -86,9 +89,12 @@ public class BatchSender {
         List<BatchOffsets.Position> positions = records.stream().map(BatchSender::position).toList();
         BatchOffsets offsets = new BatchOffsets(positions, rewound.getOrDefault(consumer, Map.of()));
         boolean[] done = new boolean[records.size()];
+        String topic = positions.get(0).partition().topic();
+        budgets.assigned(consumer, topic, (int) consumer.assignment().stream().filter(p -> p.topic().equals(topic)).count(),
+                consumer.partitionsFor(topic).size());
         try {
             String template = batch.getProperty(MailpipeConstants.TEMPLATE, String.class);
-            ExecutorService senders = streams.yields(positions.get(0).partition().topic()) ? yieldingLanes : lanes;
+            ExecutorService senders = streams.yields(topic) ? yieldingLanes : lanes;
             runLanes(senders, records, offsets, template, System.nanoTime() + budget.toNanos());
             for (int i = 0; i < records.size(); i++) {
                 done[i] = !offsets.stale(i) && (offsets.alreadyDone(i)

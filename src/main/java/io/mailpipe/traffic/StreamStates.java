@@ -29,12 +29,16 @@ import io.mailpipe.store.KafkaTopics;
 import io.mailpipe.store.MailpipeProducer;
 import io.mailpipe.store.MonitoringAdmin;
 import io.mailpipe.store.StateStreams;
+import io.quarkus.runtime.Startup;
 
 /**
  * Each stream's topic and whether it is paused, for the whole deployment: the state is an entry per stream in the
  * compacted topic {@code mailpipe.topic.stream-state}, which every instance follows (within about 100 ms), so a pause
- * from any instance holds on all of them and on any that starts later.
+ * from any instance holds on all of them and on any that starts later. Built at start-up, so that the bulk topic is
+ * created like the requests topic before its consumers ask for it: a broker that creates topics on demand would
+ * otherwise give it one partition.
  */
+@Startup
 @ApplicationScoped
 public class StreamStates {
 

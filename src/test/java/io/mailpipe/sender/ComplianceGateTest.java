@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.event.EmailEvent;
 import io.mailpipe.event.EventParser;
+import io.mailpipe.event.MailStream;
 import io.mailpipe.render.MimeComposer;
 import io.mailpipe.render.RenderedEmail;
 import io.mailpipe.testing.TestConfigs;
@@ -69,6 +70,16 @@ class ComplianceGateTest {
                 .as("mailto only is not one-click").get().satisfies(v -> assertThat(v.rule()).isEqualTo("unsubscribe-missing"));
         assertThat(gate.check("news@shop.example", "newsletter", ", " + ONE_CLICK)).isEmpty();
         assertThat(gate.check("news@shop.example", "order-confirmation", "")).as("transactional").isEmpty();
+        assertThat(gate.check("news@shop.example", "order-confirmation", ", \"stream\": \"bulk\"")).as("the bulk stream")
+                .get().satisfies(v -> assertThat(v.rule()).isEqualTo("unsubscribe-missing"));
+    }
+
+    @Test
+    void bulkStreamMailWithTheGeneratedOneClickHeadersPasses() throws Exception {
+        Gate gate = new Gate(signing(Map.of("mailpipe.unsubscribe.url", "https://mail.shop.example/unsubscribe/",
+                "mailpipe.unsubscribe.secret", "u".repeat(40))));
+
+        assertThat(gate.check("news@shop.example", "order-confirmation", ", \"stream\": \"bulk\"")).isEmpty();
     }
 
     @Test
@@ -127,7 +138,7 @@ class ComplianceGateTest {
                     + "\", \"from\": \"" + from + "\", \"to\": \"a@example.com\"" + extraFields + "}")
                     .getBytes(StandardCharsets.UTF_8));
             MimeMessage message = composer.compose(event, new RenderedEmail("Hi", Optional.empty(), "Hello\n"));
-            return gate.refusal(message, event.template(), event.tags());
+            return gate.refusal(message, event.template(), event.tags(), event.stream() == MailStream.BULK);
         }
     }
 }

@@ -15,7 +15,8 @@ import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager {
 
     public static final List<String> TOPICS = List.of(
-            "email.requests", "email.retry", "email.events", "email.dlq.invalid", "email.dlq.permanent", "email.dlq.policy",
+            "email.requests", "email.requests.bulk", "email.retry", "email.events", "email.dlq.invalid", "email.dlq.permanent",
+            "email.dlq.policy",
             "email.dlq.expired", "shop.order-shipped");
 
     private final int partitions;
