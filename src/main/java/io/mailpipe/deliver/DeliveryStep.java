@@ -287,7 +287,8 @@ public class DeliveryStep {
         Delivery delivery = Delivery.of(exchange);
         EmailEvent event = delivery.validEvent();
         Outbox.of(exchange).awaitAlso(ledger.record(event.id(), recipients, delivery.messageId()));
-        Outbox.of(exchange).awaitAlso(sent.record(event.id(), recipients, delivery.messageId(), event.template(), event.tags()));
+        Outbox.of(exchange).awaitAlso(sent.record(event.id(), recipients, delivery.messageId(), event.template(), event.tags(),
+                event.stream().label()));
         Outbox.of(exchange).queue(records.delivered(exchange, recipients));
     }
 }

@@ -40,6 +40,8 @@ public class FeedbackApplier {
     private static final Logger LOG = Logger.getLogger("feedback-apply");
     private static final String APPLIED_TO = "mailpipe-feedback-copy";
     private static final String NOTICE = "mailpipe-feedback-notice";
+    /** The stream whose complaints suppress that stream only (feedback does not know the event package's names). */
+    private static final String BULK = "bulk";
 
     private final SentRecipients sent;
     private final SuppressionList suppressions;
@@ -109,8 +111,13 @@ public class FeedbackApplier {
             case DELAY -> outbox.queue(List.of(records.outcome(copy, notice, report, "delayed",
                     reply(classified(report, kind, copy)))));
             case COMPLAINT -> {
-                suppressions.add(copy.recipient(), "complaint (" + notice.feedbackType() + ") in notice " + notice.id(),
-                        "feedback");
+                String reason = "complaint (" + notice.feedbackType() + ") in notice " + notice.id();
+                // About bulk mail, the complaint ends that stream's mail, not the receipts; about other mail, all of it.
+                if (BULK.equals(copy.stream())) {
+                    suppressions.suppressFor(copy.recipient(), BULK, reason, copy.eventId());
+                } else {
+                    suppressions.add(copy.recipient(), reason, "feedback");
+                }
                 outbox.queue(List.of(records.outcome(copy, notice, report, "complained", null)));
             }
             default -> throw new IllegalStateException("Notice kind " + notice.kind() + " handled above");

@@ -66,7 +66,7 @@ public class NoticeRecords {
         RecipientOutcome.Notice fields = new RecipientOutcome.Notice(notice.id(), notice.kind().label(), report.status(),
                 report.diagnosticCode(), report.remoteMta(), report.arrivalDate(), notice.feedbackType());
         RecipientOutcome record = new RecipientOutcome(copy.eventId(), copy.messageId(), copy.recipient(), outcome, reply,
-                false, false, copy.template(), copy.tags(), Instant.now().toString(), null, null, fields);
+                false, false, copy.template(), copy.tags(), Instant.now().toString(), copy.stream(), null, fields);
         return new ChannelRecord(topics.events(), copy.eventId(), json(record.toJson(mapper)),
                 Map.of(MailpipeConstants.OUTCOME, outcome), record);
     }

@@ -67,7 +67,7 @@ public class SentRecipients {
      * returned writes are acknowledged. Nothing without a bounce domain.
      */
     public List<Future<RecordMetadata>> record(String eventId, List<String> recipients, String messageId, String template,
-            Map<String, String> tags) {
+            Map<String, String> tags, String stream) {
         if (returnPath.isEmpty()) {
             return List.of();
         }
@@ -75,7 +75,7 @@ public class SentRecipients {
         List<Future<RecordMetadata>> writes = new ArrayList<>();
         for (String recipient : recipients) {
             SentCopy copy = new SentCopy(returnPath.get().token(eventId, recipient), eventId, recipient, messageId, template,
-                    tags, at, List.of());
+                    tags, at, List.of(), stream);
             writes.add(entries.get().putAsync(copy.token(), json(copy), (metadata, failure) -> {
             }));
         }
@@ -156,7 +156,7 @@ public class SentRecipients {
         notices.add(noticeId);
         List<String> kept = notices.subList(Math.max(0, notices.size() - MAX_NOTICES), notices.size());
         SentCopy updated = new SentCopy(copy.token(), copy.eventId(), copy.recipient(), copy.messageId(), copy.template(),
-                copy.tags(), copy.at(), List.copyOf(kept));
+                copy.tags(), copy.at(), List.copyOf(kept), copy.stream());
         entries.orElseThrow().put(copy.token(), json(updated));
     }
 

@@ -68,6 +68,16 @@ public class SuppressionList {
      * @return false when the address was already unsubscribed from the stream by this event's link
      */
     public boolean unsubscribe(String address, String stream, String eventId) {
+        return suppressFor(address, stream, "unsubscribed (one-click)", eventId);
+    }
+
+    /**
+     * Suppresses the address for one stream's mail only, for a reason about that stream (an unsubscribe, a complaint
+     * about a newsletter).
+     *
+     * @return false when this event already suppressed the address for the stream
+     */
+    public boolean suppressFor(String address, String stream, String reason, String eventId) {
         String key = SuppressionKey.of(address) + SCOPE + stream;
         if (entries.get(key).map(this::read).filter(e -> eventId.equals(e.path("eventId").asText())).isPresent()) {
             return false;
@@ -75,7 +85,7 @@ public class SuppressionList {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("address", address);
         entry.put("scope", stream);
-        entry.put("reason", "unsubscribed (one-click)");
+        entry.put("reason", reason);
         entry.put("eventId", eventId);
         entry.put("at", Instant.now().toString());
         put(key, entry);

@@ -80,7 +80,11 @@ class FeedbackTest extends PipelineTestSupport {
 
     private Sent deliverTo(String recipient) {
         String id = Events.uniqueId("feedback");
-        kafka.send(REQUESTS, id, Events.orderConfirmation(id, recipient));
+        return deliver(REQUESTS, id, Events.orderConfirmation(id, recipient), recipient);
+    }
+
+    private Sent deliver(String topic, String id, String event, String recipient) {
+        kafka.send(topic, id, event);
         JsonNode delivered = records.outcome(id, recipient);
         assertThat(delivered.path("outcome").asText()).isEqualTo("delivered");
         String messageId = delivered.path("messageId").asText();
@@ -267,6 +271,24 @@ class FeedbackTest extends PipelineTestSupport {
         }
         assertThat(suppressions.suppressed(about.recipient())).isEqualTo(suppressed);
         assertThat(outcomes(about)).hasSize(2);
+    }
+
+    @Test
+    void aComplaintAboutBulkMailSuppressesTheBulkStreamOnly() {
+        String reader = Events.uniqueRecipient("complains-");
+        String id = Events.uniqueId("feedback");
+        Sent newsletter = deliver("email.requests.bulk", id, Events.bulk(id, reader), reader);
+
+        noticeArrives("arf-complaint", newsletter);
+
+        JsonNode complained = laterOutcome(newsletter);
+        assertThat(complained.path("outcome").asText()).isEqualTo("complained");
+        assertThat(complained.path("stream").asText()).isEqualTo("bulk");
+        awaitNoticesApplied();
+        assertThat(suppressions.suppressed(reader)).as("not for all mail").isFalse();
+        await().atMost(Duration.ofSeconds(30)).until(() -> suppressions.suppressed(reader, "bulk"));
+        Sent receipt = deliverTo(reader);
+        assertThat(smtp.receivedFor(reader).stream().filter(r -> receipt.messageId().equals(messageIdOf(r)))).hasSize(1);
     }
 
     @Test
