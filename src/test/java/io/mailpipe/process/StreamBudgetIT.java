@@ -84,9 +84,9 @@ class StreamBudgetIT {
         try (KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
             kafka.sendTogether("email.requests.bulk", events);
         }
-        // Both instances send, each owning half of the partitions: otherwise one would send the whole rate alone.
+        // Both instances send, each owning some of the partitions: otherwise one would send the whole rate alone.
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
-                .until(() -> share(instances.get(0)) == 0.5 && share(instances.get(1)) == 0.5);
+                .until(() -> bothSend(share(instances.get(0)), share(instances.get(1))));
 
         int from = smtp.received().size();
         long start = System.nanoTime();
@@ -99,6 +99,11 @@ class StreamBudgetIT {
         assertThat(rate).as("the stream's rate for both together").isBetween(RATE * 0.75, RATE * 1.2);
         await().atMost(Duration.ofMinutes(2)).until(() -> smtp.received().size() >= EVENTS);
         assertThat(smtp.received()).hasSize(EVENTS);
+    }
+
+    /** Both instances own partitions and their shares make the whole: Kafka may split four partitions 2/2 or 3/1. */
+    private static boolean bothSend(double a, double b) {
+        return a > 0 && a < 1 && b > 0 && b < 1 && Math.abs(a + b - 1) < 1e-9;
     }
 
     /** The share of the bulk stream's rate the instance reports in GET /ops/streams. */
