@@ -9,7 +9,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -80,9 +79,7 @@ public class MimeComposer {
      */
     private static void oneClickUnsubscribe(ComposedMessage message, UnsubscribeLink link, EmailEvent event)
             throws MessagingException {
-        List<InternetAddress> recipients = new ArrayList<>(event.to());
-        recipients.addAll(event.cc());
-        recipients.addAll(event.bcc());
+        List<InternetAddress> recipients = message.envelope();
         if (recipients.size() != 1 || message.getHeader("List-Unsubscribe") != null) {
             return;
         }

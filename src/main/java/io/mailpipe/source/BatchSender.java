@@ -90,8 +90,7 @@ public class BatchSender {
         BatchOffsets offsets = new BatchOffsets(positions, rewound.getOrDefault(consumer, Map.of()));
         boolean[] done = new boolean[records.size()];
         String topic = positions.get(0).partition().topic();
-        budgets.assigned(consumer, topic, (int) consumer.assignment().stream().filter(p -> p.topic().equals(topic)).count(),
-                consumer.partitionsFor(topic).size());
+        budgets.assigned(consumer, topic);
         try {
             String template = batch.getProperty(MailpipeConstants.TEMPLATE, String.class);
             ExecutorService senders = streams.yields(topic) ? yieldingLanes : lanes;

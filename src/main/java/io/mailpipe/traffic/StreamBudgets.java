@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.clients.consumer.Consumer;
+
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.config.StreamConfig;
 import io.mailpipe.event.MailStream;
@@ -30,7 +32,7 @@ public class StreamBudgets {
 
     private final Map<MailStream, Double> rates = new EnumMap<>(MailStream.class);
     private final Map<MailStream, Long> nextSlot = new EnumMap<>(MailStream.class);
-    private final Map<Object, Assignment> assignments = new ConcurrentHashMap<>();
+    private final Map<Consumer<?, ?>, Assignment> assignments = new ConcurrentHashMap<>();
     private final StreamStates streams;
 
     public StreamBudgets(MailpipeConfig config, StreamStates streams, MeterRegistry registry) {
@@ -51,9 +53,16 @@ public class StreamBudgets {
         }
     }
 
-    /** A consumer reports, with each batch, how many partitions of its topic it owns, of how many. */
-    public void assigned(Object consumer, String topic, int owned, int partitions) {
-        assignments.put(consumer, new Assignment(topic, owned, partitions, System.nanoTime()));
+    /**
+     * A consumer reports, with each batch and on its own thread, the topic it reads; how many of the topic's partitions
+     * it owns is noted when some stream has a rate.
+     */
+    public void assigned(Consumer<?, ?> consumer, String topic) {
+        if (rates.isEmpty()) {
+            return;
+        }
+        int owned = (int) consumer.assignment().stream().filter(p -> p.topic().equals(topic)).count();
+        assignments.put(consumer, new Assignment(topic, owned, consumer.partitionsFor(topic).size(), System.nanoTime()));
     }
 
     /**
