@@ -1,6 +1,7 @@
 package io.mailpipe.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.WithDefault;
@@ -10,6 +11,12 @@ public interface WebhookConfig {
 
     /** SendGrid's signed Event Webhook at {@code POST /webhooks/sendgrid}. */
     Sendgrid sendgrid();
+
+    /** Amazon SES notifications through an SNS topic's HTTPS subscription at {@code POST /webhooks/ses}. */
+    Ses ses();
+
+    /** Postmark's bounce and spam-complaint webhooks at {@code POST /webhooks/postmark}. */
+    Postmark postmark();
 
     /**
      * Oldest notification accepted, by the time its provider signed it: a request replayed later is refused, and one
@@ -26,5 +33,32 @@ public interface WebhookConfig {
          * a Secret; unset, the endpoint is disabled.
          */
         Optional<String> publicKey();
+    }
+
+    /** Amazon SNS, carrying SES' bounce, complaint and delivery-delay notifications. */
+    interface Ses {
+
+        /**
+         * The ARNs of the SNS topics whose messages are taken; a message of any other topic is refused. Unset, the
+         * endpoint is disabled.
+         */
+        Optional<List<String>> topicArns();
+
+        /**
+         * What each {@code SigningCertURL} and {@code SubscribeURL} must match, whole (a regular expression): Amazon
+         * SNS' own HTTPS hosts. Changed only for tests or an SNS-compatible service.
+         */
+        @WithDefault("https://sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/.*")
+        String trustedUrls();
+    }
+
+    /** Postmark's webhooks, authenticated with HTTP basic auth in the URL Postmark is given. */
+    interface Postmark {
+
+        /** The basic-auth user name in the webhook's URL; unset, the endpoint is disabled. */
+        Optional<String> username();
+
+        /** The basic-auth password in the webhook's URL, a Secret (at least 16 characters). */
+        Optional<String> password();
     }
 }

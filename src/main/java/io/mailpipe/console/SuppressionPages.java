@@ -90,7 +90,7 @@ public class SuppressionPages {
         data.put("next", page.size() > PAGE ? "/console/suppressions?after="
                 + URLEncoder.encode(page.get(PAGE - 1).getKey(), StandardCharsets.UTF_8) : "");
         // The notice is chosen by a code, never taken from the link, so no one can put words on this page by a link.
-        boolean listed = !start.isEmpty() && suppressions.suppressed(start);
+        boolean listed = !start.isEmpty() && suppressions.listed(start);
         data.put("message", done == null || start.isEmpty() ? "" : switch (done) {
             case SUPPRESSED -> listed ? "Suppressed " + start + "." : "";
             case REMOVED -> listed ? "" : "Removed " + start + " from the suppression list.";
@@ -121,13 +121,13 @@ public class SuppressionPages {
     public Response remove(MultivaluedMap<String, String> form) {
         ConsoleSession session = request.formSession(form);
         String address = SuppressionKey.parse(form.getFirst("address"));
-        Optional<String> entry = suppressions.entry(address);
-        if (entry.isEmpty()) {
+        List<String> entries = suppressions.entries(address);
+        if (entries.isEmpty()) {
             throw new ConsoleRefusal(Status.NOT_FOUND, "Not on the suppression list: " + address + ".");
         }
         if (!"confirmed".equals(form.getFirst("confirmed"))) {
-            return Response.ok(pages.render("unsuppress", session, Map.of("address", address, "entry", asRow.of(entry.get()))),
-                    MediaType.TEXT_HTML_TYPE).build();
+            return Response.ok(pages.render("unsuppress", session, Map.of("address", address, "entries",
+                    entries.stream().map(asRow::of).toList())), MediaType.TEXT_HTML_TYPE).build();
         }
         suppressions.remove(address);
         audit.suppression("unsuppress", session.by(), address, null);

@@ -1,5 +1,8 @@
 package io.mailpipe.feedback;
 
+import static io.mailpipe.feedback.NoticeFields.cap;
+import static io.mailpipe.feedback.NoticeFields.text;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +25,6 @@ final class SendgridEvents {
 
     /** Most events in one request; SendGrid batches far fewer, and a request with more is refused. */
     static final int MAX_EVENTS = 1000;
-    private static final int MAX_FIELD_CHARS = 1000;
     /** Later than any real event (year 5138): a larger timestamp is not one. */
     private static final long MAX_EPOCH_SECONDS = 100_000_000_000L;
 
@@ -87,14 +89,5 @@ final class SendgridEvents {
             return reason.equals("bounced address") || reason.equals("invalid") ? "5.1.1" : "5.7.1";
         }
         return kind == Kind.DELAY ? "4.0.0" : kind == Kind.BOUNCE ? "5.0.0" : null;
-    }
-
-    private static String text(JsonNode event, String field) {
-        JsonNode value = event.get(field);
-        return value == null || value.isNull() || value.isContainerNode() ? null : cap(value.asText());
-    }
-
-    private static String cap(String text) {
-        return text == null || text.length() <= MAX_FIELD_CHARS ? text : text.substring(0, MAX_FIELD_CHARS) + "...";
     }
 }

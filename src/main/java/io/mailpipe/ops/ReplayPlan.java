@@ -45,11 +45,11 @@ public class ReplayPlan {
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         Stream.of(event.to(), event.cc(), event.bcc()).flatMap(List::stream).map(InternetAddress::getAddress).distinct()
-                .forEach(address -> rows.add(recipient(event.id(), address)));
+                .forEach(address -> rows.add(recipient(event.id(), event.stream().label(), address)));
         return rows;
     }
 
-    private Map<String, Object> recipient(String eventId, String address) {
+    private Map<String, Object> recipient(String eventId, String stream, String address) {
         if (ledger.delivered(eventId, address)) {
             return row(address, "skip-delivered", "already delivered under this event id");
         }
@@ -59,6 +59,10 @@ public class ReplayPlan {
         }
         if (suppressions.suppressed(address)) {
             return row(address, "skip-suppressed", "on the suppression list");
+        }
+        if (suppressions.suppressed(address, stream)) {
+            return row(address, "skip-suppressed", "on the suppression list of the " + stream + " stream (unsubscribed or "
+                    + "complained)");
         }
         return row(address, SEND, null);
     }

@@ -59,6 +59,11 @@ public class MimeComposer {
         System.getProperties().putIfAbsent(StreamProvider.class.getName(), MailStreamProvider.class.getName());
     }
 
+    /**
+     * Makes the event id Postmark metadata, which Postmark's webhooks give back (they name the message by Postmark's
+     * own id); Postmark takes the header off before relaying.
+     */
+    static final String POSTMARK_EVENT = "X-PM-Metadata-mailpipe-event";
     private static final Session COMPOSING = Session.getInstance(new Properties());
     private static final String UTF_8 = StandardCharsets.UTF_8.name();
 
@@ -115,6 +120,9 @@ public class MimeComposer {
         }
         if (unsubscribe.isPresent() && event.stream() == MailStream.BULK) {
             oneClickUnsubscribe(message, unsubscribe.get(), event);
+        }
+        if (config.webhook().postmark().username().isPresent()) {
+            message.setHeader(POSTMARK_EVENT, event.id());
         }
         if (config.feedbackId().isPresent() && message.getHeader("Feedback-ID") == null) {
             message.setHeader("Feedback-ID", encodeHeader("Feedback-ID",

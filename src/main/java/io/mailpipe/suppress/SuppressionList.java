@@ -156,6 +156,11 @@ public class SuppressionList {
         return !keys(address).isEmpty();
     }
 
+    /** The JSON of each of the address's entries: for all mail first, then one per stream it is suppressed for. */
+    public List<String> entries(String address) {
+        return keys(address).stream().map(entries::get).flatMap(Optional::stream).toList();
+    }
+
     /** Takes the address off the list, for all mail and for every stream. */
     public void remove(String address) {
         keys(address).forEach(entries::remove);

@@ -12,11 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
 import jakarta.mail.MessagingException;
 
 import org.junit.jupiter.api.Test;
 
 import io.mailpipe.ops.DeadLetters;
+import io.mailpipe.suppress.SuppressionList;
 import io.mailpipe.testing.Browser;
 import io.mailpipe.testing.Events;
 import io.mailpipe.testing.KafkaBrokerResource;
@@ -42,6 +44,9 @@ class ConsoleBrowserTest extends PipelineTestSupport {
 
     @TestHTTPResource("/")
     URL root;
+
+    @Inject
+    SuppressionList suppressions;
 
     @Test
     void operatorFixesARejectedAddressReplaysItAndTheMailArrives() {
@@ -147,6 +152,24 @@ class ConsoleBrowserTest extends PipelineTestSupport {
             assertThat(browser.present("#suppressions tbody tr")
                     && browser.text("#suppressions tbody tr:first-child").contains(address)).isFalse();
         }
+    }
+
+    @Test
+    void anUnsubscribeShowsItCoversOneStreamAndRemovingItLiftsIt() {
+        String reader = Events.uniqueRecipient("unsubscribed-");
+        suppressions.unsubscribe(reader, "bulk", "newsletter-1");
+        try (Browser browser = new Browser()) {
+            signIn(browser, DeadLetters.TOKEN, "cy");
+            browser.open(root + "console/suppressions?from=" + URLEncoder.encode(reader, StandardCharsets.UTF_8));
+            assertThat(browser.text("#suppressions tbody tr:first-child")).contains(reader).contains("bulk mail only")
+                    .contains("unsubscribed (one-click)");
+
+            browser.click("#suppressions tbody tr:first-child button.remove");
+            assertThat(browser.text("#entries")).contains("for bulk mail").doesNotContain("all mail");
+            browser.click("#confirm");
+            assertThat(browser.text("#message")).isEqualTo("Removed " + reader + " from the suppression list.");
+        }
+        assertThat(suppressions.suppressed(reader, "bulk")).isFalse();
     }
 
     @Test

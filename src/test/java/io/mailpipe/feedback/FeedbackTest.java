@@ -9,28 +9,20 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.inject.Inject;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.mailpipe.suppress.SuppressionList;
 import io.mailpipe.testing.BounceMailboxResource;
 import io.mailpipe.testing.Events;
 import io.mailpipe.testing.KafkaBrokerResource;
 import io.mailpipe.testing.Notices;
 import io.mailpipe.testing.PipelineRecords;
-import io.mailpipe.testing.PipelineTestSupport;
 import io.mailpipe.testing.SmtpServerResource;
-import io.mailpipe.testing.TestBounceMailbox;
 import io.mailpipe.testing.TestSmtpServer;
-import io.mailpipe.testing.TestWebhookKeys;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -44,81 +36,7 @@ import io.restassured.http.ContentType;
 @WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 @WithTestResource(value = SmtpServerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 @WithTestResource(value = BounceMailboxResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
-class FeedbackTest extends PipelineTestSupport {
-
-    private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static final String FEEDBACK = "email.feedback";
-    private static final String FEEDBACK_GROUP = "mailpipe-feedback";
-
-    TestBounceMailbox mailbox;
-
-    TestWebhookKeys keys;
-
-    @Inject
-    MeterRegistry registry;
-
-    @Inject
-    SuppressionList suppressions;
-
-    @Inject
-    SentRecipients sent;
-
-    private PipelineRecords records;
-
-    @BeforeEach
-    void readRecords() {
-        records = new PipelineRecords(kafka, PATIENCE);
-    }
-
-    /** A delivered message: its event id, recipient, return path and Message-ID. */
-    private record Sent(String eventId, String recipient, String returnPath, String messageId) {
-    }
-
-    private Sent deliver(String prefix) {
-        return deliverTo(Events.uniqueRecipient(prefix));
-    }
-
-    private Sent deliverTo(String recipient) {
-        String id = Events.uniqueId("feedback");
-        return deliver(REQUESTS, id, Events.orderConfirmation(id, recipient), recipient);
-    }
-
-    private Sent deliver(String topic, String id, String event, String recipient) {
-        kafka.send(topic, id, event);
-        JsonNode delivered = records.outcome(id, recipient);
-        assertThat(delivered.path("outcome").asText()).isEqualTo("delivered");
-        String messageId = delivered.path("messageId").asText();
-        // This event's copy: an address may have been sent others before.
-        TestSmtpServer.Received received = smtp.receivedFor(recipient).stream()
-                .filter(r -> messageId.equals(messageIdOf(r))).findFirst().orElseThrow();
-        return new Sent(id, recipient, received.envelopeFrom(), messageId);
-    }
-
-    private static String messageIdOf(TestSmtpServer.Received received) {
-        try {
-            return received.mime().getMessageID();
-        } catch (jakarta.mail.MessagingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private void noticeArrives(String notice, Sent about) {
-        mailbox.deliver(Notices.load(notice, about.returnPath(), about.recipient(), about.messageId()));
-    }
-
-    /** Waits until the mailbox is empty and every notice on the topic has been applied. */
-    private void awaitNoticesApplied() {
-        await().atMost(PATIENCE).until(() -> mailbox.messages() == 0);
-        await().atMost(PATIENCE).until(() -> kafka.committedOffset(FEEDBACK_GROUP, FEEDBACK) == kafka.endOffset(FEEDBACK));
-    }
-
-    private List<JsonNode> outcomes(Sent about) {
-        return records.outcomes(about.eventId(), about.recipient());
-    }
-
-    private JsonNode laterOutcome(Sent about) {
-        return await().atMost(PATIENCE).until(() -> outcomes(about), l -> l.size() >= 2).get(1);
-    }
+class FeedbackTest extends FeedbackTestSupport {
 
     @Test
     void eachMessageNamesItsEventAndRecipientInItsReturnPath() {
@@ -326,69 +244,6 @@ class FeedbackTest extends PipelineTestSupport {
         awaitNoticesApplied();
         assertThat(outcomes(gone)).extracting(o -> o.path("outcome").asText()).containsExactly("delivered", "bounced");
         assertThat(records.on("email.dlq.permanent", gone.eventId())).hasSize(1);
-    }
-
-    private static String sendgridEvent(Sent about, String event, String eventId, long timestamp) {
-        return """
-                [{"email": "%s", "timestamp": %d, "smtp-id": "%s", "event": "%s", "type": "bounce", "status": "5.1.1",
-                  "reason": "550 5.1.1 The email account that you tried to reach does not exist", "sg_event_id": "%s",
-                  "sg_message_id": "14c5d75ce93.dfd.64b469.filter0001.16648.5515E0B88.0"},
-                 {"email": "%s", "timestamp": %d, "smtp-id": "%s", "event": "open", "sg_event_id": "%s-open"}]
-                """.formatted(about.recipient(), timestamp, about.messageId(), event, eventId, about.recipient(),
-                timestamp, about.messageId(), eventId);
-    }
-
-    private io.restassured.response.Response postSendgrid(String body, String timestamp, String signature) {
-        return given().contentType(ContentType.JSON).header("X-Twilio-Email-Event-Webhook-Timestamp", timestamp)
-                .header("X-Twilio-Email-Event-Webhook-Signature", signature).body(body).post("/webhooks/sendgrid");
-    }
-
-    private double refused(String reason) {
-        return registry.counter("mailpipe.feedback.webhook.refused", "provider", "sendgrid", "reason", reason).count();
-    }
-
-    @Test
-    void signedSendgridBounceBecomesBouncedOutcomeAndSuppressionOnceHoweverOftenPosted() {
-        Sent gone = deliver("sendgrid-");
-        String now = Long.toString(java.time.Instant.now().getEpochSecond());
-        String body = sendgridEvent(gone, "bounce", "sg-" + java.util.UUID.randomUUID(), Long.parseLong(now));
-
-        postSendgrid(body, now, keys.signSendgrid(now, body)).then().statusCode(200).body("notices",
-                org.hamcrest.Matchers.equalTo(1));
-        postSendgrid(body, now, keys.signSendgrid(now, body)).then().statusCode(200);
-
-        JsonNode bounced = laterOutcome(gone);
-        assertThat(bounced.path("outcome").asText()).isEqualTo("bounced");
-        assertThat(bounced.path("class").asText()).isEqualTo("recipient");
-        assertThat(bounced.at("/notice/id").asText()).startsWith("sendgrid:sg-");
-        awaitNoticesApplied();
-        assertThat(outcomes(gone)).hasSize(2);
-        assertThat(suppressions.suppressed(gone.recipient())).isTrue();
-        assertThat(records.on("email.dlq.permanent", gone.eventId())).hasSize(1);
-    }
-
-    @Test
-    void sendgridRequestWithABadSignatureAnOldOneOrNoneIsRefusedAndCounted() {
-        Sent about = deliver("sendgrid-refused-");
-        long now = java.time.Instant.now().getEpochSecond();
-        String body = sendgridEvent(about, "bounce", "sg-" + java.util.UUID.randomUUID(), now);
-        String stamp = Long.toString(now);
-        String old = Long.toString(now - 3600);
-        double badBefore = refused("signature");
-        double staleBefore = refused("stale");
-        double unsignedBefore = refused("unsigned");
-
-        postSendgrid(body, stamp, keys.signSendgrid(stamp, body.replace("5.1.1", "5.1.2"))).then().statusCode(401);
-        postSendgrid(body, stamp, TestWebhookKeys.generate().signSendgrid(stamp, body)).then().statusCode(401);
-        postSendgrid(body, old, keys.signSendgrid(old, body)).then().statusCode(401);
-        given().contentType(ContentType.JSON).body(body).post("/webhooks/sendgrid").then().statusCode(401);
-
-        assertThat(refused("signature") - badBefore).isEqualTo(2);
-        assertThat(refused("stale") - staleBefore).isEqualTo(1);
-        assertThat(refused("unsigned") - unsignedBefore).isEqualTo(1);
-        awaitNoticesApplied();
-        assertThat(outcomes(about)).hasSize(1);
-        assertThat(suppressions.suppressed(about.recipient())).isFalse();
     }
 
     @Test

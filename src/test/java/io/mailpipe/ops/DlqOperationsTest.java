@@ -42,6 +42,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.store.MailpipeProducer;
 import io.mailpipe.store.StateStreams;
+import io.mailpipe.suppress.SuppressionList;
 import io.mailpipe.testing.Events;
 import io.mailpipe.testing.KafkaBrokerResource;
 import io.mailpipe.testing.PipelineTestSupport;
@@ -71,6 +72,8 @@ class DlqOperationsTest extends PipelineTestSupport {
     DlqListing listing;
     @Inject
     DlqReplayer replayer;
+    @Inject
+    SuppressionList suppressions;
     @Inject
     DlqAudit audit;
     @Inject
@@ -485,6 +488,25 @@ class DlqOperationsTest extends PipelineTestSupport {
         assertThat(invalid.jsonPath().getString("results[0].plan[0].action")).isEqualTo("invalid");
         assertThat(invalid.jsonPath().getString("results[0].plan[0].reason")).contains("to[0]").contains("email.dlq.invalid");
         assertThat(state(entryId)).as("a dry run changes nothing").isEqualTo("open");
+    }
+
+    @Test
+    void aDryRunReplayAsBulkMailSkipsWhoUnsubscribedFromBulkButSendsThemReceipts() {
+        String refused = address("refused-");
+        String reader = address("unsubscribed-");
+        smtp.replyToRecipient(refused, "550 5.1.1 <" + refused + ">: User unknown");
+        String id = Events.uniqueId("plan");
+        kafka.send(REQUESTS, id, event(id, "order-confirmation", team, refused));
+        String entryId = awaitEntry(id);
+        suppressions.unsubscribe(reader, "bulk", id);
+
+        Response asBulk = replay(Map.of("ids", List.of(entryId), "dryRun", true,
+                "set", Map.of("to", List.of(reader), "stream", "bulk")));
+        Response asReceipt = replay(Map.of("ids", List.of(entryId), "dryRun", true, "set", Map.of("to", List.of(reader))));
+
+        assertThat(asBulk.jsonPath().getString("results[0].plan[0].action")).isEqualTo("skip-suppressed");
+        assertThat(asBulk.jsonPath().getString("results[0].plan[0].reason")).contains("bulk stream");
+        assertThat(asReceipt.jsonPath().getString("results[0].plan[0].action")).isEqualTo("send");
     }
 
     private String send(String recipient) {
