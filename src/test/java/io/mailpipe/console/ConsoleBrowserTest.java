@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -173,6 +174,35 @@ class ConsoleBrowserTest extends PipelineTestSupport {
     }
 
     @Test
+    void operatorPausesTheBulkStreamAfterAConfirmationAndItsMailWaitsUntilResumed() {
+        String reader = Events.uniqueRecipient("paused-");
+        String id = Events.uniqueId("paused");
+        try (Browser browser = new Browser()) {
+            signIn(browser, DeadLetters.TOKEN, "cy");
+            browser.open(root + "console/streams").type("#reason-bulk", "list import under review")
+                    .click("#stream-bulk button.pause");
+            assertThat(browser.text("h1")).isEqualTo("Pause the bulk stream?");
+            assertThat(browser.text("#consequence")).contains("nothing is dropped");
+            browser.screenshot("16-pause-confirmation");
+            browser.click("#confirm");
+            assertThat(browser.text("#message")).isEqualTo("Paused bulk.");
+            assertThat(browser.text("#stream-bulk .state")).contains("paused by console:operator:cy")
+                    .contains("list import under review");
+            assertThat(browser.text("#stream-transactional .state")).isEqualTo("sending");
+            browser.screenshot("17-streams-bulk-paused");
+
+            kafka.send("email.requests.bulk", id, Events.bulk(id, reader));
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .until(() -> smtp.firstFor(reader).isEmpty());
+
+            browser.click("#stream-bulk button.resume");
+            assertThat(browser.text("#message")).isEqualTo("Resumed bulk.");
+            assertThat(browser.text("#stream-bulk .state")).isEqualTo("sending");
+        }
+        await().atMost(PATIENCE).until(() -> smtp.firstFor(reader).isPresent());
+    }
+
+    @Test
     void anEmailsStoryShowsTheBounceTheReplayAndTheDeliveryInTimeOrder() throws MessagingException {
         String wrong = Events.uniqueRecipient("story-");
         String fixed = Events.uniqueRecipient("story-fixed-");
@@ -219,6 +249,9 @@ class ConsoleBrowserTest extends PipelineTestSupport {
                     .contains("(shown to operators only)").doesNotContain("CHF 12.50");
             assertThat(browser.text("#preview-error")).contains("operators only");
             browser.screenshot("11-viewer-entry");
+            browser.open(root + "console/streams");
+            assertThat(browser.text("#stream-bulk .state")).isNotEmpty();
+            assertThat(browser.present("button.pause") || browser.present("button.resume")).isFalse();
 
             String refusal = (String) browser.driver().executeAsyncScript("""
                     const done = arguments[arguments.length - 1];
