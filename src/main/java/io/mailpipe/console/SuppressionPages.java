@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,9 @@ import jakarta.ws.rs.core.StreamingOutput;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.mailpipe.event.MailStream;
 import io.mailpipe.ops.DlqAudit;
+import io.mailpipe.ops.SuppressionScope;
 import io.mailpipe.suppress.SuppressionKey;
 import io.mailpipe.suppress.SuppressionList;
 import io.smallrye.common.annotation.Blocking;
@@ -87,6 +90,7 @@ public class SuppressionPages {
         data.put("from", start);
         data.put("rows", rows);
         data.put("approximateTotal", suppressions.approximateSize());
+        data.put("streams", Arrays.stream(MailStream.values()).map(MailStream::label).toList());
         data.put("next", page.size() > PAGE ? "/console/suppressions?after="
                 + URLEncoder.encode(page.get(PAGE - 1).getKey(), StandardCharsets.UTF_8) : "");
         // The notice is chosen by a code, never taken from the link, so no one can put words on this page by a link.
@@ -108,8 +112,13 @@ public class SuppressionPages {
         String address = SuppressionKey.parse(form.getFirst("address"));
         String given = form.getFirst("reason");
         String reason = given == null || given.isBlank() ? "added in the console" : given.strip();
-        suppressions.add(address, reason, session.by());
-        audit.suppression("suppress", session.by(), address, reason);
+        Optional<String> stream = SuppressionScope.parse(form.getFirst("scope"));
+        if (stream.isPresent()) {
+            suppressions.addFor(address, stream.get(), reason, session.by());
+        } else {
+            suppressions.add(address, reason, session.by());
+        }
+        audit.suppression("suppress", session.by(), address, stream.orElse(null), reason);
         return backToList(address, SUPPRESSED);
     }
 
@@ -130,7 +139,7 @@ public class SuppressionPages {
                     entries.stream().map(asRow::of).toList())), MediaType.TEXT_HTML_TYPE).build();
         }
         suppressions.remove(address);
-        audit.suppression("unsuppress", session.by(), address, null);
+        audit.suppression("unsuppress", session.by(), address, null, null);
         return backToList(address, REMOVED);
     }
 

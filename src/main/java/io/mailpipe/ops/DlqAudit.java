@@ -52,10 +52,14 @@ public class DlqAudit {
         LOG.infof("%s by %s: %d entries%s", action, by, results.size(), request.dryRun() ? " (dry run)" : "");
     }
 
-    /** An address put on the suppression list by hand ({@code suppress}) or taken off it ({@code unsuppress}). */
-    public void suppression(String action, String by, String address, String reason) {
+    /**
+     * An address put on the suppression list by hand ({@code suppress}) or taken off it ({@code unsuppress});
+     * {@code stream} is the stream the entry covers, null for all mail.
+     */
+    public void suppression(String action, String by, String address, String stream, String reason) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("address", address);
+        details.put("scope", stream == null ? SuppressionScope.ALL : stream);
         details.put("reason", reason);
         write(action, by, details);
         LOG.infof("%s by %s", action, by);

@@ -88,11 +88,22 @@ public class SuppressionResource {
         } catch (IllegalArgumentException e) {
             return refuse(Status.BAD_REQUEST, e.getMessage());
         }
+        Optional<String> stream;
+        try {
+            stream = SuppressionScope.parse(body.path("scope").asText(null));
+        } catch (IllegalArgumentException e) {
+            return refuse(Status.BAD_REQUEST, e.getMessage());
+        }
         String reason = body.path("reason").asText("added by an operator");
         String by = DlqResource.operator(headers);
-        suppressions.add(address, reason, by);
-        audit.suppression("suppress", by, address, reason);
-        return Response.ok(Map.of("suppressed", address), MediaType.APPLICATION_JSON_TYPE).build();
+        if (stream.isPresent()) {
+            suppressions.addFor(address, stream.get(), reason, by);
+        } else {
+            suppressions.add(address, reason, by);
+        }
+        audit.suppression("suppress", by, address, stream.orElse(null), reason);
+        return Response.ok(Map.of("suppressed", address, "scope", stream.orElse(SuppressionScope.ALL)),
+                MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     @DELETE
@@ -108,7 +119,7 @@ public class SuppressionResource {
             return refuse(Status.NOT_FOUND, "not on the suppression list: " + address);
         }
         suppressions.remove(address);
-        audit.suppression("unsuppress", DlqResource.operator(headers), address, null);
+        audit.suppression("unsuppress", DlqResource.operator(headers), address, null, null);
         return Response.ok(Map.of("removed", address), MediaType.APPLICATION_JSON_TYPE).build();
     }
 

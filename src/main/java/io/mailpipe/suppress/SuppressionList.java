@@ -92,6 +92,17 @@ public class SuppressionList {
         return true;
     }
 
+    /** An operator's entry for one stream's mail: that stream is not sent to the address until removed. */
+    public void addFor(String address, String stream, String reason, String by) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("address", address);
+        entry.put("scope", stream);
+        entry.put("reason", reason);
+        entry.put("by", by);
+        entry.put("at", Instant.now().toString());
+        put(SuppressionKey.of(address) + SCOPE + stream, entry);
+    }
+
     /** The JSON of the bounce or operator that put the address on the list, when it is on it. */
     public Optional<String> entry(String address) {
         return entries.get(SuppressionKey.of(address));

@@ -142,7 +142,7 @@ class ConsoleBrowserTest extends PipelineTestSupport {
                     .type("#add-address", address).type("#add-reason", "asked to be removed").click("#add");
             assertThat(browser.text("#message")).isEqualTo("Suppressed " + address + ".");
             assertThat(browser.text("#suppressions tbody tr:first-child")).contains(address).contains("asked to be removed")
-                    .contains("console:operator:cy");
+                    .contains("console:operator:cy").contains("all mail");
             browser.screenshot("08-suppressions");
 
             browser.click("#suppressions tbody tr:first-child button.remove");
@@ -153,6 +153,20 @@ class ConsoleBrowserTest extends PipelineTestSupport {
             assertThat(browser.present("#suppressions tbody tr")
                     && browser.text("#suppressions tbody tr:first-child").contains(address)).isFalse();
         }
+    }
+
+    @Test
+    void operatorSuppressesAnAddressForBulkMailOnly() {
+        String address = Events.uniqueRecipient("bulk-only-");
+        try (Browser browser = new Browser()) {
+            signIn(browser, DeadLetters.TOKEN, "cy");
+            browser.open(root + "console/suppressions").click("details.add summary").type("#add-address", address)
+                    .click("#add-scope option[value=bulk]").type("#add-reason", "asked for no newsletters").click("#add");
+            assertThat(browser.text("#message")).isEqualTo("Suppressed " + address + ".");
+            assertThat(browser.text("#suppressions tbody tr:first-child")).contains(address).contains("bulk mail only");
+        }
+        assertThat(suppressions.suppressed(address, "bulk")).isTrue();
+        assertThat(suppressions.suppressed(address)).as("receipts still go").isFalse();
     }
 
     @Test

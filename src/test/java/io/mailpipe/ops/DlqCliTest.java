@@ -103,6 +103,20 @@ class DlqCliTest extends PipelineTestSupport {
         assertExit(cli(DeadLetters.TOKEN, "suppressions", "remove", address), 2);
     }
 
+    @Test
+    void aSuppressionAddedForOneStreamSaysSoAndAnUnknownScopeIsRefused() throws Exception {
+        // Short enough for the table's address column, which cuts long ones.
+        String address = "left-" + UUID.randomUUID().toString().substring(0, 8) + "@cli.example";
+        assertExit(cli(DeadLetters.TOKEN, "suppressions", "add", address, "--scope", "bulk", "--reason", "left the list"), 0);
+        Run weekly = cli(DeadLetters.TOKEN, "suppressions", "add", address, "--scope", "weekly");
+
+        assertThat(cli(DeadLetters.TOKEN, "suppressions", "list").out().lines().filter(l -> l.contains(address)))
+                .singleElement().asString().contains("bulk", "left the list");
+        assertThat(weekly.exit()).isNotZero();
+        assertThat(weekly.err()).contains("scope must be all or a stream");
+        assertExit(cli(DeadLetters.TOKEN, "suppressions", "remove", address), 0);
+    }
+
     // A relay's reply text and an operator's reason reach the table; ESC sequences could clear or retitle the operator's
     // terminal, C1 CSI (U+009B) does the same on terminals that read it, a bidi override (U+202E) reorders what is shown.
     @Test
