@@ -18,6 +18,17 @@ public interface ConsoleConfig {
     @WithDefault("8h")
     Duration sessionTimeout();
 
+    /**
+     * Failed sign-ins one client address may make within {@link #signInWindow()}; after that its sign-ins are refused
+     * (429) until the window has passed, whatever token they carry.
+     */
+    @WithDefault("5")
+    int signInAttempts();
+
+    /** The window the failed sign-ins of a client address are counted in. */
+    @WithDefault("1m")
+    Duration signInWindow();
+
     /** Most dead-letter entries one page of the console lists. */
     @WithDefault("50")
     int pageSize();

@@ -39,6 +39,9 @@ class ConsoleSecurityTest {
     private static final List<String> PAGES = List.of("/console", "/console/dead-letters", "/console/dead-letters/x:0:0",
             "/console/story?q=x", "/console/suppressions", "/console/suppressions/export.csv", "/console/live",
             "/console/live/figures.json");
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    java.net.URL root;
+
     /** The only pages open without a session: signing in, and the style sheet and script of that page. */
     private static final Set<Class<?>> OPEN = Set.of(SignInPage.class, ConsoleAssets.class);
 
@@ -63,6 +66,38 @@ class ConsoleSecurityTest {
         assertThat(response.header("Location")).endsWith("/console/suppressions");
         assertThat(response.header("Set-Cookie")).startsWith(ConsoleAccess.COOKIE + "=").contains("HttpOnly")
                 .contains("SameSite=Strict").contains("Secure").contains("Path=/console");
+    }
+
+    /**
+     * A sign-in posted from another loopback address, 127.0.0.2, so that the address this test throttles is not the
+     * one the other tests sign in from; answers the status line and headers.
+     */
+    private String signInFrom127002(String token) throws IOException {
+        String body = "token=" + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8) + "&name=mallory";
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.bind(new java.net.InetSocketAddress("127.0.0.2", 0));
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", root.getPort()), 5000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /console/sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length() + "\r\n\r\n"
+                    + body).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return answer.substring(0, answer.indexOf("\r\n\r\n"));
+        }
+    }
+
+    @Test
+    void anAddressThatFailedFiveSignInsIsRefusedEvenTheRightTokenWhileOthersStillSignIn() throws IOException {
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            assertThat(signInFrom127002("guess-" + attempt)).as("attempt %d", attempt).startsWith("HTTP/1.1 401");
+        }
+
+        String refused = signInFrom127002(DeadLetters.TOKEN);
+        assertThat(refused).startsWith("HTTP/1.1 429").containsIgnoringCase("Retry-After: ")
+                .doesNotContainIgnoringCase("Set-Cookie");
+        assertThat(given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .formParam("token", DeadLetters.TOKEN).post("/console/sign-in").statusCode()).as("from 127.0.0.1")
+                .isEqualTo(303);
     }
 
     @Test
