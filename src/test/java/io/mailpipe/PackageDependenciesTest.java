@@ -52,7 +52,7 @@ class PackageDependenciesTest {
             Map.entry("observe", Set.of("config", "render", "smtp", "store", "sender")),
             Map.entry("ops", Set.of("config", "event", "store", "suppress", "traffic", "source", "outcome")),
             Map.entry("preview", Set.of("config", "event", "render", "ops")),
-            Map.entry("console", Set.of("config", "event", "render", "smtp", "ops", "suppress", "traffic"))));
+            Map.entry("console", Set.of("config", "event", "render", "smtp", "store", "ops", "suppress", "traffic"))));
 
     @Test
     void everyPackageUsesOnlyThePackagesBelowIt() {

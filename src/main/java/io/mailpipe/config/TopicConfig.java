@@ -82,4 +82,11 @@ public interface TopicConfig {
     /** Audit trail of every replay and discard: who, when, which entries, which filter. */
     @WithDefault("email.dlq.audit")
     String dlqAudit();
+
+    /**
+     * Compacted topic of the console's sign-ins (who, which role, until when) and of those ended before their time,
+     * keyed by session id, deleted after {@code mailpipe.console.session-timeout}.
+     */
+    @WithDefault("email.console.sessions")
+    String consoleSessions();
 }

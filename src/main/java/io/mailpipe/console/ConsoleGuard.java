@@ -35,11 +35,13 @@ public class ConsoleGuard {
     private static final Set<String> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD);
 
     private final ConsoleAccess access;
+    private final SessionRecords records;
     private final ConsoleRequest request;
     private final ConsolePages pages;
 
-    public ConsoleGuard(ConsoleAccess access, ConsoleRequest request, ConsolePages pages) {
+    public ConsoleGuard(ConsoleAccess access, SessionRecords records, ConsoleRequest request, ConsolePages pages) {
         this.access = access;
+        this.records = records;
         this.request = request;
         this.pages = pages;
     }
@@ -61,7 +63,8 @@ public class ConsoleGuard {
             return Optional.empty();
         }
         Cookie cookie = context.getCookies().get(ConsoleAccess.COOKIE);
-        Optional<ConsoleSession> session = access.sessions().read(cookie == null ? null : cookie.getValue());
+        Optional<ConsoleSession> session = access.sessions().read(cookie == null ? null : cookie.getValue())
+                .filter(s -> !records.ended(s.id()));
         if (session.isEmpty()) {
             if (safe) {
                 return Optional.of(Response.seeOther(URI.create("/console/sign-in?next="

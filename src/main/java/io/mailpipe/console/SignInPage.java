@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -18,6 +19,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
+
+import org.jboss.logging.Logger;
 
 import io.mailpipe.config.MailpipeConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,12 +35,17 @@ import io.vertx.core.http.HttpServerRequest;
 public class SignInPage {
 
     private final ConsoleAccess access;
+    private final SessionRecords records;
     private final ConsolePages pages;
+    private static final Logger LOG = Logger.getLogger(SignInPage.class);
+
     private final SignInThrottle throttle;
     private final MeterRegistry registry;
 
-    public SignInPage(ConsoleAccess access, ConsolePages pages, MailpipeConfig config, MeterRegistry registry) {
+    public SignInPage(ConsoleAccess access, SessionRecords records, ConsolePages pages, MailpipeConfig config,
+            MeterRegistry registry) {
         this.access = access;
+        this.records = records;
         this.pages = pages;
         this.throttle = new SignInThrottle(config.console().signInAttempts(), config.console().signInWindow(),
                 Clock.systemUTC());
@@ -75,13 +83,23 @@ public class SignInPage {
                     .build();
         }
         throttle.succeeded(address);
+        records.signedIn(session.get(), address);
         return Response.seeOther(URI.create(ConsoleGuard.safeNext(next)))
                 .header(HttpHeaders.SET_COOKIE, access.setCookie(session.get())).build();
     }
 
+    /** Ends the session on every replica, so that a copy of its cookie opens nothing either. */
     @POST
     @Path("sign-out")
-    public Response signOut() {
+    public Response signOut(@CookieParam(ConsoleAccess.COOKIE) String cookie) {
+        access.sessions().read(cookie).ifPresent(session -> {
+            try {
+                records.end(session.id(), session.by());
+            } catch (RuntimeException e) {
+                // The cookie is still deleted below; only a copy of it stays valid until it expires.
+                LOG.warnf("Could not record the sign-out of %s: %s", session.by(), e.getMessage());
+            }
+        });
         return Response.seeOther(URI.create("/console/sign-in")).header(HttpHeaders.SET_COOKIE, ConsoleAccess.clearCookie())
                 .build();
     }

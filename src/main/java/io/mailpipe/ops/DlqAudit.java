@@ -65,6 +65,12 @@ public class DlqAudit {
         LOG.infof("%s by %s", action, by);
     }
 
+    /** A console session ended by an operator before its time. */
+    public void session(String action, String by, String sessionId) {
+        write(action, by, Map.<String, Object>of("session", sessionId));
+        LOG.infof("%s by %s", action, by);
+    }
+
     /** A stream paused ({@code pause}) or resumed ({@code resume}) for the whole deployment. */
     public void stream(String action, String by, String stream, String reason) {
         Map<String, Object> details = new LinkedHashMap<>();

@@ -100,6 +100,10 @@ public class StateStreams {
             if (config.bounce().domain().isPresent()) {
                 expiry.put(config.topic().returnPaths(), Optional.of(config.bounce().retention()));
             }
+            if (config.ops().token().filter(t -> !t.isBlank()).isPresent()
+                    || config.console().viewerToken().filter(t -> !t.isBlank()).isPresent()) {
+                expiry.put(config.topic().consoleSessions(), Optional.of(config.console().sessionTimeout()));
+            }
             expiry.forEach((topic, expireAfter) -> {
                 KafkaTopics.createIfMissing(topic, kafka, expireAfter
                         .map(r -> Map.of("cleanup.policy", "compact,delete", "retention.ms", Long.toString(r.toMillis())))
@@ -130,7 +134,8 @@ public class StateStreams {
 
     /**
      * The table over one of the topics named in {@code mailpipe.topic.suppressions}, {@code mailpipe.topic.dlq-state},
-     * {@code mailpipe.topic.delivered} and, with a bounce domain, {@code mailpipe.topic.return-paths}.
+     * {@code mailpipe.topic.delivered}, with a bounce domain {@code mailpipe.topic.return-paths} and, with the console
+     * on, {@code mailpipe.topic.console-sessions}.
      */
     public GlobalTable table(String topic) {
         GlobalTable table = tables.get(topic);

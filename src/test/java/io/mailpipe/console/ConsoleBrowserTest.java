@@ -217,6 +217,28 @@ class ConsoleBrowserTest extends PipelineTestSupport {
     }
 
     @Test
+    void operatorEndsAViewersSessionAndItsNextPageAsksToSignIn() {
+        String viewerName = "eve" + System.nanoTime();
+        try (Browser viewer = new Browser(); Browser operator = new Browser()) {
+            signIn(viewer, VIEWER_TOKEN, viewerName);
+            signIn(operator, DeadLetters.TOKEN, "cy");
+            operator.open(root + "console/sessions");
+            String row = "//table[@id='sessions']//tr[td[contains(., '" + viewerName + "')]]";
+            assertThat(operator.driver().findElement(org.openqa.selenium.By.xpath(row)).getText()).contains("viewer");
+            operator.screenshot("18-sessions");
+            operator.driver().findElement(org.openqa.selenium.By.xpath(row + "//button")).click();
+            assertThat(operator.text("#message")).isEqualTo("The session is ended.");
+            assertThat(operator.present("#sessions")
+                    && operator.text("#sessions").contains(viewerName)).isFalse();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                viewer.open(root + "console/dead-letters");
+                return viewer.driver().getCurrentUrl().contains("/console/sign-in");
+            });
+        }
+    }
+
+    @Test
     void anEmailsStoryShowsTheBounceTheReplayAndTheDeliveryInTimeOrder() throws MessagingException {
         String wrong = Events.uniqueRecipient("story-");
         String fixed = Events.uniqueRecipient("story-fixed-");

@@ -38,7 +38,7 @@ class ConsoleSecurityTest {
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
     private static final List<String> PAGES = List.of("/console", "/console/dead-letters", "/console/dead-letters/x:0:0",
             "/console/story?q=x", "/console/suppressions", "/console/suppressions/export.csv", "/console/live",
-            "/console/live/figures.json");
+            "/console/live/figures.json", "/console/streams", "/console/sessions");
     @io.quarkus.test.common.http.TestHTTPResource("/")
     java.net.URL root;
 
@@ -98,6 +98,22 @@ class ConsoleSecurityTest {
         assertThat(given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
                 .formParam("token", DeadLetters.TOKEN).post("/console/sign-in").statusCode()).as("from 127.0.0.1")
                 .isEqualTo(303);
+    }
+
+    @Test
+    void signingOutEndsTheSessionSoThatACopyOfItsCookieOpensNothing() {
+        String cookie = signIn(DeadLetters.TOKEN);
+        String copy = cookie;
+        String csrfOfCopy = csrf(copy);
+
+        Response signOut = given().redirects().follow(false).cookie(ConsoleAccess.COOKIE, cookie).post("/console/sign-out");
+
+        assertThat(signOut.statusCode()).isEqualTo(303);
+        assertThat(signOut.header("Set-Cookie")).contains("Max-Age=0");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> given().redirects()
+                .follow(false).cookie(ConsoleAccess.COOKIE, copy).get("/console/dead-letters").statusCode() == 303);
+        assertThat(add(copy, csrfOfCopy, "after-sign-out@example.com").post("/console/suppressions/add").statusCode())
+                .as("nor any action").isEqualTo(403);
     }
 
     @Test
