@@ -21,4 +21,11 @@ public interface StreamConfig {
      * stream's topic partitions it owns. No limit when unset.
      */
     Optional<Double> rate();
+
+    /**
+     * Most messages of this stream handed to relays at once (each on a connection of its own) for the whole
+     * deployment: each instance takes its share of it by the partitions it owns, rounded down and never below 1. No
+     * limit when unset.
+     */
+    Optional<Integer> maxConnections();
 }

@@ -58,6 +58,7 @@ public class StreamPages {
         List<Map<String, Object>> rows = Arrays.stream(MailStream.values()).map(stream -> {
             Map<String, Object> row = new LinkedHashMap<>(streams.describe(stream));
             row.put("rate", budgets.rate(stream).map(r -> r + " /s").orElse("unlimited"));
+            row.put("connections", budgets.maxConnections(stream).map(String::valueOf).orElse("unlimited"));
             return row;
         }).toList();
         Optional<MailStream> stream = name == null ? Optional.empty() : MailStream.of(name);

@@ -131,9 +131,31 @@ public class DeliveryStep {
         if (!pending.isEmpty()) {
             // Before the circuit: a permission taken (a half-open probe) must lead to a send.
             budgets.awaitTurn(event.stream());
+            takeConnection(exchange, event.stream());
             ledger.awaitRoomToSend();
             circuit.awaitPermission();
         }
+    }
+
+    /** One of the stream's connections while the message is handed over, given back however the exchange ends. */
+    private void takeConnection(Exchange exchange, MailStream stream) throws SmtpUnavailableException {
+        boolean taken;
+        try {
+            taken = budgets.takeConnection(stream, maxWait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SmtpUnavailableException("Interrupted while waiting for a connection of stream " + stream.label());
+        }
+        if (!taken) {
+            throw new SmtpUnavailableException("All connections of stream " + stream.label() + " (mailpipe.streams."
+                    + stream.label() + ".max-connections) stayed busy for " + maxWait + "; the message goes back to its source");
+        }
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                budgets.releaseConnection(stream);
+            }
+        });
     }
 
     /**

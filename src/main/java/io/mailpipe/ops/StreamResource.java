@@ -52,6 +52,7 @@ public class StreamResource {
         return Map.of("streams", Arrays.stream(MailStream.values()).map(stream -> {
             Map<String, Object> described = streams.describe(stream);
             described.put("rate", budgets.rate(stream).orElse(null));
+            described.put("maxConnections", budgets.maxConnections(stream).orElse(null));
             described.put("share", budgets.share(stream));
             return described;
         }).toList());

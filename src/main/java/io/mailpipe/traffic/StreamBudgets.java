@@ -1,5 +1,6 @@
 package io.mailpipe.traffic;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -32,12 +33,24 @@ public class StreamBudgets {
 
     private final Map<MailStream, Double> rates = new EnumMap<>(MailStream.class);
     private final Map<MailStream, Long> nextSlot = new EnumMap<>(MailStream.class);
+    private final Map<MailStream, Integer> maxConnections = new EnumMap<>(MailStream.class);
+    /** Messages of each capped stream being handed over now; guarded by itself. */
+    private final Map<MailStream, Integer> sending = new EnumMap<>(MailStream.class);
     private final Map<Consumer<?, ?>, Assignment> assignments = new ConcurrentHashMap<>();
     private final StreamStates streams;
 
     public StreamBudgets(MailpipeConfig config, StreamStates streams, MeterRegistry registry) {
         this.streams = streams;
         for (MailStream stream : MailStream.values()) {
+            Optional.ofNullable(config.streams().get(stream.label())).flatMap(StreamConfig::maxConnections)
+                    .ifPresent(most -> {
+                        if (most < 1) {
+                            throw new IllegalArgumentException("mailpipe.streams." + stream.label()
+                                    + ".max-connections must be at least 1");
+                        }
+                        maxConnections.put(stream, most);
+                        sending.put(stream, 0);
+                    });
             Optional<Double> rate = Optional.ofNullable(config.streams().get(stream.label())).flatMap(StreamConfig::rate);
             rate.ifPresent(perSecond -> {
                 if (!(perSecond > 0)) {
@@ -55,10 +68,10 @@ public class StreamBudgets {
 
     /**
      * A consumer reports, with each batch and on its own thread, the topic it reads; how many of the topic's partitions
-     * it owns is noted when some stream has a rate.
+     * it owns is noted when some stream has a rate or a connection budget.
      */
     public void assigned(Consumer<?, ?> consumer, String topic) {
-        if (rates.isEmpty()) {
+        if (rates.isEmpty() && maxConnections.isEmpty()) {
             return;
         }
         int owned = (int) consumer.assignment().stream().filter(p -> p.topic().equals(topic)).count();
@@ -82,6 +95,11 @@ public class StreamBudgets {
             }
         }
         return partitions == 0 || owned == 0 ? 1.0 : Math.min(1.0, (double) owned / partitions);
+    }
+
+    /** The stream's connection budget for the whole deployment, when it has one. */
+    public Optional<Integer> maxConnections(MailStream stream) {
+        return Optional.ofNullable(maxConnections.get(stream));
     }
 
     public Optional<Double> rate(MailStream stream) {
@@ -109,6 +127,47 @@ public class StreamBudgets {
                 return;
             }
         }
+    }
+
+    /**
+     * Takes one of this instance's connections of the stream's budget, waiting at most {@code patience} for one.
+     *
+     * @return false when none came free in time (the message goes back to its source), true when one is taken (give it
+     *         back with {@link #releaseConnection}) or the stream has no budget
+     */
+    public boolean takeConnection(MailStream stream, Duration patience) throws InterruptedException {
+        Integer most = maxConnections.get(stream);
+        if (most == null) {
+            return true;
+        }
+        long deadline = System.nanoTime() + patience.toNanos();
+        synchronized (sending) {
+            while (sending.get(stream) >= instanceConnections(stream, most)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                // Woken by a release; the share may also change while waiting, hence the bounded wait.
+                sending.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
+            }
+            sending.merge(stream, 1, Integer::sum);
+            return true;
+        }
+    }
+
+    public void releaseConnection(MailStream stream) {
+        if (!maxConnections.containsKey(stream)) {
+            return;
+        }
+        synchronized (sending) {
+            sending.merge(stream, -1, Integer::sum);
+            sending.notifyAll();
+        }
+    }
+
+    /** This instance's part of the stream's connection budget: its share rounded down, never below 1. */
+    int instanceConnections(MailStream stream, int most) {
+        return Math.max(1, (int) Math.floor(most * share(stream)));
     }
 
     private double instanceRate(MailStream stream) {

@@ -57,6 +57,9 @@ public final class TestSmtpServer {
     private final Map<String, Deque<Duration>> dataDelays = new ConcurrentHashMap<>();
     private final Map<String, PerAddressFault> perAddress = new ConcurrentHashMap<>();
     private final Map<String, Duration> slow = new ConcurrentHashMap<>();
+    /** Per slow prefix: messages in their slow DATA now, and the most there were at once. */
+    private final Map<String, AtomicInteger> inSlowData = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> mostInSlowData = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> drops = new ConcurrentHashMap<>();
     private volatile CountDownLatch hold;
     private volatile String senderReply;
@@ -151,6 +154,11 @@ public final class TestSmtpServer {
     }
 
     /** Every message to an address starting with {@code prefix} is answered only after {@code delay} at the final dot. */
+    /** The most messages to recipients of a {@link #slowData} prefix that were in their DATA at the same time. */
+    public int mostAtOnceInSlowData(String prefix) {
+        return mostInSlowData.getOrDefault(prefix, new AtomicInteger()).get();
+    }
+
     public void slowData(String prefix, Duration delay) {
         slow.put(prefix, delay);
     }
@@ -299,12 +307,24 @@ public final class TestSmtpServer {
                 }
                 await(latch);
                 Duration delay = next(dataDelays, to);
+                String slowPrefix = null;
                 if (delay == null) {
-                    delay = slow.entrySet().stream().filter(e -> to.stream().anyMatch(a -> a.startsWith(e.getKey())))
-                            .map(Map.Entry::getValue).findFirst().orElse(null);
+                    slowPrefix = slow.keySet().stream().filter(p -> to.stream().anyMatch(a -> a.startsWith(p))).findFirst()
+                            .orElse(null);
+                    delay = slowPrefix == null ? null : slow.get(slowPrefix);
+                }
+                if (slowPrefix != null) {
+                    int now = inSlowData.computeIfAbsent(slowPrefix, p -> new AtomicInteger()).incrementAndGet();
+                    mostInSlowData.computeIfAbsent(slowPrefix, p -> new AtomicInteger()).accumulateAndGet(now, Math::max);
                 }
                 if (delay != null) {
-                    await(new CountDownLatch(1), delay);
+                    try {
+                        await(new CountDownLatch(1), delay);
+                    } finally {
+                        if (slowPrefix != null) {
+                            inSlowData.get(slowPrefix).decrementAndGet();
+                        }
+                    }
                 }
                 if (drops.entrySet().stream().anyMatch(e -> to.stream().anyMatch(a -> a.startsWith(e.getKey()))
                         && e.getValue().getAndDecrement() > 0)) {
