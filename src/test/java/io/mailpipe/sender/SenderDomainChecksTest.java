@@ -7,7 +7,6 @@ import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.testing.HandClock;
 import io.mailpipe.testing.TestConfigs;
 import io.mailpipe.testing.TestDkimKeys;
 import io.mailpipe.testing.TestDnsServer;
@@ -108,7 +108,7 @@ class SenderDomainChecksTest {
     void answersAreKeptForTheirTtlAndAskedAgainAfter() {
         dns.txt("_dmarc.shop.example", "v=DMARC1; p=reject");
         dns.ttl(60);
-        MutableClock clock = new MutableClock();
+        HandClock clock = new HandClock(Instant.parse("2026-12-02T00:00:00Z"));
         DnsTxt lookup = new DnsTxt(Optional.of(dns.address()), Duration.ofSeconds(2), clock);
 
         lookup.lookup("_dmarc.shop.example");
@@ -176,26 +176,4 @@ class SenderDomainChecksTest {
                 .orElseThrow(() -> new AssertionError("no finding for " + record + " in " + findings));
     }
 
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-12-02T00:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
 }
