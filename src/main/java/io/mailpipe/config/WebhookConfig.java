@@ -46,10 +46,19 @@ public interface WebhookConfig {
 
         /**
          * What each {@code SigningCertURL} and {@code SubscribeURL} must match, whole (a regular expression): Amazon
-         * SNS' own HTTPS hosts. Changed only for tests or an SNS-compatible service.
+         * SNS' own HTTPS hosts, one per region. Changed only for tests or an SNS-compatible service. A certificate's
+         * path must also be {@code /SimpleNotificationService-<hex>.pem}, and its subject {@code sns.amazonaws.com}.
          */
-        @WithDefault("https://sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/.*")
+        @WithDefault("https://sns\\.[a-z]{2}(-gov)?-[a-z]+-[0-9]+\\.amazonaws\\.com(\\.cn)?/.*")
         String trustedUrls();
+
+        /**
+         * Oldest SNS message taken, by its {@code Timestamp}: SNS keeps it when it tries a message again, for as long
+         * as the subscription's delivery policy says, so this is longer than {@code mailpipe.webhook.max-age}. A message
+         * taken twice is the same notice, applied once.
+         */
+        @WithDefault("1h")
+        Duration maxAge();
     }
 
     /** Postmark's webhooks, authenticated with HTTP basic auth in the URL Postmark is given. */

@@ -74,6 +74,24 @@ public class SessionRecords {
         return entry.isPresent();
     }
 
+    /**
+     * Ends the signing-out session on every replica, whether or not its sign-in was recorded (a write Kafka refused,
+     * a replica whose store has not the sign-in yet), and returns once Kafka has the fact.
+     */
+    void signedOut(ConsoleSession session) {
+        Map<String, Object> entry = entry(session.id()).orElseGet(() -> {
+            Map<String, Object> made = new LinkedHashMap<>();
+            made.put("id", session.id());
+            made.put("role", session.role().label());
+            made.put("name", session.name());
+            made.put("expires", session.expires().toString());
+            return made;
+        });
+        entry.put("ended", Instant.now().toString());
+        entry.put("endedBy", session.by());
+        table.ifPresent(t -> t.put(session.id(), json(entry)));
+    }
+
     boolean ended(String id) {
         return entry(id).filter(e -> e.containsKey("ended")).isPresent();
     }
@@ -87,7 +105,8 @@ public class SessionRecords {
             List<Map.Entry<String, String>> page = table.get().page(after, MAX_LISTED);
             for (Map.Entry<String, String> record : page) {
                 Map<String, Object> entry = read(record.getValue());
-                if (!entry.containsKey("ended") && Instant.parse((String) entry.get("expires")).isAfter(now)) {
+                if (!entry.containsKey("ended") && entry.containsKey("signedIn")
+                        && Instant.parse((String) entry.get("expires")).isAfter(now)) {
                     active.add(entry);
                 }
             }

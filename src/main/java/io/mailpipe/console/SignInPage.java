@@ -64,7 +64,7 @@ public class SignInPage {
     public Response signIn(@FormParam("token") String token, @FormParam("name") String name,
             @FormParam("next") String next, @Context HttpServerRequest request) {
         String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
-        Optional<Duration> wait = throttle.wait(address);
+        Optional<Duration> wait = throttle.attempt(SignInThrottle.clientOf(address));
         if (wait.isPresent()) {
             registry.counter("mailpipe.console.sign-in.refused", "reason", "throttled").increment();
             long seconds = Math.max(1, wait.get().toSeconds() + 1);
@@ -75,14 +75,13 @@ public class SignInPage {
         }
         Optional<ConsoleSession> session = access.sessions().signIn(token, name);
         if (session.isEmpty()) {
-            throttle.failed(address);
             registry.counter("mailpipe.console.sign-in.refused", "reason", "token").increment();
             return Response.status(Status.UNAUTHORIZED).type(MediaType.TEXT_HTML_TYPE)
                     .entity(pages.render("sign-in", null, Map.of("next", ConsoleGuard.safeNext(next), "failed", true,
                             "waitSeconds", 0)))
                     .build();
         }
-        throttle.succeeded(address);
+        throttle.succeeded(SignInThrottle.clientOf(address));
         records.signedIn(session.get(), address);
         return Response.seeOther(URI.create(ConsoleGuard.safeNext(next)))
                 .header(HttpHeaders.SET_COOKIE, access.setCookie(session.get())).build();
@@ -94,7 +93,7 @@ public class SignInPage {
     public Response signOut(@CookieParam(ConsoleAccess.COOKIE) String cookie) {
         access.sessions().read(cookie).ifPresent(session -> {
             try {
-                records.end(session.id(), session.by());
+                records.signedOut(session);
             } catch (RuntimeException e) {
                 // The cookie is still deleted below; only a copy of it stays valid until it expires.
                 LOG.warnf("Could not record the sign-out of %s: %s", session.by(), e.getMessage());

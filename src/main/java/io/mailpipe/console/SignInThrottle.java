@@ -1,5 +1,7 @@
 package io.mailpipe.console;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,8 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Counts failed sign-ins per client address, so that a token cannot be guessed at the speed of the network: after
- * {@code attempts} failures within {@code window} the address is refused until its oldest failure leaves the window.
+ * Counts sign-in attempts per client, so that a token cannot be guessed at the speed of the network: after
+ * {@code attempts} attempts within {@code window} that did not succeed, the client is refused until its oldest leaves
+ * the window.
  * It remembers at most {@value #MAX_ADDRESSES} addresses, forgetting the least recently seen first, so that a flood
  * of addresses cannot grow the heap; each instance counts its own.
  */
@@ -35,18 +38,17 @@ final class SignInThrottle {
         this.clock = clock;
     }
 
-    /** How long the address must wait before it may try again; empty while it may try now. */
-    synchronized Optional<Duration> wait(String address) {
+    /**
+     * Counts a sign-in attempt of the address before its token is checked, so that attempts sent in parallel count
+     * too: empty when it may try now, otherwise how long it must wait. A successful one is forgotten by
+     * {@link #succeeded}.
+     */
+    synchronized Optional<Duration> attempt(String address) {
         Deque<Instant> recent = recent(address);
-        if (recent == null || recent.size() < attempts) {
-            return Optional.empty();
+        if (recent != null && recent.size() >= attempts) {
+            Duration left = Duration.between(clock.instant(), recent.peekFirst().plus(window));
+            return Optional.of(left.isNegative() ? Duration.ZERO : left);
         }
-        Duration left = Duration.between(clock.instant(), recent.peekFirst().plus(window));
-        return Optional.of(left.isNegative() ? Duration.ZERO : left);
-    }
-
-    synchronized void failed(String address) {
-        Deque<Instant> recent = recent(address);
         if (recent == null) {
             if (failures.size() >= MAX_ADDRESSES) {
                 Iterator<String> eldest = failures.keySet().iterator();
@@ -57,8 +59,29 @@ final class SignInThrottle {
             failures.put(address, recent);
         }
         recent.addLast(clock.instant());
-        while (recent.size() > attempts) {
-            recent.removeFirst();
+        return Optional.empty();
+    }
+
+    /**
+     * Whom the throttle counts for a client address: an IPv4 address, or the /64 network of an IPv6 one (a single
+     * host is given a whole /64, so one address each would cost it nothing to change).
+     */
+    static String clientOf(String address) {
+        if (!address.contains(":")) {
+            return address;
+        }
+        try {
+            byte[] bytes = InetAddress.getByName(address).getAddress();
+            if (bytes.length != 16) {
+                return address;
+            }
+            StringBuilder network = new StringBuilder();
+            for (int i = 0; i < 8; i += 2) {
+                network.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
+            }
+            return network.append(":/64").toString();
+        } catch (UnknownHostException e) {
+            return address;
         }
     }
 

@@ -47,6 +47,9 @@ import io.mailpipe.traffic.StreamStates;
 @ApplicationScoped
 public class DeliveryStep {
 
+    /** Set on an exchange that holds one of its stream's connections. */
+    private static final String CONNECTION_HELD = "mailpipe-connection-held";
+
     private final DeliveryLedger ledger;
     private final SuppressionList suppressions;
     private final SmtpCircuit circuit;
@@ -137,8 +140,14 @@ public class DeliveryStep {
         }
     }
 
-    /** One of the stream's connections while the message is handed over, given back however the exchange ends. */
+    /**
+     * One of the stream's connections while the message is handed over, given back however the exchange ends; taken
+     * once per exchange, however often a redelivery admits it again.
+     */
     private void takeConnection(Exchange exchange, MailStream stream) throws SmtpUnavailableException {
+        if (exchange.getProperty(CONNECTION_HELD, false, Boolean.class)) {
+            return;
+        }
         boolean taken;
         try {
             taken = budgets.takeConnection(stream, maxWait);
@@ -150,6 +159,7 @@ public class DeliveryStep {
             throw new SmtpUnavailableException("All connections of stream " + stream.label() + " (mailpipe.streams."
                     + stream.label() + ".max-connections) stayed busy for " + maxWait + "; the message goes back to its source");
         }
+        exchange.setProperty(CONNECTION_HELD, true);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {

@@ -48,8 +48,10 @@ final class SesEvents {
         return switch (type) {
             case "Bounce" -> notices(message, "bounce", "bouncedRecipients", bounceKind(message), snsMessageId, tokenIn,
                     tokenOf);
-            case "Complaint" -> notices(message, "complaint", "complainedRecipients", Kind.COMPLAINT, snsMessageId, tokenIn,
-                    tokenOf);
+            // Someone took the message out of their spam folder: no complaint.
+            case "Complaint" -> "not-spam".equals(text(message.path("complaint"), "complaintFeedbackType")) ? List.of()
+                    : notices(message, "complaint", "complainedRecipients", Kind.COMPLAINT, snsMessageId, tokenIn,
+                            tokenOf);
             case "DeliveryDelay" -> notices(message, "deliveryDelay", "delayedRecipients", Kind.DELAY, snsMessageId,
                     tokenIn, tokenOf);
             default -> List.of();

@@ -28,7 +28,7 @@ import io.smallrye.common.annotation.Blocking;
 /**
  * {@code POST /webhooks/ses}: Amazon SES' notifications, as an SNS topic posts them to an HTTPS subscription. A message
  * is taken only from one of {@code mailpipe.webhook.ses.topic-arns}, signed by SNS (its certificate fetched from SNS'
- * own hosts) within {@code mailpipe.webhook.max-age}; anything else is refused (401) and counted, never read further.
+ * own hosts) within {@code mailpipe.webhook.ses.max-age}; anything else is refused (401) and counted, never read further.
  * A subscription's confirmation is confirmed; a notification's notices are answered 200 once Kafka has them.
  */
 @Path("/webhooks/ses")
@@ -49,7 +49,7 @@ public class SesWebhook {
     public SesWebhook(MailpipeConfig config, SentRecipients sent, SnsSignatures signatures, WebhookReplies replies,
             ObjectMapper mapper) {
         this.topicArns = config.webhook().ses().topicArns().orElse(List.of());
-        this.maxAge = config.webhook().maxAge();
+        this.maxAge = config.webhook().ses().maxAge();
         this.sent = sent;
         this.signatures = signatures;
         this.replies = replies;
@@ -75,7 +75,7 @@ public class SesWebhook {
         Optional<Duration> age = age(sns.timestamp());
         if (age.isEmpty() || age.get().compareTo(maxAge) > 0) {
             return replies.refused(PROVIDER, "stale", "published at " + sns.timestamp() + ", more than "
-                    + "mailpipe.webhook.max-age ago");
+                    + "mailpipe.webhook.ses.max-age ago");
         }
         try {
             if (!signatures.signed(sns)) {

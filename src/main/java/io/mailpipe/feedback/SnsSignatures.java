@@ -20,6 +20,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.mailpipe.config.MailpipeConfig;
@@ -38,6 +41,10 @@ class SnsSignatures {
     /** Larger than any certificate: a response that is longer is not one. */
     private static final int MAX_CERTIFICATE_BYTES = 64 * 1024;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** The path of SNS' signing certificates; no other file on its hosts is one. */
+    private static final Pattern CERTIFICATE_PATH = Pattern.compile("/SimpleNotificationService-[0-9a-f]+\\.pem");
+    /** The subject of SNS' signing certificates. */
+    private static final String SIGNER = "sns.amazonaws.com";
 
     private final Pattern trusted;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
@@ -70,7 +77,20 @@ class SnsSignatures {
             case "2" -> "SHA256withRSA";
             default -> throw new IllegalArgumentException("unknown SignatureVersion " + sns.signatureVersion());
         };
-        X509Certificate certificate = certificates.computeIfAbsent(sns.signingCertUrl(), this::fetch);
+        URI url = URI.create(sns.signingCertUrl());
+        if (url.getRawPath() == null || !CERTIFICATE_PATH.matcher(url.getRawPath()).matches() || url.getRawQuery() != null) {
+            throw new IllegalArgumentException("SigningCertURL " + sns.signingCertUrl() + " is no SNS signing certificate ("
+                    + "/SimpleNotificationService-<hex>.pem)");
+        }
+        // Fetched outside the map: a fetch may take seconds, and must not hold a lock other lookups wait for.
+        X509Certificate certificate = certificates.get(sns.signingCertUrl());
+        if (certificate == null) {
+            certificate = fetch(sns.signingCertUrl());
+            if (certificates.size() >= MAX_CERTIFICATES) {
+                certificates.clear();
+            }
+            certificates.putIfAbsent(sns.signingCertUrl(), certificate);
+        }
         try {
             certificate.checkValidity();
         } catch (CertificateException e) {
@@ -106,9 +126,6 @@ class SnsSignatures {
     }
 
     private X509Certificate fetch(String url) {
-        if (certificates.size() >= MAX_CERTIFICATES) {
-            certificates.clear();
-        }
         HttpResponse<InputStream> response = get(url, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
             byte[] bytes = body.readNBytes(MAX_CERTIFICATE_BYTES + 1);
@@ -116,12 +133,27 @@ class SnsSignatures {
                 throw new IllegalArgumentException(url + " answered " + response.statusCode() + " with "
                         + bytes.length + " bytes, no certificate");
             }
-            return (X509Certificate) CertificateFactory.getInstance("X.509")
+            X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(bytes));
+            if (!SIGNER.equals(commonName(certificate))) {
+                throw new IllegalArgumentException(url + " serves the certificate of "
+                        + certificate.getSubjectX500Principal().getName() + ", not SNS' (CN=" + SIGNER + ")");
+            }
+            return certificate;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException(url + " serves no X.509 certificate: " + e.getMessage());
+        }
+    }
+
+    private static String commonName(X509Certificate certificate) {
+        try {
+            return new LdapName(certificate.getSubjectX500Principal().getName()).getRdns().stream()
+                    .filter(rdn -> rdn.getType().equalsIgnoreCase("CN")).map(rdn -> String.valueOf(rdn.getValue()))
+                    .findFirst().orElse("");
+        } catch (InvalidNameException e) {
+            return "";
         }
     }
 

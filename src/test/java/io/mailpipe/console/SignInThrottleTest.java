@@ -16,40 +16,49 @@ class SignInThrottleTest {
     private final SignInThrottle throttle = new SignInThrottle(3, Duration.ofMinutes(1), clock);
 
     @Test
-    void anAddressMayFailAsOftenAsAllowedThenWaitsUntilItsOldestFailureLeavesTheWindow() {
-        throttle.failed("192.0.2.1");
+    void anAddressMayTryAsOftenAsAllowedThenWaitsUntilItsOldestAttemptLeavesTheWindow() {
+        assertThat(throttle.attempt("192.0.2.1")).isEmpty();
         clock.advance(Duration.ofSeconds(20));
-        throttle.failed("192.0.2.1");
-        assertThat(throttle.wait("192.0.2.1")).isEmpty();
-        throttle.failed("192.0.2.1");
+        assertThat(throttle.attempt("192.0.2.1")).isEmpty();
+        assertThat(throttle.attempt("192.0.2.1")).isEmpty();
 
-        assertThat(throttle.wait("192.0.2.1")).contains(Duration.ofSeconds(40));
-        assertThat(throttle.wait("192.0.2.2")).as("another address").isEmpty();
+        assertThat(throttle.attempt("192.0.2.1")).contains(Duration.ofSeconds(40));
+        assertThat(throttle.attempt("192.0.2.1")).as("a refused attempt does not extend the wait")
+                .contains(Duration.ofSeconds(40));
+        assertThat(throttle.attempt("192.0.2.2")).as("another address").isEmpty();
         clock.advance(Duration.ofSeconds(40));
-        assertThat(throttle.wait("192.0.2.1")).as("the first failure left the window").isEmpty();
+        assertThat(throttle.attempt("192.0.2.1")).as("the first attempt left the window").isEmpty();
     }
 
     @Test
-    void aSuccessfulSignInForgetsTheFailures() {
-        throttle.failed("192.0.2.1");
-        throttle.failed("192.0.2.1");
+    void aSuccessfulSignInForgetsTheAttempts() {
+        throttle.attempt("192.0.2.1");
+        throttle.attempt("192.0.2.1");
         throttle.succeeded("192.0.2.1");
-        throttle.failed("192.0.2.1");
-        throttle.failed("192.0.2.1");
+        throttle.attempt("192.0.2.1");
+        throttle.attempt("192.0.2.1");
 
-        assertThat(throttle.wait("192.0.2.1")).isEmpty();
+        assertThat(throttle.attempt("192.0.2.1")).isEmpty();
     }
 
     @Test
     void aFloodOfAddressesForgetsTheLeastRecentlySeenNotGrowsWithoutBound() {
         for (int i = 0; i < 3; i++) {
-            throttle.failed("198.51.100.1");
+            throttle.attempt("198.51.100.1");
         }
         for (int i = 0; i < SignInThrottle.MAX_ADDRESSES; i++) {
-            throttle.failed("10.0." + (i / 256) + "." + (i % 256));
+            throttle.attempt("10.0." + (i / 256) + "." + (i % 256));
         }
 
-        assertThat(throttle.wait("198.51.100.1")).as("forgotten, the oldest").isEmpty();
+        assertThat(throttle.attempt("198.51.100.1")).as("forgotten, the oldest").isEmpty();
+    }
+
+    @Test
+    void anIpv6ClientCountsByItsSlash64AnIpv4OneByItsAddress() {
+        assertThat(SignInThrottle.clientOf("2001:db8:1:2:aaaa::1")).isEqualTo(SignInThrottle.clientOf("2001:db8:1:2::ffff"))
+                .isEqualTo("2001:db8:1:2::/64");
+        assertThat(SignInThrottle.clientOf("2001:db8:1:3::1")).isNotEqualTo(SignInThrottle.clientOf("2001:db8:1:2::1"));
+        assertThat(SignInThrottle.clientOf("192.0.2.7")).isEqualTo("192.0.2.7");
     }
 
     @Test

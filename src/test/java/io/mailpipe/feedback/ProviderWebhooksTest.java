@@ -175,6 +175,8 @@ class ProviderWebhooksTest extends FeedbackTestSupport {
         String good = sns.notification(bounce);
         ObjectNode untrusted = (ObjectNode) json.readTree(good);
         untrusted.put("SigningCertURL", "https://sns.eu-west-1.amazonaws.com.evil.example/cert.pem");
+        ObjectNode wrongPath = (ObjectNode) json.readTree(good);
+        wrongPath.put("SigningCertURL", wrongPath.path("SigningCertURL").asText().replaceFirst("/[^/]+$", "/other.pem"));
         double signature = refused("ses", "signature");
         double topic = refused("ses", "topic");
         double stale = refused("ses", "stale");
@@ -185,14 +187,15 @@ class ProviderWebhooksTest extends FeedbackTestSupport {
         postSns(sns.signedByAnotherKey(good)).then().statusCode(401);
         postSns(sns.notification("arn:aws:sns:eu-west-1:123456789012:someone-else", bounce, Duration.ZERO)).then()
                 .statusCode(401);
-        postSns(sns.notification(TestSns.TOPIC_ARN, bounce, Duration.ofHours(1))).then().statusCode(401);
+        postSns(sns.notification(TestSns.TOPIC_ARN, bounce, Duration.ofHours(2))).then().statusCode(401);
         postSns(json.writeValueAsString(untrusted)).then().statusCode(401);
+        postSns(json.writeValueAsString(wrongPath)).then().statusCode(401);
         postSns("{\"Type\": \"Notification\", \"Message\": " + json.writeValueAsString(bounce) + "}").then().statusCode(401);
 
         assertThat(refused("ses", "signature") - signature).isEqualTo(2);
         assertThat(refused("ses", "topic") - topic).isEqualTo(1);
         assertThat(refused("ses", "stale") - stale).isEqualTo(1);
-        assertThat(refused("ses", "certificate") - certificate).isEqualTo(1);
+        assertThat(refused("ses", "certificate") - certificate).isEqualTo(2);
         assertThat(refused("ses", "unsigned") - unsigned).isEqualTo(1);
         assertUnchanged(about);
     }

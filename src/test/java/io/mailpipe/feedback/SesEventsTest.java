@@ -109,10 +109,14 @@ class SesEventsTest {
     }
 
     @Test
-    void deliveriesSendsAndOpensSayNothingToActOn() throws Exception {
+    void deliveriesSendsOpensAndNotSpamReportsSayNothingToActOn() throws Exception {
         for (String type : List.of("Delivery", "Send", "Open", "Click")) {
             assertThat(read("{\"eventType\": \"" + type + "\", \"mail\": {}}")).as(type).isEmpty();
         }
+        assertThat(read("""
+                {"notificationType": "Complaint", "complaint": {"complaintFeedbackType": "not-spam",
+                  "complainedRecipients": [{"emailAddress": "a@example.net"}]}, "mail": {}}
+                """)).as("taken out of the spam folder").isEmpty();
     }
 
     @Test

@@ -36,7 +36,7 @@ import com.sun.net.httpserver.HttpServer;
 public final class TestSns {
 
     public static final String TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:mailpipe-ses-feedback";
-    private static final String CERTIFICATE_PATH = "/SimpleNotificationService-test.pem";
+    private static final String CERTIFICATE_PATH = "/SimpleNotificationService-7506a1e35b36ef5a444dd1a8e7cc3ed8.pem";
     /** The fields SNS signs, by message type; their names sort in the order SNS signs them. */
     private static final List<String> NOTIFICATION_FIELDS = List.of("Message", "MessageId", "Subject", "Timestamp",
             "TopicArn", "Type");
