@@ -35,6 +35,11 @@ public final class MailpipeConstants {
     /** Retry record header: the only relay the retry may go through, the one that may already have the message. */
     public static final String RELAY = "mailpipe-relay";
     /**
+     * Retry record header: the provider or relay a shaping rule held the record back for, which gave it its turn;
+     * it is not given another by the same throttle when it comes back.
+     */
+    public static final String HELD_FOR = "mailpipe-held-for";
+    /**
      * Header of a record on the scheduled topic: the topic it goes to when due, {@code retry} for the retry topic;
      * without it, the requests topic.
      */

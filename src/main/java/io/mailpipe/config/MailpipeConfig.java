@@ -58,6 +58,9 @@ public interface MailpipeConfig {
     /** Per-stream settings, by stream name. */
     Map<String, StreamConfig> streams();
 
+    /** What throttle replies slow down, per receiving provider or relay. */
+    ShapingConfig shaping();
+
     /** Size and count limits for incoming events. */
     LimitsConfig limits();
 

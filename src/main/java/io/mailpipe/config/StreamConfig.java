@@ -28,4 +28,10 @@ public interface StreamConfig {
      * limit when unset.
      */
     Optional<Integer> maxConnections();
+
+    /**
+     * When the stream may send, as {@code Mon-Fri 08:00-20:00 Europe/Zurich}: outside it, its messages wait on the
+     * schedule until it opens, unsent and with their retries unspent. Always when unset.
+     */
+    Optional<String> sendWindow();
 }

@@ -20,6 +20,9 @@ import jakarta.ws.rs.core.Response.Status;
 
 import io.mailpipe.event.MailStream;
 import io.mailpipe.ops.DlqAudit;
+import io.mailpipe.traffic.ProviderThrottles;
+import io.mailpipe.traffic.SendWindow;
+import io.mailpipe.traffic.SendWindows;
 import io.mailpipe.traffic.StreamBudgets;
 import io.mailpipe.traffic.StreamStates;
 import io.smallrye.common.annotation.Blocking;
@@ -40,14 +43,18 @@ public class StreamPages {
 
     private final StreamStates streams;
     private final StreamBudgets budgets;
+    private final ProviderThrottles throttles;
+    private final SendWindows windows;
     private final DlqAudit audit;
     private final ConsolePages pages;
     private final ConsoleRequest request;
 
-    public StreamPages(StreamStates streams, StreamBudgets budgets, DlqAudit audit, ConsolePages pages,
-            ConsoleRequest request) {
+    public StreamPages(StreamStates streams, StreamBudgets budgets, ProviderThrottles throttles, SendWindows windows,
+            DlqAudit audit, ConsolePages pages, ConsoleRequest request) {
         this.streams = streams;
         this.budgets = budgets;
+        this.throttles = throttles;
+        this.windows = windows;
         this.audit = audit;
         this.pages = pages;
         this.request = request;
@@ -59,6 +66,7 @@ public class StreamPages {
             Map<String, Object> row = new LinkedHashMap<>(streams.describe(stream));
             row.put("rate", budgets.rate(stream).map(r -> r + " /s").orElse("unlimited"));
             row.put("connections", budgets.maxConnections(stream).map(String::valueOf).orElse("unlimited"));
+            row.put("window", windows.of(stream).map(SendWindow::toString).orElse("always"));
             return row;
         }).toList();
         Optional<MailStream> stream = name == null ? Optional.empty() : MailStream.of(name);
@@ -66,7 +74,8 @@ public class StreamPages {
         String message = stream.filter(s -> PAUSED.equals(done) && streams.paused(s)).map(s -> "Paused " + s.label() + ".")
                 .or(() -> stream.filter(s -> RESUMED.equals(done) && !streams.paused(s)).map(s -> "Resumed " + s.label() + "."))
                 .orElse("");
-        return pages.render("streams", request.session(), Map.of("rows", rows, "message", message));
+        return pages.render("streams", request.session(), Map.of("rows", rows, "message", message, "throttles",
+                throttles.throttles().stream().map(ProviderThrottles.Throttle::toMap).toList()));
     }
 
     /** Without {@code confirmed} it asks first: a paused stream sends nothing until someone resumes it. */

@@ -31,12 +31,15 @@ import io.mailpipe.sender.SenderAuthAlerts;
 import io.mailpipe.smtp.DeliveryFailedException;
 import io.mailpipe.smtp.DeliveryReport;
 import io.mailpipe.smtp.FailureClass;
+import io.mailpipe.smtp.Relays;
 import io.mailpipe.smtp.SmtpCircuit;
 import io.mailpipe.smtp.SmtpCommand;
 import io.mailpipe.smtp.SmtpFailure;
 import io.mailpipe.smtp.SmtpUnavailableException;
 import io.mailpipe.store.DeliveryLedger;
 import io.mailpipe.suppress.SuppressionList;
+import io.mailpipe.traffic.ProviderThrottles;
+import io.mailpipe.traffic.SendWindows;
 import io.mailpipe.traffic.StreamBudgets;
 import io.mailpipe.traffic.StreamStates;
 
@@ -61,12 +64,17 @@ public class DeliveryStep {
     private final SenderAuthAlerts alerts;
     private final StreamStates streams;
     private final StreamBudgets budgets;
+    private final ProviderThrottles throttles;
+    private final SendWindows windows;
+    private final Relays relays;
     private final String requestsTopic;
     private final Duration maxWait;
 
     public DeliveryStep(DeliveryLedger ledger, SuppressionList suppressions, SmtpCircuit circuit, OutcomeRecords records,
             OutcomeReporter reporter, DeliveryClaims claims, SentRecipients sent, ComplianceGate gate,
-            SenderAuthAlerts alerts, StreamStates streams, StreamBudgets budgets, MailpipeConfig config) {
+            SenderAuthAlerts alerts, StreamStates streams, StreamBudgets budgets, ProviderThrottles throttles,
+            SendWindows windows,
+            Relays relays, MailpipeConfig config) {
         this.ledger = ledger;
         this.suppressions = suppressions;
         this.circuit = circuit;
@@ -78,6 +86,9 @@ public class DeliveryStep {
         this.alerts = alerts;
         this.streams = streams;
         this.budgets = budgets;
+        this.throttles = throttles;
+        this.windows = windows;
+        this.relays = relays;
         this.requestsTopic = config.topic().requests();
         this.maxWait = config.delivery().maxWait();
     }
@@ -123,6 +134,9 @@ public class DeliveryStep {
         Outbox.of(exchange).queue(records.suppressed(exchange, suppressed));
         if (!pending.isEmpty()) {
             refuseIfNonCompliant(exchange, message, event, pending);
+        }
+        if (!pending.isEmpty() && heldBack(exchange, event, pending)) {
+            pending.clear();
         }
         message.narrowEnvelope(pending);
         message.sendAs(event.stream().label());
@@ -211,6 +225,25 @@ public class DeliveryStep {
         return false;
     }
 
+    /**
+     * A message of a stream outside its send window, or to a provider (or through a relay) that a shaping rule
+     * throttles, waits on the schedule for the window or its turn, unsent and with its retries unspent; mail to
+     * everyone else goes on.
+     */
+    private boolean heldBack(Exchange exchange, EmailEvent event, List<InternetAddress> pending) {
+        Delivery delivery = Delivery.of(exchange);
+        List<String> recipients = pending.stream().map(InternetAddress::getAddress).toList();
+        Optional<ProviderThrottles.Hold> hold = windows.closedUntil(event.stream(), Instant.now())
+                .map(opens -> new ProviderThrottles.Hold("window:" + event.stream().label(), "send-window "
+                        + windows.of(event.stream()).orElseThrow(), opens))
+                .or(() -> throttles.hold(recipients, relays.firstOf(event.stream().label(), delivery.pinnedRelay()),
+                        event.stream(), delivery.heldFor()));
+        hold.ifPresent(h -> Outbox.of(exchange).queue(records.heldBack(exchange,
+                SmtpFailure.noReply(FailureClass.THROTTLE, SmtpCommand.CONNECT, h.reason(), recipients), h.until(),
+                h.key())));
+        return hold.isPresent();
+    }
+
     /** A message the compliance gate refuses goes to no one: its recipients get the refusal as their outcome. */
     private void refuseIfNonCompliant(Exchange exchange, ComposedMessage message, EmailEvent event,
             List<InternetAddress> pending) throws MessagingException {
@@ -270,12 +303,21 @@ public class DeliveryStep {
         DeliveryFailedException failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, DeliveryFailedException.class);
         DeliveryReport report = failure.report();
         accepted(exchange, report.accepted());
-        EmailEvent event = Delivery.of(exchange).validEvent();
+        Delivery delivery = Delivery.of(exchange);
+        EmailEvent event = delivery.validEvent();
         SmtpFailure serverWide = null;
         for (SmtpFailure f : report.failures()) {
             if (f.failureClass() == FailureClass.SENDER_AUTH) {
                 alerts.refused(senderDomain(exchange), f.code() + (f.enhancedCode() == null ? "" : " " + f.enhancedCode())
                         + " " + f.reply());
+            }
+            String relay = Optional.ofNullable(delivery.relayOf(f.recipients().get(0)))
+                    .orElseGet(() -> relays.firstOf(event.stream().label(), delivery.pinnedRelay()));
+            // A throttle reply a shaping rule knows slows that provider, not every message: no circuit, no retry spent.
+            Optional<ProviderThrottles.Hold> held = throttles.learn(f.code(), f.reply(), relay, f.recipients(), event.stream());
+            if (held.isPresent()) {
+                Outbox.of(exchange).queue(records.heldBack(exchange, f, held.get().until(), held.get().key()));
+                continue;
             }
             if (f.serverWide()) {
                 serverWide = f;

@@ -28,6 +28,7 @@ public final class Delivery {
     private Exception handBack;
     private UnaryOperator<String> relays = recipient -> null;
     private String pinnedRelay;
+    private String heldFor;
 
     private Delivery() {
     }
@@ -114,6 +115,15 @@ public final class Delivery {
 
     public Optional<String> pinnedRelay() {
         return Optional.ofNullable(pinnedRelay);
+    }
+
+    /** Set for a record a shaping rule held back: the provider or relay that gave it its turn. */
+    public void heldFor(String throttle) {
+        this.heldFor = throttle;
+    }
+
+    public Optional<String> heldFor() {
+        return Optional.ofNullable(heldFor);
     }
 
     /** Set after sending: the relay each recipient's message went through. */

@@ -21,6 +21,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mailpipe.event.MailStream;
+import io.mailpipe.traffic.ProviderThrottles;
+import io.mailpipe.traffic.SendWindow;
+import io.mailpipe.traffic.SendWindows;
 import io.mailpipe.traffic.StreamBudgets;
 import io.mailpipe.traffic.StreamStates;
 import io.smallrye.common.annotation.Blocking;
@@ -37,16 +40,22 @@ public class StreamResource {
 
     private final StreamStates streams;
     private final StreamBudgets budgets;
+    private final ProviderThrottles throttles;
+    private final SendWindows windows;
     private final DlqAudit audit;
     private final ObjectMapper mapper;
 
-    public StreamResource(StreamStates streams, StreamBudgets budgets, DlqAudit audit, ObjectMapper mapper) {
+    public StreamResource(StreamStates streams, StreamBudgets budgets, ProviderThrottles throttles, SendWindows windows,
+            DlqAudit audit, ObjectMapper mapper) {
         this.streams = streams;
         this.budgets = budgets;
+        this.throttles = throttles;
+        this.windows = windows;
         this.audit = audit;
         this.mapper = mapper;
     }
 
+    /** The streams, and the providers and relays this instance holds mail back for after their throttle replies. */
     @GET
     public Map<String, Object> list() {
         return Map.of("streams", Arrays.stream(MailStream.values()).map(stream -> {
@@ -54,8 +63,9 @@ public class StreamResource {
             described.put("rate", budgets.rate(stream).orElse(null));
             described.put("maxConnections", budgets.maxConnections(stream).orElse(null));
             described.put("share", budgets.share(stream));
+            described.put("sendWindow", windows.of(stream).map(SendWindow::toString).orElse(null));
             return described;
-        }).toList());
+        }).toList(), "throttles", throttles.throttles().stream().map(ProviderThrottles.Throttle::toMap).toList());
     }
 
     /** The body is optional: {@code {"reason": "..."}} says why, for the audit and the list. */

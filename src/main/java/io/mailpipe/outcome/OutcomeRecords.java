@@ -178,29 +178,10 @@ public class OutcomeRecords {
      */
     public List<ChannelRecord> failed(Exchange exchange, SmtpFailure failure) {
         RetryState state = Delivery.of(exchange).retry().next(failure.failureClass() == FailureClass.UNKNOWN_OUTCOME);
-        List<ChannelRecord> records = new ArrayList<>();
         if (failure.retryable()) {
-            Instant now = Instant.now();
-            Instant retryAt = now.plus(nextDelay(state.attempts()));
-            boolean expired = Duration.between(state.firstFailedAt(), now).compareTo(retry.maxAge()) > 0
-                    || event(exchange).notAfter().filter(retryAt::isAfter).isPresent();
-            if (expired) {
-                records.add(deadLetter(exchange, failure, state, topics.dlqExpired(), "expired"));
-                failure.recipients().forEach(r -> records.add(outcome(exchange, r, "expired", failure)));
-            } else {
-                ChannelRecord retryRecord = retryRecord(exchange, failure, state, retryAt);
-                if (limit.fits(retryRecord)) {
-                    records.add(retryRecord);
-                    failure.recipients().forEach(r -> records.add(outcome(exchange, r, "deferred", failure)));
-                } else {
-                    // The producer would refuse it on every attempt: a dead letter, never a loop.
-                    records.add(
-                            deadLetter(exchange, failure, state, topics.dlqPermanent(), failure.failureClass().label(), true));
-                    failure.recipients().forEach(r -> records.add(outcome(exchange, r, "bounced", failure)));
-                }
-            }
-            return records;
+            return retryLater(exchange, failure, state, Instant.now().plus(nextDelay(state.attempts())), Map.of());
         }
+        List<ChannelRecord> records = new ArrayList<>();
         if (failure.failureClass() == FailureClass.PROTOCOL) {
             LOG.errorf("SMTP server did not understand us (%d at %s): a Mailpipe bug, please report: %s",
                     failure.code(), failure.command().label(), failure.reply());
@@ -208,6 +189,39 @@ public class OutcomeRecords {
         records.add(deadLetter(exchange, failure, state, DeadLetter.topicFor(failure.failureClass(), topics),
                 failure.failureClass().label()));
         failure.recipients().forEach(r -> records.add(outcome(exchange, r, "bounced", failure)));
+        return records;
+    }
+
+    /**
+     * Recipients a shaping rule holds back until {@code until}, for the provider or relay {@code heldFor}: they wait
+     * like a retry, with their attempts unchanged (a throttle is not their failure), and each outcome says
+     * {@code deferred} with the reason. Past {@code mailpipe.retry.max-age} since they were first held or failed, or
+     * past the event's {@code notAfter}, they expire instead: no record is held back forever.
+     */
+    public List<ChannelRecord> heldBack(Exchange exchange, SmtpFailure failure, Instant until, String heldFor) {
+        return retryLater(exchange, failure, Delivery.of(exchange).retry(), until,
+                Map.of(MailpipeConstants.HELD_FOR, heldFor));
+    }
+
+    private List<ChannelRecord> retryLater(Exchange exchange, SmtpFailure failure, RetryState state, Instant retryAt,
+            Map<String, String> extraHeaders) {
+        List<ChannelRecord> records = new ArrayList<>();
+        boolean expired = Duration.between(state.firstFailedAt(), Instant.now()).compareTo(retry.maxAge()) > 0
+                || event(exchange).notAfter().filter(retryAt::isAfter).isPresent();
+        if (expired) {
+            records.add(deadLetter(exchange, failure, state, topics.dlqExpired(), "expired"));
+            failure.recipients().forEach(r -> records.add(outcome(exchange, r, "expired", failure)));
+            return records;
+        }
+        ChannelRecord retryRecord = retryRecord(exchange, failure, state, retryAt, extraHeaders);
+        if (limit.fits(retryRecord)) {
+            records.add(retryRecord);
+            failure.recipients().forEach(r -> records.add(outcome(exchange, r, "deferred", failure)));
+        } else {
+            // The producer would refuse it on every attempt: a dead letter, never a loop.
+            records.add(deadLetter(exchange, failure, state, topics.dlqPermanent(), failure.failureClass().label(), true));
+            failure.recipients().forEach(r -> records.add(outcome(exchange, r, "bounced", failure)));
+        }
         return records;
     }
 
@@ -231,10 +245,12 @@ public class OutcomeRecords {
         return new ChannelRecord(topic, event.id(), value, headers);
     }
 
-    private ChannelRecord retryRecord(Exchange exchange, SmtpFailure failure, RetryState state, Instant retryAt) {
+    private ChannelRecord retryRecord(Exchange exchange, SmtpFailure failure, RetryState state, Instant retryAt,
+            Map<String, String> extraHeaders) {
         EmailEvent event = event(exchange);
         Map<String, String> headers = DeadLetter.headers(event.id(), event.template(), failure,
                 failure.failureClass().label());
+        headers.putAll(extraHeaders);
         headers.put(MailpipeConstants.NOT_BEFORE, retryAt.toString());
         headers.put(MailpipeConstants.ATTEMPTS, Integer.toString(state.attempts()));
         headers.put(MailpipeConstants.FIRST_FAILED_AT, state.firstFailedAt().toString());

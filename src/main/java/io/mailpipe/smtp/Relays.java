@@ -67,6 +67,11 @@ public class Relays {
         return pinned.isEmpty() ? relays : pinned;
     }
 
+    /** The name of the relay a message of the stream goes to first. */
+    public String firstOf(String stream, Optional<String> only) {
+        return of(stream, only).get(0).name();
+    }
+
     Relay named(String name) {
         return byName.get(name);
     }

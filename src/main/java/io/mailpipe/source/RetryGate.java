@@ -67,6 +67,8 @@ public class RetryGate {
                 Boolean.parseBoolean(message.getHeader(MailpipeConstants.POSSIBLE_DUPLICATE, String.class))));
         Optional.ofNullable(message.getHeader(MailpipeConstants.RELAY, String.class)).filter(relay -> !relay.isBlank())
                 .ifPresent(Delivery.of(exchange)::pinTo);
+        Optional.ofNullable(message.getHeader(MailpipeConstants.HELD_FOR, String.class)).filter(key -> !key.isBlank())
+                .ifPresent(Delivery.of(exchange)::heldFor);
     }
 
     private static int attempts(String value) {

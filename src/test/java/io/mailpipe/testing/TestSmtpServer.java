@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
@@ -38,8 +39,11 @@ import org.subethamail.smtp.server.SessionHandler;
  */
 public final class TestSmtpServer {
 
-    /** One accepted message: the envelope, the bytes exactly as received, and the SMTP session (connection) it came on. */
-    public record Received(String envelopeFrom, List<String> envelopeTo, byte[] data, String sessionId) {
+    /**
+     * One accepted message: the envelope, the bytes exactly as received, the SMTP session (connection) it came on and
+     * when its final dot was answered.
+     */
+    public record Received(String envelopeFrom, List<String> envelopeTo, byte[] data, String sessionId, Instant at) {
         public MimeMessage mime() {
             try {
                 return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(data));
@@ -335,7 +339,7 @@ public final class TestSmtpServer {
                 if (reply != null) {
                     throw reject(reply);
                 }
-                received.add(new Received(from, List.copyOf(to), bytes, context.getSessionId()));
+                received.add(new Received(from, List.copyOf(to), bytes, context.getSessionId(), Instant.now()));
                 return null;
             }
 

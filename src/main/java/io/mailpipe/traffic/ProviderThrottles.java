@@ -1,0 +1,238 @@
+package io.mailpipe.traffic;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.event.MailStream;
+import io.mailpipe.traffic.ShapingRules.Rule;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+
+/**
+ * What throttle replies taught this instance: per receiving provider (or relay), the rule in force and until when.
+ * A message to a throttled provider is held back, not sent and not failed: it waits on the schedule until its turn
+ * (the provider's rate) or the end of a suspension, so it holds no partition and spends none of its retries, while
+ * mail to every other provider keeps its pace. Each reply of the rule again extends the throttle by its duration.
+ */
+@Startup // a rules file that does not read stops start-up, not the first send
+@ApplicationScoped
+public class ProviderThrottles {
+
+    private static final Logger LOG = Logger.getLogger("deliver-shaping");
+    /** A turn this close is waited for in place: sending it through the schedule would make it later, not earlier. */
+    static final Duration WAIT_IN_PLACE = Duration.ofMillis(50);
+    /** Most providers and relays throttled at once; the one whose throttle ends soonest makes room for a new one. */
+    static final int MOST_THROTTLED = 10_000;
+
+    /** What holds a message back: the throttle's key ({@code provider:gmail}, {@code relay:ses}), its rule, until when. */
+    public record Hold(String key, String rule, Instant until) {
+
+        /** The reason an operator reads in the outcome record. */
+        public String reason() {
+            return "held back by shaping rule " + rule + " (" + key + ") until " + until;
+        }
+    }
+
+    /** A throttle in force, as {@code GET /ops/streams} lists it. */
+    public record Throttle(String key, String rule, String action, Instant until, long replies) {
+
+        public Map<String, Object> toMap() {
+            return Map.of("throttled", key, "rule", rule, "action", action, "until", until.toString(), "replies", replies);
+        }
+    }
+
+    private static final class Active {
+        final String key;
+        final Rule rule;
+        Instant until;
+        Instant nextTurn;
+        long replies;
+
+        Active(String key, Rule rule, Instant until, Instant nextTurn) {
+            this.key = key;
+            this.rule = rule;
+            this.until = until;
+            this.nextTurn = nextTurn;
+        }
+    }
+
+    private final ShapingRules rules;
+    private final ToDoubleFunction<MailStream> share;
+    private final Clock clock;
+    private final MeterRegistry registry;
+    /** Guarded by itself. */
+    private final Map<String, Active> active = new HashMap<>();
+    private final Map<String, Counter> learned = new ConcurrentHashMap<>();
+
+    @Inject
+    public ProviderThrottles(MailpipeConfig config, StreamBudgets budgets, MeterRegistry registry) {
+        this(ShapingRules.load(config.shaping().rulesFile()), budgets::share, Clock.systemUTC(), registry);
+    }
+
+    ProviderThrottles(ShapingRules rules, ToDoubleFunction<MailStream> share, Clock clock, MeterRegistry registry) {
+        this.rules = rules;
+        this.share = share;
+        this.clock = clock;
+        this.registry = registry;
+        Gauge.builder("mailpipe.shaping.throttled", this, t -> t.throttles().size())
+                .description("Providers and relays this instance holds mail back for now").register(registry);
+    }
+
+    /**
+     * Learns from a temporary reply that {@code relay} gave about {@code recipients}: when a rule matches, their
+     * provider (or the relay) is throttled from now on, and the hold returned says until when these recipients wait.
+     * Empty when no rule matches: the reply is then a failure like any other.
+     */
+    public Optional<Hold> learn(int code, String reply, String relay, List<String> recipients, MailStream stream) {
+        Instant now = clock.instant();
+        Set<String> keys = new LinkedHashSet<>();
+        synchronized (active) {
+            for (String provider : providers(recipients)) {
+                Optional<Rule> rule = rules.ruleFor(code, reply, relay, provider);
+                if (rule.isEmpty()) {
+                    continue;
+                }
+                String key = rule.get().scope() == ShapingRules.Scope.RELAY ? "relay:" + relay : "provider:" + provider;
+                throttle(key, rule.get(), now, stream);
+                keys.add(key);
+            }
+            if (keys.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(latestTurn(keys, Optional.empty(), now, stream));
+        }
+    }
+
+    private void throttle(String key, Rule rule, Instant now, MailStream stream) {
+        Active throttle = active.get(key);
+        if (throttle == null || !throttle.rule.equals(rule)) {
+            if (throttle == null && active.size() >= MOST_THROTTLED) {
+                active.values().stream().min(Comparator.comparing((Active a) -> a.until))
+                        .ifPresent(soonest -> active.remove(soonest.key));
+            }
+            LOG.infof("Shaping rule %s: %s %s after the reply of a relay", rule.name(), key, rule.action());
+            // The reply just received took this turn: the next one is an interval away.
+            throttle = new Active(key, rule, now, now.plus(interval(rule, stream)));
+            active.put(key, throttle);
+        }
+        throttle.until = now.plus(rule.duration());
+        throttle.replies++;
+        learned.computeIfAbsent(rule.name(), name -> Counter.builder("mailpipe.shaping.replies").tag("rule", name)
+                .description("Replies that matched a shaping rule").register(registry)).increment();
+    }
+
+    /**
+     * Whether a message to {@code recipients} through {@code relay} must wait: its provider or relay is throttled and
+     * its turn is not yet, or suspended. A turn within {@link #WAIT_IN_PLACE} is waited for here. {@code heldFor} is
+     * the key a message was already held back for and given a turn by: it is not given another.
+     */
+    public Optional<Hold> hold(List<String> recipients, String relay, MailStream stream, Optional<String> heldFor) {
+        Instant now = clock.instant();
+        Set<String> keys = new LinkedHashSet<>();
+        keys.add("relay:" + relay);
+        providers(recipients).forEach(provider -> keys.add("provider:" + provider));
+        Hold hold;
+        synchronized (active) {
+            if (active.isEmpty()) {
+                return Optional.empty();
+            }
+            hold = latestTurn(keys, heldFor, now, stream);
+        }
+        Duration wait = Duration.between(now, hold.until());
+        if (wait.compareTo(WAIT_IN_PLACE) > 0) {
+            return Optional.of(hold);
+        }
+        if (!wait.isNegative() && !wait.isZero()) {
+            sleep(wait);
+        }
+        return Optional.empty();
+    }
+
+    /** The latest of the turns these keys give a message (each rate-limited key reserving its next turn), now at least. */
+    private Hold latestTurn(Set<String> keys, Optional<String> heldFor, Instant now, MailStream stream) {
+        Hold latest = new Hold("", "", now);
+        for (String key : keys) {
+            Active throttle = active.get(key);
+            if (throttle == null) {
+                continue;
+            }
+            if (!throttle.until.isAfter(now)) {
+                active.remove(key);
+                continue;
+            }
+            Instant turn;
+            if (throttle.rule.suspends()) {
+                turn = throttle.until;
+            } else if (heldFor.filter(key::equals).isPresent()) {
+                turn = now;
+            } else {
+                turn = throttle.nextTurn.isAfter(now) ? throttle.nextTurn : now;
+                throttle.nextTurn = turn.plus(interval(throttle.rule, stream));
+            }
+            if (turn.isAfter(latest.until())) {
+                latest = new Hold(key, throttle.rule.name(), turn);
+            }
+        }
+        return latest;
+    }
+
+    /** The time between two messages at this instance's share of the rule's rate. */
+    private Duration interval(Rule rule, MailStream stream) {
+        if (rule.suspends()) {
+            return Duration.ZERO;
+        }
+        double perSecond = rule.rate().orElseThrow() * share.applyAsDouble(stream);
+        return Duration.ofNanos((long) (TimeUnit.SECONDS.toNanos(1) / perSecond));
+    }
+
+    private List<String> providers(List<String> recipients) {
+        Set<String> providers = new LinkedHashSet<>();
+        for (String recipient : recipients) {
+            int at = recipient.lastIndexOf('@');
+            if (at >= 0) {
+                providers.add(rules.providerOf(recipient.substring(at + 1).toLowerCase(Locale.ROOT)));
+            }
+        }
+        return new ArrayList<>(providers);
+    }
+
+    /** The throttles in force now, the latest to end first. */
+    public List<Throttle> throttles() {
+        Instant now = clock.instant();
+        synchronized (active) {
+            active.values().removeIf(a -> !a.until.isAfter(now));
+            return active.values().stream().sorted(Comparator.comparing((Active a) -> a.until).reversed())
+                    .map(a -> new Throttle(a.key, a.rule.name(), a.rule.action(), a.until, a.replies)).toList();
+        }
+    }
+
+    private static void sleep(Duration wait) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(wait.toNanos());
+        } catch (InterruptedException e) {
+            // Stopping: the message goes now rather than wait; the application is shutting down anyway.
+            Thread.currentThread().interrupt();
+        }
+    }
+}

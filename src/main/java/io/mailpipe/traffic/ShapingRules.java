@@ -1,0 +1,220 @@
+package io.mailpipe.traffic;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+
+/**
+ * The rules file: named providers (sets of recipient domains) and rules that say what a temporary reply means. A rule
+ * matches a 4xx reply by a pattern, optionally only from one relay or for one provider's recipients, and slows that
+ * provider (or that relay) to a rate, or suspends it, for a while. Read top to bottom: the first matching rule wins.
+ */
+public final class ShapingRules {
+
+    /** The rules used when {@code mailpipe.shaping.rules-file} is unset. */
+    static final String DEFAULTS = "shaping/defaults.yaml";
+
+    /** What a rule slows: the provider of the recipients the reply was about, or the relay that gave it. */
+    public enum Scope {
+        PROVIDER,
+        RELAY
+    }
+
+    /**
+     * One rule: a reply matching {@code reply} (4xx only) slows its scope to {@code rate} messages a second, or
+     * suspends it when the rate is empty, for {@code duration}.
+     */
+    public record Rule(String name, Pattern reply, Optional<String> provider, Optional<String> relay, Scope scope,
+            Optional<Double> rate, Duration duration) {
+
+        public boolean suspends() {
+            return rate.isEmpty();
+        }
+
+        /** What the rule does, as operators read it: {@code "1.0 msg/s for PT10M"}. */
+        public String action() {
+            return (suspends() ? "suspended" : rate.get() + " msg/s") + " for " + duration;
+        }
+    }
+
+    private final Map<String, List<String>> providers;
+    private final List<Rule> rules;
+
+    private ShapingRules(Map<String, List<String>> providers, List<Rule> rules) {
+        this.providers = providers;
+        this.rules = rules;
+    }
+
+    /** The rules of {@code file}, or the shipped defaults; a file that does not read as rules stops start-up, saying why. */
+    public static ShapingRules load(Optional<Path> file) {
+        if (file.isPresent()) {
+            try {
+                return parse(Files.readString(file.get()), file.get().toString());
+            } catch (IOException e) {
+                throw new IllegalStateException("mailpipe.shaping.rules-file " + file.get() + " cannot be read: " + e, e);
+            }
+        }
+        try (InputStream in = ShapingRules.class.getClassLoader().getResourceAsStream(DEFAULTS)) {
+            if (in == null) {
+                throw new IllegalStateException("The shipped shaping rules " + DEFAULTS + " are missing");
+            }
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), DEFAULTS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private record FileForm(Map<String, ProviderForm> providers, List<RuleForm> rules) {
+    }
+
+    private record ProviderForm(List<String> domains) {
+    }
+
+    private record RuleForm(String name, String reply, String provider, String relay, String scope, Double rate,
+            Boolean suspend, @JsonProperty("for") String duration) {
+    }
+
+    /** Parses rules; every mistake is named with {@code origin} and the rule it is in. */
+    public static ShapingRules parse(String yaml, String origin) {
+        FileForm form;
+        try {
+            form = new ObjectMapper(new YAMLFactory()).readValue(yaml, FileForm.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Shaping rules " + origin + " do not read: " + e.getMessage(), e);
+        }
+        if (form == null) {
+            form = new FileForm(Map.of(), List.of());
+        }
+        Map<String, List<String>> providers = new LinkedHashMap<>();
+        Map<String, String> providerOfDomain = new LinkedHashMap<>();
+        (form.providers() == null ? Map.<String, ProviderForm>of() : form.providers()).forEach((name, provider) -> {
+            if (provider == null || provider.domains() == null || provider.domains().isEmpty()) {
+                throw new IllegalArgumentException("Shaping rules " + origin + ": provider '" + name + "' has no domains");
+            }
+            List<String> domains = provider.domains().stream().map(d -> d.strip().toLowerCase(Locale.ROOT)).toList();
+            for (String domain : domains) {
+                String other = providerOfDomain.putIfAbsent(domain, name);
+                if (other != null) {
+                    throw new IllegalArgumentException("Shaping rules " + origin + ": domain " + domain
+                            + " is in providers '" + other + "' and '" + name + "'");
+                }
+            }
+            providers.put(name, domains);
+        });
+        List<Rule> rules = new ArrayList<>();
+        List<RuleForm> forms = form.rules() == null ? List.of() : form.rules();
+        for (int i = 0; i < forms.size(); i++) {
+            rules.add(rule(forms.get(i), i + 1, origin, providers));
+        }
+        return new ShapingRules(Map.copyOf(providers), List.copyOf(rules));
+    }
+
+    private static Rule rule(RuleForm form, int number, String origin, Map<String, List<String>> providers) {
+        String where = "Shaping rules " + origin + ", rule " + number
+                + (form.name() == null || form.name().isBlank() ? "" : " '" + form.name() + "'") + ": ";
+        if (form.name() == null || form.name().isBlank()) {
+            throw new IllegalArgumentException(where + "has no name");
+        }
+        if (form.reply() == null || form.reply().isBlank()) {
+            throw new IllegalArgumentException(where + "has no reply pattern");
+        }
+        Pattern reply;
+        try {
+            reply = Pattern.compile(form.reply(), Pattern.CASE_INSENSITIVE);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException(where + "reply is no regular expression: " + e.getDescription(), e);
+        }
+        if (form.provider() != null && !providers.containsKey(form.provider())) {
+            throw new IllegalArgumentException(where + "names provider '" + form.provider() + "', which is not one of "
+                    + providers.keySet());
+        }
+        boolean suspend = Boolean.TRUE.equals(form.suspend());
+        if (suspend == (form.rate() != null)) {
+            throw new IllegalArgumentException(where + "needs exactly one action: rate (messages a second) or suspend: true");
+        }
+        if (form.rate() != null && !(form.rate() > 0)) {
+            throw new IllegalArgumentException(where + "rate must be a positive number of messages a second");
+        }
+        Scope scope;
+        try {
+            scope = form.scope() == null ? Scope.PROVIDER : Scope.valueOf(form.scope().strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + "scope must be provider or relay, not '" + form.scope() + "'");
+        }
+        if (form.duration() == null) {
+            throw new IllegalArgumentException(where + "has no duration (for: 10m)");
+        }
+        Duration duration;
+        try {
+            duration = DurationConverter.parseDuration(form.duration());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + "for: '" + form.duration() + "' is no duration (30s, 10m, 2h)");
+        }
+        if (duration == null || duration.isNegative() || duration.isZero() || duration.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException(where + "for: must be more than 0 and at most 24h");
+        }
+        return new Rule(form.name(), reply, Optional.ofNullable(form.provider()), Optional.ofNullable(form.relay()), scope,
+                Optional.ofNullable(form.rate()), duration);
+    }
+
+    /**
+     * The provider a recipient domain belongs to: the one listing it or a parent of it ({@code mail.gmail.com} is
+     * gmail's when gmail lists {@code gmail.com}); otherwise the domain itself, so a reply about an unlisted domain
+     * slows that domain only.
+     */
+    public String providerOf(String domain) {
+        String lower = domain.toLowerCase(Locale.ROOT);
+        for (String candidate = lower; candidate != null; candidate = parent(candidate)) {
+            for (Map.Entry<String, List<String>> provider : providers.entrySet()) {
+                if (provider.getValue().contains(candidate)) {
+                    return provider.getKey();
+                }
+            }
+        }
+        return lower;
+    }
+
+    private static String parent(String domain) {
+        int dot = domain.indexOf('.');
+        return dot < 0 ? null : domain.substring(dot + 1);
+    }
+
+    /**
+     * The first rule for a temporary reply ({@code code} 400 to 499, {@code reply} its whole text) that {@code relay}
+     * gave about a recipient of {@code provider}; none for any other reply, so nothing permanent is ever held back.
+     */
+    public Optional<Rule> ruleFor(int code, String reply, String relay, String provider) {
+        if (code < 400 || code > 499 || reply == null) {
+            return Optional.empty();
+        }
+        return rules.stream().filter(r -> r.provider().map(provider::equals).orElse(true))
+                .filter(r -> r.relay().map(relay::equals).orElse(true)).filter(r -> r.reply().matcher(reply).find())
+                .findFirst();
+    }
+
+    public List<Rule> rules() {
+        return rules;
+    }
+
+    public Map<String, List<String>> providers() {
+        return providers;
+    }
+}

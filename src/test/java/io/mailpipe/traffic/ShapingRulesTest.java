@@ -1,0 +1,83 @@
+package io.mailpipe.traffic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The rules file: the shipped defaults know the providers' published throttle replies, and a wrong file says where. */
+class ShapingRulesTest {
+
+    private final ShapingRules defaults = ShapingRules.load(Optional.empty());
+
+    @ParameterizedTest(name = "{0} for {1} via {2}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            421-4.7.28 [192.0.2.1] Our system has detected an unusual rate of unsolicited mail originating from your IP address. | gmail.com      | default | gmail-unusual-rate       | provider:gmail
+            421-4.7.0 Try again later, closing connection.                                                                        | googlemail.com | default | gmail-try-again-later    | provider:gmail
+            421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints            | aol.com        | default | yahoo-tss04              | provider:yahoo
+            451 4.7.500 Server busy. Please try again later from [192.0.2.1]                                                      | hotmail.com    | default | microsoft-server-busy    | provider:microsoft
+            451 4.7.650 The mail server [192.0.2.1] has been temporarily rate limited due to IP reputation.                       | outlook.de     | default | microsoft-ip-reputation  | provider:microsoft
+            454 Throttling failure: Maximum sending rate exceeded.                                                                | example.org    | ses     | ses-maximum-sending-rate | relay:ses
+            454 Throttling failure: Daily message quota exceeded.                                                                 | example.org    | ses     | ses-daily-quota          | relay:ses
+            """)
+    void shippedRulesKnowThePublishedThrottleReplies(String reply, String domain, String relay, String rule, String scope) {
+        String provider = defaults.providerOf(domain);
+        ShapingRules.Rule matched = defaults.ruleFor(Integer.parseInt(reply.substring(0, 3)), reply, relay, provider)
+                .orElseThrow();
+
+        assertThat(matched.name()).isEqualTo(rule);
+        assertThat((matched.scope() == ShapingRules.Scope.RELAY ? "relay:" + relay : "provider:" + provider)).isEqualTo(scope);
+    }
+
+    @Test
+    void yahooDeferralSuspendsForTwoHoursAndGmailsRateLimitSlowsToOneASecond() {
+        String tss04 = "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred";
+        ShapingRules.Rule yahoo = defaults.ruleFor(421, tss04, "default", "yahoo").orElseThrow();
+        ShapingRules.Rule gmail = defaults.ruleFor(421, "421 4.7.28 unusual rate", "default", "gmail").orElseThrow();
+
+        assertThat(yahoo.suspends()).isTrue();
+        assertThat(yahoo.duration()).isEqualTo(Duration.ofHours(2));
+        assertThat(gmail.rate()).contains(1.0);
+    }
+
+    @Test
+    void aReplyOfAnotherProviderOrAPermanentOneMatchesNoRule() {
+        assertThat(defaults.ruleFor(421, "421 4.7.28 unusual rate", "default", "example.com")).isEmpty();
+        assertThat(defaults.ruleFor(421, "421 4.7.0 [TSS04] deferred", "default", "gmail")).isEmpty();
+        assertThat(defaults.ruleFor(550, "550 4.7.28 unusual rate", "default", "gmail")).isEmpty();
+        assertThat(defaults.ruleFor(0, "connection refused", "default", "gmail")).isEmpty();
+    }
+
+    @Test
+    void aSubdomainBelongsToItsParentsProviderAndAnUnlistedDomainIsItsOwn() {
+        assertThat(defaults.providerOf("GMAIL.com")).isEqualTo("gmail");
+        assertThat(defaults.providerOf("eu.yahoo.co.uk")).isEqualTo("yahoo");
+        assertThat(defaults.providerOf("shop.example")).isEqualTo("shop.example");
+        assertThat(defaults.providerOf("notgmail.com")).isEqualTo("notgmail.com");
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            rules: [{name: a, reply: '^421', rate: 1, suspend: true, for: 1m}]                  | rule 1 'a': needs exactly one action
+            rules: [{name: a, reply: '^421', for: 1m}]                                          | rule 1 'a': needs exactly one action
+            rules: [{name: a, reply: '^421(', rate: 1, for: 1m}]                                | rule 1 'a': reply is no regular expression
+            rules: [{name: a, reply: '^421', provider: nobody, rate: 1, for: 1m}]               | names provider 'nobody'
+            rules: [{name: a, reply: '^421', rate: 1, for: soon}]                               | for: 'soon' is no duration
+            rules: [{name: a, reply: '^421', rate: 1, for: 2d}]                                 | at most 24h
+            rules: [{name: a, reply: '^421', rate: 0, for: 1m}]                                 | rate must be a positive number
+            rules: [{name: a, reply: '^421', rate: 1}]                                          | has no duration
+            rules: [{reply: '^421', rate: 1, for: 1m}]                                          | rule 1: has no name
+            rules: [{name: a, reply: '^421', rate: 1, for: 1m, scope: everything}]              | scope must be provider or relay
+            rules: [{name: a, reply: '^421', rat: 1, for: 1m}]                                  | do not read
+            providers: {a: {domains: [x.test]}, b: {domains: [x.test]}}                        | domain x.test is in providers 'a' and 'b'
+            """)
+    void aWrongRulesFileNamesTheRuleAndTheMistake(String yaml, String message) {
+        assertThatThrownBy(() -> ShapingRules.parse(yaml, "rules.yaml")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("rules.yaml").hasMessageContaining(message);
+    }
+}

@@ -1,0 +1,142 @@
+package io.mailpipe.traffic;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.mailpipe.testing.Events;
+import io.mailpipe.testing.KafkaBrokerResource;
+import io.mailpipe.testing.PipelineRecords;
+import io.mailpipe.testing.PipelineTestSupport;
+import io.mailpipe.testing.SmtpServerResource;
+import io.mailpipe.testing.TestSmtpServer.Received;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Shaping against a real SMTP server and broker, with the test rules of {@code src/test/resources/shaping-rules.yaml}
+ * ({@code slow.test}: 2 messages a second for a minute after a {@code 421 4.7.28}; {@code suspended.test}: nothing
+ * for 3 s after a {@code [TSS04]}): a throttle reply slows its provider only, and costs the message none of its retries.
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+@WithTestResource(value = SmtpServerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+class ShapingTest extends PipelineTestSupport {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final String GMAIL_RATE_REPLY = "421-4.7.28 [127.0.0.1] Our system has detected an unusual rate of "
+            + "unsolicited mail originating from your IP address. To protect our users from spam, mail sent from your IP "
+            + "address has been temporarily rate limited.";
+    private static final String YAHOO_DEFERRED_REPLY = "421 4.7.0 [TSS04] Messages from 127.0.0.1 temporarily deferred "
+            + "due to unexpected volume or user complaints - 4.16.55.1";
+
+    private PipelineRecords records;
+
+    @BeforeEach
+    void readRecords() {
+        records = new PipelineRecords(kafka, PATIENCE);
+    }
+
+    @Test
+    void throttleReplyOfOneProviderSlowsThatProviderWhileAnothersMailKeepsItsPace() {
+        String first = address("first-", "slow.test");
+        smtp.replyToRecipient(first, GMAIL_RATE_REPLY);
+        String firstId = send(first);
+
+        JsonNode deferred = records.outcome(firstId, first);
+        assertThat(deferred.path("outcome").asText()).isEqualTo("deferred");
+        assertThat(deferred.path("class").asText()).isEqualTo("throttle");
+        assertThat(deferred.path("reply").asText()).startsWith("421").contains("4.7.28 [127.0.0.1] Our system has detected");
+        ConsumerRecord<String, String> held = records.first("email.scheduled", firstId);
+        assertThat(PipelineRecords.header(held, "mailpipe-attempts")).as("no retry spent").isEqualTo("0");
+        assertThat(PipelineRecords.header(held, "mailpipe-held-for")).isEqualTo("provider:slowmail");
+        await().atMost(PATIENCE).until(() -> smtp.firstFor(first).isPresent());
+        assertThat(given().auth().oauth2("test-ops-token").get("/ops/streams").jsonPath()
+                .getString("throttles.find { it.throttled == 'provider:slowmail' }.rule")).isEqualTo("slowmail-unusual-rate");
+
+        List<String> slow = new ArrayList<>();
+        List<String> fast = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            slow.add(address("slow-", "slow.test"));
+        }
+        for (int i = 0; i < 40; i++) {
+            fast.add(address("fast-", "fast.test"));
+        }
+        List<String> all = new ArrayList<>(slow);
+        all.addAll(fast);
+        all.forEach(this::send);
+        await().atMost(PATIENCE).until(() -> all.stream().allMatch(r -> smtp.firstFor(r).isPresent()));
+
+        double slowRate = rate(slow);
+        double fastRate = rate(fast);
+        System.out.printf("Shaping: slow.test %.2f msg/s (rule: 2), fast.test %.1f msg/s%n", slowRate, fastRate);
+        assertThat(slowRate).as("slow.test, held to 2/s; measured %.2f/s", slowRate).isLessThan(2.6);
+        assertThat(fastRate).as("fast.test, unthrottled (%.1f/s) against slow.test (%.2f/s)", fastRate, slowRate)
+                .isGreaterThan(4 * slowRate);
+        assertThat(all).allSatisfy(r -> assertThat(smtp.receivedFor(r)).as(r).hasSize(1));
+        assertThat(slow).allSatisfy(r -> assertThat(records.on("email.dlq.expired", idOf(r))).isEmpty());
+    }
+
+    @Test
+    void suspensionHoldsTheProvidersMailUntilItEndsAndThenSendsItOnce() {
+        String first = address("first-", "suspended.test");
+        smtp.replyToRecipient(first, YAHOO_DEFERRED_REPLY);
+        Instant suspendedAt = Instant.now();
+        send(first);
+        await().atMost(PATIENCE).until(() -> given().auth().oauth2("test-ops-token").get("/ops/streams").jsonPath()
+                .getList("throttles.throttled").contains("provider:pausemail"));
+        String next = address("next-", "suspended.test");
+        String other = address("other-", "fast.test");
+        send(next);
+        send(other);
+
+        await().atMost(PATIENCE).until(() -> smtp.firstFor(other).isPresent() && smtp.firstFor(next).isPresent()
+                && smtp.firstFor(first).isPresent());
+        assertThat(Duration.between(suspendedAt, smtp.firstFor(next).get().at()))
+                .as("held for the 3 s of the suspension").isGreaterThanOrEqualTo(Duration.ofMillis(2900));
+        assertThat(smtp.firstFor(other).get().at()).as("another provider's mail is not held")
+                .isBefore(smtp.firstFor(next).get().at());
+        assertThat(List.of(first, next, other)).allSatisfy(r -> assertThat(smtp.receivedFor(r)).hasSize(1));
+    }
+
+    private final Map<String, String> ids = new ConcurrentHashMap<>();
+
+    private String send(String recipient) {
+        String id = Events.uniqueId("shaped");
+        ids.put(recipient, id);
+        kafka.send(REQUESTS, id, Events.orderConfirmation(id, recipient));
+        return id;
+    }
+
+    private String idOf(String recipient) {
+        return ids.get(recipient);
+    }
+
+    private static String address(String prefix, String domain) {
+        return prefix + UUID.randomUUID() + "@" + domain;
+    }
+
+    /** Messages a second between the first and the last of these recipients' arrivals at the server. */
+    private double rate(List<String> recipients) {
+        List<Instant> arrivals = recipients.stream().map(r -> smtp.firstFor(r).orElseThrow()).map(Received::at)
+                .sorted(Comparator.naturalOrder()).toList();
+        Duration span = Duration.between(arrivals.get(0), arrivals.get(arrivals.size() - 1));
+        return (arrivals.size() - 1) / Math.max(span.toNanos() / 1e9, 0.001);
+    }
+}
