@@ -89,4 +89,11 @@ public interface TopicConfig {
      */
     @WithDefault("email.console.sessions")
     String consoleSessions();
+
+    /**
+     * Compacted topic of the throttles shaping rules started (provider or relay, rule, until when), so that every
+     * instance holds back what one of them was told to slow down; deleted after a day, the longest a rule lasts.
+     */
+    @WithDefault("email.shaping.throttles")
+    String shapingThrottles();
 }

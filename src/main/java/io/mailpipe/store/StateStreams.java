@@ -96,6 +96,7 @@ public class StateStreams {
             expiry.put(config.topic().suppressions(), Optional.empty());
             expiry.put(config.topic().dlqState(), Optional.empty());
             expiry.put(config.topic().streamState(), Optional.empty());
+            expiry.put(config.topic().shapingThrottles(), Optional.of(Duration.ofDays(1)));
             expiry.put(config.topic().delivered(), Optional.of(config.idempotency().retention()));
             if (config.bounce().domain().isPresent()) {
                 expiry.put(config.topic().returnPaths(), Optional.of(config.bounce().retention()));
@@ -134,7 +135,7 @@ public class StateStreams {
 
     /**
      * The table over one of the topics named in {@code mailpipe.topic.suppressions}, {@code mailpipe.topic.dlq-state},
-     * {@code mailpipe.topic.delivered}, with a bounce domain {@code mailpipe.topic.return-paths} and, with the console
+     * {@code mailpipe.topic.stream-state}, {@code mailpipe.topic.shaping-throttles}, {@code mailpipe.topic.delivered}, with a bounce domain {@code mailpipe.topic.return-paths} and, with the console
      * on, {@code mailpipe.topic.console-sessions}.
      */
     public GlobalTable table(String topic) {

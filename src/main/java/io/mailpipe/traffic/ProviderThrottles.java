@@ -1,8 +1,10 @@
 package io.mailpipe.traffic;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -13,16 +15,25 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.mailpipe.config.MailpipeConfig;
 import io.mailpipe.event.MailStream;
+import io.mailpipe.store.GlobalTable;
+import io.mailpipe.store.StateStreams;
 import io.mailpipe.traffic.ShapingRules.Rule;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -30,10 +41,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 
 /**
- * What throttle replies taught this instance: per receiving provider (or relay), the rule in force and until when.
+ * What throttle replies taught the deployment: per receiving provider (or relay), the rule in force and until when.
  * A message to a throttled provider is held back, not sent and not failed: it waits on the schedule until its turn
  * (the provider's rate) or the end of a suspension, so it holds no partition and spends none of its retries, while
  * mail to every other provider keeps its pace. Each reply of the rule again extends the throttle by its duration.
+ * <p>
+ * An instance that starts a throttle, or extends it by a tenth of its duration or more, writes it to the compacted
+ * topic {@code mailpipe.topic.shaping-throttles}; every instance reads that table each {@link #FOLLOW} and takes on
+ * the throttles it does not have yet, so a suspension learned by one replica holds on all within about a second.
+ * Turns are given out by each instance at its share of the rate.
  */
 @Startup // a rules file that does not read stops start-up, not the first send
 @ApplicationScoped
@@ -44,6 +60,12 @@ public class ProviderThrottles {
     static final Duration WAIT_IN_PLACE = Duration.ofMillis(50);
     /** Most providers and relays throttled at once; the one whose throttle ends soonest makes room for a new one. */
     static final int MOST_THROTTLED = 10_000;
+    /** How often the shared throttles are read. */
+    static final Duration FOLLOW = Duration.ofSeconds(1);
+    private static final int PAGE = 1000;
+    /** How far another instance's clock may be ahead of this one's. */
+    private static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What holds a message back: the throttle's key ({@code provider:gmail}, {@code relay:ses}), its rule, until when. */
     public record Hold(String key, String rule, Instant until) {
@@ -68,6 +90,8 @@ public class ProviderThrottles {
         Instant until;
         Instant nextTurn;
         long replies;
+        /** The until last written to the shared table; null when never. */
+        Instant shared;
 
         Active(String key, Rule rule, Instant until, Instant nextTurn) {
             this.key = key;
@@ -84,19 +108,101 @@ public class ProviderThrottles {
     /** Guarded by itself. */
     private final Map<String, Active> active = new HashMap<>();
     private final Map<String, Counter> learned = new ConcurrentHashMap<>();
+    private final Optional<GlobalTable> table;
+    private final ScheduledExecutorService follower;
 
     @Inject
-    public ProviderThrottles(MailpipeConfig config, StreamBudgets budgets, MeterRegistry registry) {
-        this(ShapingRules.load(config.shaping().rulesFile()), budgets::share, Clock.systemUTC(), registry);
+    public ProviderThrottles(MailpipeConfig config, StreamBudgets budgets, StateStreams state, MeterRegistry registry) {
+        this(ShapingRules.load(config.shaping().rulesFile()), budgets::share, Clock.systemUTC(), registry,
+                Optional.of(state.table(config.topic().shapingThrottles())));
     }
 
-    ProviderThrottles(ShapingRules rules, ToDoubleFunction<MailStream> share, Clock clock, MeterRegistry registry) {
+    ProviderThrottles(ShapingRules rules, ToDoubleFunction<MailStream> share, Clock clock, MeterRegistry registry,
+            Optional<GlobalTable> table) {
         this.rules = rules;
         this.share = share;
         this.clock = clock;
         this.registry = registry;
+        this.table = table;
         Gauge.builder("mailpipe.shaping.throttled", this, t -> t.throttles().size())
                 .description("Providers and relays this instance holds mail back for now").register(registry);
+        this.follower = table.isEmpty() ? null : Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "mailpipe-shaping-follow");
+            thread.setDaemon(true);
+            return thread;
+        });
+        if (follower != null) {
+            follower.scheduleWithFixedDelay(this::followShared, FOLLOW.toMillis(), FOLLOW.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (follower != null) {
+            follower.shutdownNow();
+        }
+    }
+
+    /** Takes on the throttles other instances wrote that this one does not have, or has until an earlier time. */
+    void followShared() {
+        Optional<String> after = Optional.empty();
+        try {
+            for (List<Map.Entry<String, String>> page = table.get().page(after, PAGE); !page
+                    .isEmpty(); page = page.size() < PAGE ? List.of() : table.get().page(after, PAGE)) {
+                page.forEach(entry -> takeOn(entry.getKey(), entry.getValue()));
+                after = Optional.of(page.get(page.size() - 1).getKey());
+            }
+        } catch (RuntimeException e) {
+            // The stores are starting or Kafka is away: what this instance learned itself still holds.
+            LOG.debugf("The shared throttles cannot be read now: %s", e.toString());
+        }
+    }
+
+    private void takeOn(String key, String value) {
+        Instant now = clock.instant();
+        String ruleName;
+        Instant until;
+        try {
+            JsonNode shared = JSON.readTree(value);
+            ruleName = shared.path("rule").asText();
+            until = Instant.parse(shared.path("until").asText());
+        } catch (IOException | DateTimeParseException e) {
+            return; // not written by Mailpipe
+        }
+        Optional<Rule> rule = rules.rules().stream().filter(r -> r.name().equals(ruleName)).findFirst();
+        if (rule.isEmpty() || !until.isAfter(now) || until.isAfter(now.plus(rule.get().duration()).plus(CLOCK_SKEW))) {
+            return; // a rule this instance does not have, over, or longer than the rule allows
+        }
+        synchronized (active) {
+            Active throttle = active.get(key);
+            if (throttle == null) {
+                makeRoom();
+                throttle = new Active(key, rule.get(), until, now);
+                throttle.shared = until;
+                active.put(key, throttle);
+                LOG.infof("Shaping rule %s: %s %s, as another instance was told", ruleName, key, rule.get().action());
+            } else if (throttle.rule.equals(rule.get()) && until.isAfter(throttle.until)) {
+                throttle.until = until;
+                throttle.shared = until;
+            }
+        }
+    }
+
+    private void makeRoom() {
+        if (active.size() >= MOST_THROTTLED) {
+            active.values().stream().min(Comparator.comparing((Active a) -> a.until))
+                    .ifPresent(soonest -> active.remove(soonest.key));
+        }
+    }
+
+    /** Writes the throttle for the others when it is new to the table or extended by a tenth of its rule or more. */
+    private void share(String key, Rule rule, Instant until) {
+        ObjectNode value = JSON.createObjectNode().put("rule", rule.name()).put("until", until.toString());
+        table.ifPresent(t -> t.putAsync(key, value.toString(), (metadata, failure) -> {
+            if (failure != null) {
+                LOG.warnf("Throttle %s could not be shared with the other instances: %s", key, failure.toString());
+            }
+        }));
     }
 
     /**
@@ -107,6 +213,8 @@ public class ProviderThrottles {
     public Optional<Hold> learn(int code, String reply, String relay, List<String> recipients, MailStream stream) {
         Instant now = clock.instant();
         Set<String> keys = new LinkedHashSet<>();
+        List<Active> toShare = new ArrayList<>();
+        Hold hold;
         synchronized (active) {
             for (String provider : providers(recipients)) {
                 Optional<Rule> rule = rules.ruleFor(code, reply, relay, provider);
@@ -114,22 +222,29 @@ public class ProviderThrottles {
                     continue;
                 }
                 String key = rule.get().scope() == ShapingRules.Scope.RELAY ? "relay:" + relay : "provider:" + provider;
-                throttle(key, rule.get(), now, stream);
+                Active throttle = throttle(key, rule.get(), now, stream);
+                if (throttle.shared == null || Duration.between(throttle.shared, throttle.until)
+                        .compareTo(rule.get().duration().dividedBy(10)) >= 0) {
+                    throttle.shared = throttle.until;
+                    toShare.add(throttle);
+                }
                 keys.add(key);
             }
             if (keys.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(latestTurn(keys, Optional.empty(), now, stream));
+            hold = latestTurn(keys, Optional.empty(), now, stream);
         }
+        // Outside the lock: a send may wait for Kafka's metadata.
+        toShare.forEach(throttle -> share(throttle.key, throttle.rule, throttle.shared));
+        return Optional.of(hold);
     }
 
-    private void throttle(String key, Rule rule, Instant now, MailStream stream) {
+    private Active throttle(String key, Rule rule, Instant now, MailStream stream) {
         Active throttle = active.get(key);
         if (throttle == null || !throttle.rule.equals(rule)) {
-            if (throttle == null && active.size() >= MOST_THROTTLED) {
-                active.values().stream().min(Comparator.comparing((Active a) -> a.until))
-                        .ifPresent(soonest -> active.remove(soonest.key));
+            if (throttle == null) {
+                makeRoom();
             }
             LOG.infof("Shaping rule %s: %s %s after the reply of a relay", rule.name(), key, rule.action());
             // The reply just received took this turn: the next one is an interval away.
@@ -140,6 +255,7 @@ public class ProviderThrottles {
         throttle.replies++;
         learned.computeIfAbsent(rule.name(), name -> Counter.builder("mailpipe.shaping.replies").tag("rule", name)
                 .description("Replies that matched a shaping rule").register(registry)).increment();
+        return throttle;
     }
 
     /**

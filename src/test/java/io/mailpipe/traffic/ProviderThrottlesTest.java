@@ -32,7 +32,7 @@ class ProviderThrottlesTest {
     private final ProviderThrottles throttles = throttles(1.0);
 
     private ProviderThrottles throttles(double share) {
-        return new ProviderThrottles(ShapingRules.parse(RULES, "test"), stream -> share, clock, registry);
+        return new ProviderThrottles(ShapingRules.parse(RULES, "test"), stream -> share, clock, registry, Optional.empty());
     }
 
     private Optional<ProviderThrottles.Hold> hold(ProviderThrottles on, String recipient) {
@@ -116,7 +116,8 @@ class ProviderThrottlesTest {
     @Test
     void throttledDomainsAreBoundedTheSoonestToEndMakingRoom() {
         String rules = "rules: [{name: any, reply: '^421', suspend: true, for: 1h}]";
-        ProviderThrottles any = new ProviderThrottles(ShapingRules.parse(rules, "test"), s -> 1.0, clock, registry);
+        ProviderThrottles any = new ProviderThrottles(ShapingRules.parse(rules, "test"), s -> 1.0, clock, registry,
+                Optional.empty());
         for (int i = 0; i <= ProviderThrottles.MOST_THROTTLED; i++) {
             any.learn(421, "421 busy", "default", List.of("a@d" + i + ".test"), MailStream.BULK);
             clock.advance(Duration.ofMillis(1));

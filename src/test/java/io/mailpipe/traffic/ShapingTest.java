@@ -40,6 +40,7 @@ import io.quarkus.test.junit.QuarkusTest;
 class ShapingTest extends PipelineTestSupport {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final String THROTTLES = "email.shaping.throttles";
     private static final String GMAIL_RATE_REPLY = "421-4.7.28 [127.0.0.1] Our system has detected an unusual rate of "
             + "unsolicited mail originating from your IP address. To protect our users from spam, mail sent from your IP "
             + "address has been temporarily rate limited.";
@@ -69,6 +70,8 @@ class ShapingTest extends PipelineTestSupport {
         await().atMost(PATIENCE).until(() -> smtp.firstFor(first).isPresent());
         assertThat(given().auth().oauth2("test-ops-token").get("/ops/streams").jsonPath()
                 .getString("throttles.find { it.throttled == 'provider:slowmail' }.rule")).isEqualTo("slowmail-unusual-rate");
+        JsonNode shared = PipelineRecords.json(records.first(THROTTLES, "provider:slowmail").value());
+        assertThat(shared.path("rule").asText()).as("written for the other instances").isEqualTo("slowmail-unusual-rate");
 
         List<String> slow = new ArrayList<>();
         List<String> fast = new ArrayList<>();
@@ -113,6 +116,21 @@ class ShapingTest extends PipelineTestSupport {
         assertThat(smtp.firstFor(other).get().at()).as("another provider's mail is not held")
                 .isBefore(smtp.firstFor(next).get().at());
         assertThat(List.of(first, next, other)).allSatisfy(r -> assertThat(smtp.receivedFor(r)).hasSize(1));
+    }
+
+    @Test
+    void aThrottleAnotherInstanceWasToldOfHoldsHereToo() {
+        String until = Instant.now().plus(Duration.ofSeconds(50)).toString();
+        kafka.send(THROTTLES, "provider:sharedmail", "{\"rule\": \"sharedmail-suspend\", \"until\": \"" + until + "\"}");
+        await().atMost(PATIENCE).until(() -> given().auth().oauth2("test-ops-token").get("/ops/streams").jsonPath()
+                .getList("throttles.throttled").contains("provider:sharedmail"));
+        String recipient = address("shared-", "shared.test");
+        String id = send(recipient);
+
+        JsonNode held = records.outcome(id, recipient);
+        assertThat(held.path("outcome").asText()).isEqualTo("deferred");
+        assertThat(held.path("reply").asText()).contains("sharedmail-suspend").contains(until);
+        assertThat(smtp.firstFor(recipient)).isEmpty();
     }
 
     private final Map<String, String> ids = new ConcurrentHashMap<>();
