@@ -28,17 +28,27 @@ public final class MailpipeConstants {
     public static final String NOT_BEFORE = "mailpipe-not-before";
     /** Retry record header: how many times the event has failed so far. */
     public static final String ATTEMPTS = "mailpipe-attempts";
-    /** Retry record header: when the event first failed; it expires {@code mailpipe.retry.max-age} after that. */
+    /**
+     * Retry record header: when the event first failed or was first held back; it expires {@code mailpipe.retry.max-age}
+     * of failing after that.
+     */
     public static final String FIRST_FAILED_AT = "mailpipe-first-failed-at";
     /** Retry record header: an earlier attempt got no reply after the final dot, so it may have been delivered. */
     public static final String POSSIBLE_DUPLICATE = "mailpipe-possible-duplicate";
     /** Retry record header: the only relay the retry may go through, the one that may already have the message. */
     public static final String RELAY = "mailpipe-relay";
     /**
-     * Retry record header: the provider or relay a shaping rule held the record back for, which gave it its turn;
-     * it is not given another by the same throttle when it comes back.
+     * Retry record header: the providers and relays whose throttles gave the record a turn when a shaping rule held
+     * it back ({@code provider:gmail,relay:ses}, the one it waits for first); it is not given another by them when it
+     * comes back.
      */
     public static final String HELD_FOR = "mailpipe-held-for";
+    /**
+     * Retry record header: how long, in milliseconds, shaping rules and send windows have held the event back in all;
+     * that time does not count towards {@code mailpipe.retry.max-age}, and past {@code mailpipe.shaping.max-hold} the
+     * event expires.
+     */
+    public static final String HELD_MS = "mailpipe-held-ms";
     /**
      * Header of a record on the scheduled topic: the topic it goes to when due, {@code retry} for the retry topic;
      * without it, the requests topic.

@@ -240,7 +240,7 @@ public class DeliveryStep {
                         event.stream(), delivery.heldFor()));
         hold.ifPresent(h -> Outbox.of(exchange).queue(records.heldBack(exchange,
                 SmtpFailure.noReply(FailureClass.THROTTLE, SmtpCommand.CONNECT, h.reason(), recipients), h.until(),
-                h.key())));
+                h.heldFor())));
         return hold.isPresent();
     }
 
@@ -299,6 +299,28 @@ public class DeliveryStep {
         accepted(exchange, recipients);
     }
 
+    /**
+     * A throttle reply a shaping rule knows slows that provider, not every message: its recipients wait for their
+     * turn, with no circuit opened and no retry spent. What is left (recipients of other providers, or every one when
+     * no rule knows the reply) fails like any other reply.
+     */
+    private Optional<SmtpFailure> holdThrottled(Exchange exchange, SmtpFailure failure) {
+        Delivery delivery = Delivery.of(exchange);
+        EmailEvent event = delivery.validEvent();
+        String relay = Optional.ofNullable(delivery.relayOf(failure.recipients().get(0)))
+                .orElseGet(() -> relays.firstOf(event.stream().label(), delivery.pinnedRelay()));
+        Optional<ProviderThrottles.Learned> learned = throttles.learn(failure.code(), failure.reply(), relay,
+                failure.recipients(), event.stream());
+        if (learned.isEmpty()) {
+            return Optional.of(failure);
+        }
+        ProviderThrottles.Hold hold = learned.get().hold();
+        List<String> held = learned.get().recipients();
+        Outbox.of(exchange).queue(records.heldBack(exchange, failure.forRecipients(held), hold.until(), hold.heldFor()));
+        List<String> others = failure.recipients().stream().filter(r -> !held.contains(r)).toList();
+        return others.isEmpty() ? Optional.empty() : Optional.of(failure.forRecipients(others));
+    }
+
     public void failed(Exchange exchange) {
         DeliveryFailedException failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, DeliveryFailedException.class);
         DeliveryReport report = failure.report();
@@ -306,19 +328,16 @@ public class DeliveryStep {
         Delivery delivery = Delivery.of(exchange);
         EmailEvent event = delivery.validEvent();
         SmtpFailure serverWide = null;
-        for (SmtpFailure f : report.failures()) {
-            if (f.failureClass() == FailureClass.SENDER_AUTH) {
-                alerts.refused(senderDomain(exchange), f.code() + (f.enhancedCode() == null ? "" : " " + f.enhancedCode())
-                        + " " + f.reply());
+        for (SmtpFailure reported : report.failures()) {
+            if (reported.failureClass() == FailureClass.SENDER_AUTH) {
+                alerts.refused(senderDomain(exchange), reported.code()
+                        + (reported.enhancedCode() == null ? "" : " " + reported.enhancedCode()) + " " + reported.reply());
             }
-            String relay = Optional.ofNullable(delivery.relayOf(f.recipients().get(0)))
-                    .orElseGet(() -> relays.firstOf(event.stream().label(), delivery.pinnedRelay()));
-            // A throttle reply a shaping rule knows slows that provider, not every message: no circuit, no retry spent.
-            Optional<ProviderThrottles.Hold> held = throttles.learn(f.code(), f.reply(), relay, f.recipients(), event.stream());
-            if (held.isPresent()) {
-                Outbox.of(exchange).queue(records.heldBack(exchange, f, held.get().until(), held.get().key()));
+            Optional<SmtpFailure> notHeld = holdThrottled(exchange, reported);
+            if (notHeld.isEmpty()) {
                 continue;
             }
+            SmtpFailure f = notHeld.get();
             if (f.serverWide()) {
                 serverWide = f;
                 reporter.serverWide(f);

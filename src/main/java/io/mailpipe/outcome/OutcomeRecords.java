@@ -62,12 +62,14 @@ public class OutcomeRecords {
     private final ObjectMapper mapper;
     private final TopicConfig topics;
     private final RetryConfig retry;
+    private final Duration maxHold;
     private final RecordLimit limit;
 
     public OutcomeRecords(ObjectMapper mapper, MailpipeConfig config, RecordLimit limit) {
         this.mapper = mapper;
         this.topics = config.topic();
         this.retry = config.retry();
+        this.maxHold = config.shaping().maxHold();
         this.limit = limit;
     }
 
@@ -195,18 +197,19 @@ public class OutcomeRecords {
     /**
      * Recipients a shaping rule holds back until {@code until}, for the provider or relay {@code heldFor}: they wait
      * like a retry, with their attempts unchanged (a throttle is not their failure), and each outcome says
-     * {@code deferred} with the reason. Past {@code mailpipe.retry.max-age} since they were first held or failed, or
-     * past the event's {@code notAfter}, they expire instead: no record is held back forever.
+     * {@code deferred} with the reason. The time held does not count towards {@code mailpipe.retry.max-age}; past
+     * {@code mailpipe.shaping.max-hold} held in all, or past the event's {@code notAfter}, they expire instead: no record
+     * is held back forever.
      */
     public List<ChannelRecord> heldBack(Exchange exchange, SmtpFailure failure, Instant until, String heldFor) {
-        return retryLater(exchange, failure, Delivery.of(exchange).retry(), until,
+        return retryLater(exchange, failure, Delivery.of(exchange).retry().heldUntil(Instant.now(), until), until,
                 Map.of(MailpipeConstants.HELD_FOR, heldFor));
     }
 
     private List<ChannelRecord> retryLater(Exchange exchange, SmtpFailure failure, RetryState state, Instant retryAt,
             Map<String, String> extraHeaders) {
         List<ChannelRecord> records = new ArrayList<>();
-        boolean expired = Duration.between(state.firstFailedAt(), Instant.now()).compareTo(retry.maxAge()) > 0
+        boolean expired = state.expiresBefore(retryAt, retry.maxAge(), maxHold)
                 || event(exchange).notAfter().filter(retryAt::isAfter).isPresent();
         if (expired) {
             records.add(deadLetter(exchange, failure, state, topics.dlqExpired(), "expired"));
@@ -255,6 +258,9 @@ public class OutcomeRecords {
         headers.put(MailpipeConstants.ATTEMPTS, Integer.toString(state.attempts()));
         headers.put(MailpipeConstants.FIRST_FAILED_AT, state.firstFailedAt().toString());
         headers.put(MailpipeConstants.POSSIBLE_DUPLICATE, Boolean.toString(state.possibleDuplicate()));
+        if (!state.held().isZero()) {
+            headers.put(MailpipeConstants.HELD_MS, Long.toString(state.held().toMillis()));
+        }
         // A relay that may have the message already gets it again, never another one, which would make it a second copy.
         Delivery delivery = Delivery.of(exchange);
         delivery.pinnedRelay()

@@ -63,12 +63,19 @@ public class RetryGate {
                 throw new RetryNotDueException("retry not due before " + notBefore);
             }
         }
+        // Retry records written before holds were counted have no such header: nothing held.
+        Duration held = message.getHeader(MailpipeConstants.HELD_MS) == null ? Duration.ZERO
+                : header(message, MailpipeConstants.HELD_MS, RetryGate::heldMillis, Duration.ZERO);
         Delivery.of(exchange).retriedAs(new RetryState(attempts, firstFailedAt,
-                Boolean.parseBoolean(message.getHeader(MailpipeConstants.POSSIBLE_DUPLICATE, String.class))));
+                Boolean.parseBoolean(message.getHeader(MailpipeConstants.POSSIBLE_DUPLICATE, String.class)), held));
         Optional.ofNullable(message.getHeader(MailpipeConstants.RELAY, String.class)).filter(relay -> !relay.isBlank())
                 .ifPresent(Delivery.of(exchange)::pinTo);
         Optional.ofNullable(message.getHeader(MailpipeConstants.HELD_FOR, String.class)).filter(key -> !key.isBlank())
                 .ifPresent(Delivery.of(exchange)::heldFor);
+    }
+
+    private static Duration heldMillis(String value) {
+        return Duration.ofMillis(Math.max(0, Long.parseLong(value)));
     }
 
     private static int attempts(String value) {

@@ -30,6 +30,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -70,6 +71,8 @@ public class ScheduleStreams {
     private static final String TO_REQUESTS = "due-to-requests";
     private static final String TO_RETRY = "due-to-retry";
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /** Marks a slot that carries the record's offset; older slots have a space there and sort before it. */
+    private static final char WITH_OFFSET = '#';
 
     private final String topic;
     private final KafkaStreams streams;
@@ -149,17 +152,23 @@ public class ScheduleStreams {
         }
     }
 
-    /** The store's key: the due time in fixed-width milliseconds first, so the store iterates in time order. */
-    static String slot(Instant due, String key) {
-        return String.format("%019d %s", Math.max(0, due.toEpochMilli()), key == null ? "" : key);
+    /**
+     * The store's key: the due time in fixed-width milliseconds first, so the store iterates in time order, then the
+     * record's offset in its partition (a task's store holds one partition), so that two records of one event due at
+     * the same millisecond, as when one suspension holds both, keep a slot each.
+     */
+    static String slot(Instant due, long offset, String key) {
+        return String.format("%019d%c%019d %s", Math.max(0, due.toEpochMilli()), WITH_OFFSET, Math.max(0, offset),
+                key == null ? "" : key);
     }
 
     static long dueMillis(String slot) {
         return Long.parseLong(slot.substring(0, 19));
     }
 
+    /** The record's key; slots written before the offset was part of them have the key right after the time. */
     static String key(String slot) {
-        return slot.substring(20);
+        return slot.charAt(19) == WITH_OFFSET ? slot.substring(40) : slot.substring(20);
     }
 
     /** A record without a readable time (not written by Mailpipe, or damaged) is due at once, never held forever. */
@@ -228,7 +237,8 @@ public class ScheduleStreams {
         @Override
         public void process(Record<String, String> record) {
             Instant due = due(record.headers().lastHeader(MailpipeConstants.NOT_BEFORE), Instant.now());
-            waiting.put(slot(due, record.key()), Waiting.of(record).toJson());
+            long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(0L);
+            waiting.put(slot(due, offset, record.key()), Waiting.of(record).toJson());
         }
 
         private void writeDue(long now) {

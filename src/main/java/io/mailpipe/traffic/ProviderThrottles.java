@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -44,7 +45,7 @@ import io.quarkus.runtime.Startup;
  * What throttle replies taught the deployment: per receiving provider (or relay), the rule in force and until when.
  * A message to a throttled provider is held back, not sent and not failed: it waits on the schedule until its turn
  * (the provider's rate) or the end of a suspension, so it holds no partition and spends none of its retries, while
- * mail to every other provider keeps its pace. Each reply of the rule again extends the throttle by its duration.
+ * mail to every other provider keeps its pace. Each further reply of the rule starts its duration again.
  * <p>
  * An instance that starts a throttle, or extends it by a tenth of its duration or more, writes it to the compacted
  * topic {@code mailpipe.topic.shaping-throttles}; every instance reads that table each {@link #FOLLOW} and takes on
@@ -67,13 +68,30 @@ public class ProviderThrottles {
     private static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What holds a message back: the throttle's key ({@code provider:gmail}, {@code relay:ses}), its rule, until when. */
-    public record Hold(String key, String rule, Instant until) {
+    /**
+     * What holds a message back: the throttle's key ({@code provider:gmail}, {@code relay:ses}), its rule, until when,
+     * and every key that gave the message a turn meanwhile (the message is not given another by those when it comes
+     * back).
+     */
+    public record Hold(String key, String rule, Instant until, List<String> turnsTaken) {
+
+        public Hold(String key, String rule, Instant until) {
+            this(key, rule, until, List.of(key));
+        }
 
         /** The reason an operator reads in the outcome record. */
         public String reason() {
             return "held back by shaping rule " + rule + " (" + key + ") until " + until;
         }
+
+        /** What the held record carries in {@code mailpipe-held-for}: the keys whose turn it took, comma-separated. */
+        public String heldFor() {
+            return String.join(",", turnsTaken);
+        }
+    }
+
+    /** What a throttle reply taught: the hold, and which of the reply's recipients it holds (their provider's rule). */
+    public record Learned(Hold hold, List<String> recipients) {
     }
 
     /** A throttle in force, as {@code GET /ops/streams} lists it. */
@@ -207,28 +225,38 @@ public class ProviderThrottles {
 
     /**
      * Learns from a temporary reply that {@code relay} gave about {@code recipients}: when a rule matches, their
-     * provider (or the relay) is throttled from now on, and the hold returned says until when these recipients wait.
-     * Empty when no rule matches: the reply is then a failure like any other.
+     * provider (or the relay) is throttled from now on, and the hold returned says until when the recipients it names
+     * wait: those of the matched providers, or all of them under a relay's rule. Empty when no rule matches: the reply
+     * is then a failure like any other, as it is for the recipients the hold does not name.
      */
-    public Optional<Hold> learn(int code, String reply, String relay, List<String> recipients, MailStream stream) {
+    public Optional<Learned> learn(int code, String reply, String relay, List<String> recipients, MailStream stream) {
         Instant now = clock.instant();
         Set<String> keys = new LinkedHashSet<>();
+        Set<Active> learnedFrom = new LinkedHashSet<>();
+        List<String> held = new ArrayList<>();
         List<Active> toShare = new ArrayList<>();
         Hold hold;
         synchronized (active) {
-            for (String provider : providers(recipients)) {
-                Optional<Rule> rule = rules.ruleFor(code, reply, relay, provider);
+            for (Map.Entry<String, List<String>> provider : byProvider(recipients).entrySet()) {
+                Optional<Rule> rule = rules.ruleFor(code, reply, relay, provider.getKey());
                 if (rule.isEmpty()) {
                     continue;
                 }
-                String key = rule.get().scope() == ShapingRules.Scope.RELAY ? "relay:" + relay : "provider:" + provider;
-                Active throttle = throttle(key, rule.get(), now, stream);
-                if (throttle.shared == null || Duration.between(throttle.shared, throttle.until)
-                        .compareTo(rule.get().duration().dividedBy(10)) >= 0) {
-                    throttle.shared = throttle.until;
-                    toShare.add(throttle);
+                boolean relayWide = rule.get().scope() == ShapingRules.Scope.RELAY;
+                String key = relayWide ? "relay:" + relay : "provider:" + provider.getKey();
+                Active throttle = active.get(key);
+                if (!learnedFrom.contains(throttle)) {
+                    // One reply counts once for a relay's rule, however many providers its recipients have.
+                    throttle = throttle(key, rule.get(), now, stream);
+                    learnedFrom.add(throttle);
+                    if (throttle.shared == null || Duration.between(throttle.shared, throttle.until)
+                            .compareTo(rule.get().duration().dividedBy(10)) >= 0) {
+                        throttle.shared = throttle.until;
+                        toShare.add(throttle);
+                    }
                 }
                 keys.add(key);
+                held.addAll(relayWide ? recipients : provider.getValue());
             }
             if (keys.isEmpty()) {
                 return Optional.empty();
@@ -237,21 +265,30 @@ public class ProviderThrottles {
         }
         // Outside the lock: a send may wait for Kafka's metadata.
         toShare.forEach(throttle -> share(throttle.key, throttle.rule, throttle.shared));
-        return Optional.of(hold);
+        return Optional.of(new Learned(hold, held.stream().distinct().toList()));
     }
 
     private Active throttle(String key, Rule rule, Instant now, MailStream stream) {
         Active throttle = active.get(key);
-        if (throttle == null || !throttle.rule.equals(rule)) {
-            if (throttle == null) {
-                makeRoom();
-            }
+        Instant until = now.plus(rule.duration());
+        if (throttle == null) {
+            makeRoom();
             LOG.infof("Shaping rule %s: %s %s after the reply of a relay", rule.name(), key, rule.action());
             // The reply just received took this turn: the next one is an interval away.
-            throttle = new Active(key, rule, now, now.plus(interval(rule, stream)));
+            throttle = new Active(key, rule, until, now.plus(interval(rule, stream)));
+            active.put(key, throttle);
+        } else if (!throttle.rule.equals(rule) && stricter(rule, throttle.rule)) {
+            LOG.infof("Shaping rule %s: %s %s after the reply of a relay, instead of %s", rule.name(), key, rule.action(),
+                    throttle.rule.name());
+            Active stricter = new Active(key, rule, later(until, throttle.until),
+                    later(throttle.nextTurn, now.plus(interval(rule, stream))));
+            stricter.replies = throttle.replies;
+            stricter.shared = throttle.shared;
+            throttle = stricter;
             active.put(key, throttle);
         }
-        throttle.until = now.plus(rule.duration());
+        // A reply of a milder rule while a stricter one holds extends the stricter one no further than its own end.
+        throttle.until = later(throttle.until, throttle.rule.equals(rule) ? until : now);
         throttle.replies++;
         learned.computeIfAbsent(rule.name(), name -> Counter.builder("mailpipe.shaping.replies").tag("rule", name)
                 .description("Replies that matched a shaping rule").register(registry)).increment();
@@ -285,8 +322,13 @@ public class ProviderThrottles {
         return Optional.empty();
     }
 
-    /** The latest of the turns these keys give a message (each rate-limited key reserving its next turn), now at least. */
+    /**
+     * The latest of the turns these keys give a message (each rate-limited key reserving its next turn), now at least.
+     * Keys named in {@code heldFor} gave the message its turn already and give it none again.
+     */
     private Hold latestTurn(Set<String> keys, Optional<String> heldFor, Instant now, MailStream stream) {
+        Set<String> turnTaken = heldFor.map(held -> Set.of(held.split(","))).orElse(Set.of());
+        List<String> reserved = new ArrayList<>();
         Hold latest = new Hold("", "", now);
         for (String key : keys) {
             Active throttle = active.get(key);
@@ -300,17 +342,41 @@ public class ProviderThrottles {
             Instant turn;
             if (throttle.rule.suspends()) {
                 turn = throttle.until;
-            } else if (heldFor.filter(key::equals).isPresent()) {
+            } else if (turnTaken.contains(key)) {
                 turn = now;
             } else {
-                turn = throttle.nextTurn.isAfter(now) ? throttle.nextTurn : now;
+                // Past the throttle's end the provider takes mail at full speed again: no turn lies beyond it.
+                turn = throttle.nextTurn.isAfter(now) ? earlier(throttle.nextTurn, throttle.until) : now;
                 throttle.nextTurn = turn.plus(interval(throttle.rule, stream));
+                reserved.add(key);
             }
             if (turn.isAfter(latest.until())) {
                 latest = new Hold(key, throttle.rule.name(), turn);
             }
         }
-        return latest;
+        if (latest.key().isEmpty()) {
+            return latest;
+        }
+        Set<String> taken = new LinkedHashSet<>(List.of(latest.key()));
+        taken.addAll(reserved);
+        taken.addAll(turnTaken);
+        return new Hold(latest.key(), latest.rule(), latest.until(), List.copyOf(taken));
+    }
+
+    /** A suspension is stricter than any rate, a slower rate than a faster one. */
+    private static boolean stricter(Rule candidate, Rule current) {
+        if (candidate.suspends() || current.suspends()) {
+            return candidate.suspends() && !current.suspends();
+        }
+        return candidate.rate().orElseThrow() < current.rate().orElseThrow();
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private static Instant earlier(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     /** The time between two messages at this instance's share of the rule's rate. */
@@ -322,15 +388,21 @@ public class ProviderThrottles {
         return Duration.ofNanos((long) (TimeUnit.SECONDS.toNanos(1) / perSecond));
     }
 
-    private List<String> providers(List<String> recipients) {
-        Set<String> providers = new LinkedHashSet<>();
+    private Set<String> providers(List<String> recipients) {
+        return byProvider(recipients).keySet();
+    }
+
+    /** The recipients by their provider (the domain itself when no provider lists it), in the order first named. */
+    private Map<String, List<String>> byProvider(List<String> recipients) {
+        Map<String, List<String>> providers = new LinkedHashMap<>();
         for (String recipient : recipients) {
             int at = recipient.lastIndexOf('@');
             if (at >= 0) {
-                providers.add(rules.providerOf(recipient.substring(at + 1).toLowerCase(Locale.ROOT)));
+                providers.computeIfAbsent(rules.providerOf(recipient.substring(at + 1).toLowerCase(Locale.ROOT)),
+                        p -> new ArrayList<>()).add(recipient);
             }
         }
-        return new ArrayList<>(providers);
+        return providers;
     }
 
     /** The throttles in force now, the latest to end first. */

@@ -31,6 +31,8 @@ public final class ShapingRules {
 
     /** The rules used when {@code mailpipe.shaping.rules-file} is unset. */
     static final String DEFAULTS = "shaping/defaults.yaml";
+    /** The slowest rate a rule may set: slower than this is a suspension, and says so. */
+    static final double LEAST_RATE = 0.001;
 
     /** What a rule slows: the provider of the recipients the reply was about, or the relay that gave it. */
     public enum Scope {
@@ -150,8 +152,9 @@ public final class ShapingRules {
         if (suspend == (form.rate() != null)) {
             throw new IllegalArgumentException(where + "needs exactly one action: rate (messages a second) or suspend: true");
         }
-        if (form.rate() != null && !(form.rate() > 0)) {
-            throw new IllegalArgumentException(where + "rate must be a positive number of messages a second");
+        if (form.rate() != null && !(form.rate() >= LEAST_RATE)) {
+            throw new IllegalArgumentException(where + "rate must be at least " + LEAST_RATE
+                    + " messages a second (one in about 17 minutes); to stop a provider's mail use suspend: true");
         }
         Scope scope;
         try {

@@ -145,6 +145,23 @@ class ScheduledSendingTest extends PipelineTestSupport {
                 .noneMatch(r -> r.value().contains(laterId));
     }
 
+    @Test
+    void twoPartsOfOneEventDueAtTheSameMillisecondAreBothSent() {
+        String first = Events.uniqueRecipient("same-moment-a-");
+        String second = Events.uniqueRecipient("same-moment-b-");
+        String id = Events.uniqueId("same-moment");
+        Instant due = Instant.now().plusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
+        // As a provider's suspension writes them: two recipients of one event, in two records, held until its one end.
+        kafka.send("email.scheduled", id, Events.orderConfirmation(id, first).getBytes(StandardCharsets.UTF_8),
+                retryHeaders(due));
+        kafka.send("email.scheduled", id, Events.orderConfirmation(id, second).getBytes(StandardCharsets.UTF_8),
+                retryHeaders(due));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> smtp.firstFor(first).isPresent() && smtp.firstFor(second).isPresent());
+        assertThat(smtp.receivedFor(first)).hasSize(1);
+        assertThat(smtp.receivedFor(second)).hasSize(1);
+    }
+
     private static Map<String, String> retryHeaders(Instant notBefore) {
         return Map.of("mailpipe-not-before", notBefore.toString(), "mailpipe-attempts", "1",
                 "mailpipe-first-failed-at", Instant.now().toString(), "mailpipe-possible-duplicate", "false",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,7 +86,7 @@ class RecordFormatsTest {
                 SmtpCommand.END_OF_DATA, "Read timed out", List.of("ada@example.com"))));
         scenarios.put("expired", () -> {
             Exchange retried = valid(EVENT);
-            Delivery.of(retried).retriedAs(new RetryState(3, Instant.parse("2026-01-01T00:00:00Z"), true));
+            Delivery.of(retried).retriedAs(new RetryState(3, Instant.parse("2026-01-01T00:00:00Z"), true, Duration.ZERO));
             return records.failed(retried, new SmtpFailure(FailureClass.TRANSIENT, 421, "4.4.2", "421 4.4.2 Timeout",
                     SmtpCommand.MAIL, List.of("ada@example.com")));
         });

@@ -103,6 +103,11 @@ public final class MailpipeProcess {
         return Files.readString(log).contains(text);
     }
 
+    /** The lines the running process has logged that contain this text. */
+    public List<String> logLines(String text) throws IOException {
+        return Files.readAllLines(log).stream().filter(line -> line.contains(text)).toList();
+    }
+
     /** SIGKILL: no shutdown hook runs, nothing is flushed or committed. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
@@ -156,6 +161,21 @@ public final class MailpipeProcess {
             }
         }
         return "";
+    }
+
+    /** What {@code GET /ops/streams} lists as throttled now ({@code provider:yahoo}); needs MAILPIPE_OPS_TOKEN set. */
+    public List<String> throttled() throws IOException, InterruptedException {
+        HttpResponse<String> streams;
+        try {
+            streams = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + "/ops/streams"))
+                    .header("Authorization", "Bearer " + env.get("MAILPIPE_OPS_TOKEN")).timeout(Duration.ofSeconds(5))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException notAnswering) {
+            return List.of();
+        }
+        List<String> throttled = new ArrayList<>();
+        JSON.readTree(streams.body()).path("throttles").forEach(t -> throttled.add(t.path("throttled").asText()));
+        return throttled;
     }
 
     private long statusKib(String field) throws IOException {

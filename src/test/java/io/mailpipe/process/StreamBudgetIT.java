@@ -3,9 +3,7 @@ package io.mailpipe.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.mailpipe.testing.Events;
-import io.mailpipe.testing.Folders;
-import io.mailpipe.testing.KafkaBrokerResource;
 import io.mailpipe.testing.KafkaTestClient;
-import io.mailpipe.testing.TestSmtpServer;
 
 /**
  * Two instances of the packaged jar share one stream's rate: with {@code mailpipe.streams.bulk.rate=50} they send 50
@@ -37,35 +32,19 @@ class StreamBudgetIT {
     /** Messages timed once both instances send: 8 s at the rate, well inside the backlog. */
     private static final int TIMED = 400;
 
-    private final KafkaBrokerResource broker = new KafkaBrokerResource(PARTITIONS);
-    private final TestSmtpServer smtp = new TestSmtpServer();
-    private final List<MailpipeProcess> instances = new ArrayList<>();
-    private String bootstrap;
+    private PackagedPipeline pipeline;
 
     @BeforeEach
     void startServers() throws Exception {
-        bootstrap = broker.start().get("kafka.bootstrap.servers");
-        smtp.start();
-        for (String name : List.of("budget-a", "budget-b")) {
-            Path stateDir = Path.of("target", name + "-state");
-            Folders.deleteRecursively(stateDir);
-            MailpipeProcess instance = MailpipeProcess.plainSmtp(name, bootstrap, smtp.port(), Map.of(
-                    "MAILPIPE_STREAMS_BULK_RATE", Integer.toString(RATE),
-                    "MAILPIPE_STATE_DIR", stateDir.toString(),
-                    // Bulk mail without one-click unsubscribe headers: sent and counted, not refused.
-                    "MAILPIPE_COMPLIANCE", "warn"));
-            instance.start();
-            instances.add(instance);
-        }
+        // Bulk mail without one-click unsubscribe headers: sent and counted, not refused.
+        pipeline = PackagedPipeline.start(PARTITIONS,
+                Map.of("MAILPIPE_STREAMS_BULK_RATE", Integer.toString(RATE), "MAILPIPE_COMPLIANCE", "warn"), "budget-a",
+                "budget-b");
     }
 
     @AfterEach
     void stopServers() throws Exception {
-        for (MailpipeProcess instance : instances) {
-            instance.stopIfRunning();
-        }
-        smtp.stop();
-        broker.stop();
+        pipeline.close();
     }
 
     @Test
@@ -76,23 +55,24 @@ class StreamBudgetIT {
             String id = Events.uniqueId("budget");
             events.put(id, Events.bulk(id, "budget-" + i + "@example.com"));
         }
-        try (KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
+        try (KafkaTestClient kafka = new KafkaTestClient(pipeline.bootstrap())) {
             kafka.sendTogether("email.requests.bulk", events);
         }
 
         // Timed once the first batches have reported each instance's share, over most of the backlog.
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(5)).until(() -> smtp.received().size() >= 100);
-        int from = smtp.received().size();
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(5))
+                .until(() -> pipeline.smtp().received().size() >= 100);
+        int from = pipeline.smtp().received().size();
         long start = System.nanoTime();
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(5))
-                .until(() -> smtp.received().size() >= from + TIMED);
+                .until(() -> pipeline.smtp().received().size() >= from + TIMED);
         double rate = TIMED / ((System.nanoTime() - start) / 1e9);
 
         System.out.printf("Two instances with mailpipe.streams.bulk.rate=%d sent %.1f messages a second together%n", RATE,
                 rate);
         assertThat(rate).as("the stream's rate for both together").isBetween(RATE * 0.75, RATE * 1.2);
-        await().atMost(Duration.ofMinutes(2)).until(() -> smtp.received().size() >= EVENTS);
-        assertThat(smtp.received()).hasSize(EVENTS);
+        await().atMost(Duration.ofMinutes(2)).until(() -> pipeline.smtp().received().size() >= EVENTS);
+        assertThat(pipeline.smtp().received()).hasSize(EVENTS);
     }
 
     /**
@@ -102,7 +82,7 @@ class StreamBudgetIT {
      */
     private void awaitBothInstancesOwnBulkPartitions() {
         Properties settings = new Properties();
-        settings.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        settings.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrap());
         try (Admin admin = Admin.create(settings)) {
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("mailpipe-bulk")).all().get()

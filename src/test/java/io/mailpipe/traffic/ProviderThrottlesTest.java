@@ -41,12 +41,13 @@ class ProviderThrottlesTest {
 
     @Test
     void aRateReplyGivesEachLaterMessageToThatProviderItsOwnTurn() {
-        Optional<ProviderThrottles.Hold> first = throttles.learn(421, "421 4.7.28 unusual rate", "default",
+        Optional<ProviderThrottles.Learned> first = throttles.learn(421, "421 4.7.28 unusual rate", "default",
                 List.of("a@gmail.com"), MailStream.TRANSACTIONAL);
 
-        assertThat(first).hasValueSatisfying(h -> {
-            assertThat(h.key()).isEqualTo("provider:gmail");
-            assertThat(h.until()).isEqualTo(START.plusMillis(500));
+        assertThat(first).hasValueSatisfying(learned -> {
+            assertThat(learned.hold().key()).isEqualTo("provider:gmail");
+            assertThat(learned.hold().until()).isEqualTo(START.plusMillis(500));
+            assertThat(learned.recipients()).containsExactly("a@gmail.com");
         });
         assertThat(hold(throttles, "b@gmail.com").orElseThrow().until()).isEqualTo(START.plusMillis(1000));
         assertThat(hold(throttles, "c@gmail.com").orElseThrow().until()).isEqualTo(START.plusMillis(1500));
@@ -57,10 +58,98 @@ class ProviderThrottlesTest {
     @Test
     void aMessageGivenItsTurnIsNotGivenAnotherWhenItComesBack() {
         throttles.learn(421, "421 4.7.28 unusual rate", "default", List.of("a@gmail.com"), MailStream.TRANSACTIONAL);
-        clock.advance(Duration.ofSeconds(1));
+        // Later turns are given out to others, the clock unmoved: a new message would wait behind them.
+        hold(throttles, "b@gmail.com");
+        hold(throttles, "c@gmail.com");
+        assertThat(hold(throttles, "d@gmail.com")).isPresent();
 
         assertThat(throttles.hold(List.of("a@gmail.com"), "default", MailStream.TRANSACTIONAL,
                 Optional.of("provider:gmail"))).isEmpty();
+    }
+
+    @Test
+    void aMessageHeldByTwoRatesComesBackToNeitherAgain() {
+        throttles.learn(421, "421 4.7.28 unusual rate", "ses", List.of("a@gmail.com"), MailStream.TRANSACTIONAL);
+        throttles.learn(454, "454 Throttling failure", "ses", List.of("b@example.com"), MailStream.TRANSACTIONAL);
+
+        ProviderThrottles.Hold both = throttles
+                .hold(List.of("c@gmail.com"), "ses", MailStream.TRANSACTIONAL, Optional.empty()).orElseThrow();
+        assertThat(both.key()).as("gmail's turn is the later").isEqualTo("provider:gmail");
+        assertThat(both.heldFor().split(",")).containsExactlyInAnyOrder("provider:gmail", "relay:ses");
+
+        // Meanwhile other mail through the relay takes its turns, two seconds of them.
+        for (int i = 0; i < 20; i++) {
+            throttles.hold(List.of("n" + i + "@example.com"), "ses", MailStream.TRANSACTIONAL, Optional.empty());
+        }
+
+        clock.advance(Duration.between(START, both.until()));
+        assertThat(throttles.hold(List.of("c@gmail.com"), "ses", MailStream.TRANSACTIONAL, Optional.of(both.heldFor())))
+                .as("its turns were taken when it was held").isEmpty();
+    }
+
+    @Test
+    void aThrottleReplyHoldsTheRecipientsOfTheProviderItNamesOnly() {
+        Optional<ProviderThrottles.Learned> learned = throttles.learn(421, "421 4.7.0 [TSS04] deferred", "default",
+                List.of("a@yahoo.com", "b@example.com", "c@yahoo.com"), MailStream.BULK);
+
+        assertThat(learned).hasValueSatisfying(l -> {
+            assertThat(l.hold().key()).isEqualTo("provider:yahoo");
+            assertThat(l.recipients()).containsExactly("a@yahoo.com", "c@yahoo.com");
+        });
+        assertThat(hold(throttles, "d@example.com")).isEmpty();
+    }
+
+    @Test
+    void aRelaysRuleHoldsEveryRecipientAndCountsTheReplyOnce() {
+        Optional<ProviderThrottles.Learned> learned = throttles.learn(454, "454 Throttling failure", "ses",
+                List.of("a@gmail.com", "b@yahoo.com", "c@example.com"), MailStream.TRANSACTIONAL);
+
+        assertThat(learned.orElseThrow().recipients()).containsExactly("a@gmail.com", "b@yahoo.com", "c@example.com");
+        assertThat(throttles.throttles()).singleElement().satisfies(t -> assertThat(t.replies()).isEqualTo(1));
+        assertThat(registry.get("mailpipe.shaping.replies").tag("rule", "relay-rate").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aMilderRuleNeverReplacesAStricterOneNorMovesItsTurnsEarlier() {
+        String rules = """
+                providers:
+                  gmail: {domains: [gmail.com]}
+                rules:
+                  - {name: slow, provider: gmail, reply: 'slow', rate: 1, for: 10m}
+                  - {name: fast, provider: gmail, reply: 'fast', rate: 100, for: 1h}
+                  - {name: stop, provider: gmail, reply: 'stop', suspend: true, for: 1m}
+                """;
+        ProviderThrottles on = new ProviderThrottles(ShapingRules.parse(rules, "test"), s -> 1.0, clock, registry,
+                Optional.empty());
+        on.learn(421, "421 slow", "default", List.of("a@gmail.com"), MailStream.BULK);
+        assertThat(hold(on, "b@gmail.com").orElseThrow().until()).isEqualTo(START.plusSeconds(2));
+
+        on.learn(421, "421 fast", "default", List.of("a@gmail.com"), MailStream.BULK);
+        assertThat(on.throttles()).singleElement().satisfies(t -> {
+            assertThat(t.rule()).isEqualTo("slow");
+            assertThat(t.until()).isEqualTo(START.plus(Duration.ofMinutes(10)));
+        });
+        // The slow rule's turns go on: the message that got the fast reply took +3 s, the next one +4 s.
+        assertThat(hold(on, "c@gmail.com").orElseThrow().until()).isEqualTo(START.plusSeconds(4));
+
+        on.learn(421, "421 stop", "default", List.of("a@gmail.com"), MailStream.BULK);
+        assertThat(on.throttles()).singleElement().satisfies(t -> {
+            assertThat(t.rule()).isEqualTo("stop");
+            assertThat(t.until()).as("the slow rate's end, the later").isEqualTo(START.plus(Duration.ofMinutes(10)));
+        });
+    }
+
+    @Test
+    void noTurnIsGivenBeyondTheThrottlesEnd() {
+        String rules = "rules: [{name: crawl, reply: '^421', rate: 0.01, for: 5m}]";
+        ProviderThrottles on = new ProviderThrottles(ShapingRules.parse(rules, "test"), s -> 1.0, clock, registry,
+                Optional.empty());
+        on.learn(421, "421 slow down", "default", List.of("a@example.com"), MailStream.BULK);
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(hold(on, "n" + i + "@example.com").orElseThrow().until()).as("message %d", i)
+                    .isBeforeOrEqualTo(START.plus(Duration.ofMinutes(5)));
+        }
     }
 
     @Test
