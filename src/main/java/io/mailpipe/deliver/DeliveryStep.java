@@ -236,12 +236,25 @@ public class DeliveryStep {
         Optional<ProviderThrottles.Hold> hold = windows.closedUntil(event.stream(), Instant.now())
                 .map(opens -> new ProviderThrottles.Hold("window:" + event.stream().label(), "send-window "
                         + windows.of(event.stream()).orElseThrow(), opens))
-                .or(() -> throttles.hold(recipients, relays.firstOf(event.stream().label(), delivery.pinnedRelay()),
-                        event.stream(), delivery.heldFor()));
+                .or(() -> admitted(exchange, throttles.admit(recipients,
+                        relays.firstOf(event.stream().label(), delivery.pinnedRelay()), event.stream(), delivery.heldFor())));
         hold.ifPresent(h -> Outbox.of(exchange).queue(records.heldBack(exchange,
                 SmtpFailure.noReply(FailureClass.THROTTLE, SmtpCommand.CONNECT, h.reason(), recipients), h.until(),
                 h.heldFor())));
         return hold.isPresent();
+    }
+
+    /** An admitted message gives the slots it took back once its exchange is done, however it ends. */
+    private static Optional<ProviderThrottles.Hold> admitted(Exchange exchange, ProviderThrottles.Admission admission) {
+        if (admission.held().isEmpty()) {
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    admission.release().run();
+                }
+            });
+        }
+        return admission.held();
     }
 
     /** A message the compliance gate refuses goes to no one: its recipients get the refusal as their outcome. */

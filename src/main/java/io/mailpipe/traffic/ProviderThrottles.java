@@ -44,8 +44,9 @@ import io.quarkus.runtime.Startup;
 /**
  * What throttle replies taught the deployment: per receiving provider (or relay), the rule in force and until when.
  * A message to a throttled provider is held back, not sent and not failed: it waits on the schedule until its turn
- * (the provider's rate) or the end of a suspension, so it holds no partition and spends none of its retries, while
- * mail to every other provider keeps its pace. Each further reply of the rule starts its duration again.
+ * (the provider's rate), a free slot (its concurrency) or the end of a suspension, so it holds no partition and
+ * spends none of its retries, while mail to every other provider keeps its pace. Each further reply of the rule
+ * starts its duration again.
  * <p>
  * An instance that starts a throttle, or extends it by a tenth of its duration or more, writes it to the compacted
  * topic {@code mailpipe.topic.shaping-throttles}; every instance reads that table each {@link #FOLLOW} and takes on
@@ -61,6 +62,8 @@ public class ProviderThrottles {
     static final Duration WAIT_IN_PLACE = Duration.ofMillis(50);
     /** Most providers and relays throttled at once; the one whose throttle ends soonest makes room for a new one. */
     static final int MOST_THROTTLED = 10_000;
+    /** How soon a message that found every slot of a concurrency throttle taken looks again. */
+    static final Duration SLOT_RECHECK = Duration.ofSeconds(1);
     /** How often the shared throttles are read. */
     static final Duration FOLLOW = Duration.ofSeconds(1);
     private static final int PAGE = 1000;
@@ -102,11 +105,20 @@ public class ProviderThrottles {
         }
     }
 
+    /**
+     * Whether a message may go now: held, or admitted; an admitted message has taken a slot of each concurrency
+     * throttle, which {@code release} gives back once it has been handed over or has failed.
+     */
+    public record Admission(Optional<Hold> held, Runnable release) {
+    }
+
     private static final class Active {
         final String key;
-        final Rule rule;
+        Rule rule;
         Instant until;
         Instant nextTurn;
+        /** Messages being handed over under a concurrency rule now. */
+        int inFlight;
         long replies;
         /** The until last written to the shared table; null when never. */
         Instant shared;
@@ -261,7 +273,7 @@ public class ProviderThrottles {
             if (keys.isEmpty()) {
                 return Optional.empty();
             }
-            hold = latestTurn(keys, Optional.empty(), now, stream);
+            hold = latestTurn(keys, Optional.empty(), now, stream, null);
         }
         // Outside the lock: a send may wait for Kafka's metadata.
         toShare.forEach(throttle -> share(throttle.key, throttle.rule, throttle.shared));
@@ -280,12 +292,10 @@ public class ProviderThrottles {
         } else if (!throttle.rule.equals(rule) && stricter(rule, throttle.rule)) {
             LOG.infof("Shaping rule %s: %s %s after the reply of a relay, instead of %s", rule.name(), key, rule.action(),
                     throttle.rule.name());
-            Active stricter = new Active(key, rule, later(until, throttle.until),
-                    later(throttle.nextTurn, now.plus(interval(rule, stream))));
-            stricter.replies = throttle.replies;
-            stricter.shared = throttle.shared;
-            throttle = stricter;
-            active.put(key, throttle);
+            // Changed in place: the messages in flight give their slots back to this same throttle.
+            throttle.rule = rule;
+            throttle.until = later(until, throttle.until);
+            throttle.nextTurn = later(throttle.nextTurn, now.plus(interval(rule, stream)));
         }
         // A reply of a milder rule while a stricter one holds extends the stricter one no further than its own end.
         throttle.until = later(throttle.until, throttle.rule.equals(rule) ? until : now);
@@ -297,36 +307,53 @@ public class ProviderThrottles {
 
     /**
      * Whether a message to {@code recipients} through {@code relay} must wait: its provider or relay is throttled and
-     * its turn is not yet, or suspended. A turn within {@link #WAIT_IN_PLACE} is waited for here. {@code heldFor} is
-     * the key a message was already held back for and given a turn by: it is not given another.
+     * its turn is not yet, all its slots are taken, or it is suspended. A turn within {@link #WAIT_IN_PLACE} is waited
+     * for here. {@code heldFor} names the keys a message was already held back for and given a turn by: they give it
+     * none again.
      */
-    public Optional<Hold> hold(List<String> recipients, String relay, MailStream stream, Optional<String> heldFor) {
+    public Admission admit(List<String> recipients, String relay, MailStream stream, Optional<String> heldFor) {
         Instant now = clock.instant();
         Set<String> keys = new LinkedHashSet<>();
         keys.add("relay:" + relay);
         providers(recipients).forEach(provider -> keys.add("provider:" + provider));
         Hold hold;
+        List<Active> slots = new ArrayList<>();
         synchronized (active) {
             if (active.isEmpty()) {
-                return Optional.empty();
+                return new Admission(Optional.empty(), () -> {
+                });
             }
-            hold = latestTurn(keys, heldFor, now, stream);
+            hold = latestTurn(keys, heldFor, now, stream, slots);
+            if (Duration.between(now, hold.until()).compareTo(WAIT_IN_PLACE) > 0) {
+                release(slots);
+                return new Admission(Optional.of(hold), () -> {
+                });
+            }
         }
         Duration wait = Duration.between(now, hold.until());
-        if (wait.compareTo(WAIT_IN_PLACE) > 0) {
-            return Optional.of(hold);
-        }
         if (!wait.isNegative() && !wait.isZero()) {
             sleep(wait);
         }
-        return Optional.empty();
+        return new Admission(Optional.empty(), () -> {
+            synchronized (active) {
+                release(slots);
+            }
+        });
+    }
+
+    /** The caller holds the lock. */
+    private static void release(List<Active> slots) {
+        slots.forEach(throttle -> throttle.inFlight = Math.max(0, throttle.inFlight - 1));
+        slots.clear();
     }
 
     /**
      * The latest of the turns these keys give a message (each rate-limited key reserving its next turn), now at least.
-     * Keys named in {@code heldFor} gave the message its turn already and give it none again.
+     * Keys named in {@code heldFor} gave the message its turn already and give it none again. A concurrency key with a
+     * free slot gives it now and adds the slot to {@code slots}; without one, or when {@code slots} is null (the
+     * message is held anyway), the message looks again a {@link #SLOT_RECHECK} later.
      */
-    private Hold latestTurn(Set<String> keys, Optional<String> heldFor, Instant now, MailStream stream) {
+    private Hold latestTurn(Set<String> keys, Optional<String> heldFor, Instant now, MailStream stream, List<Active> slots) {
         Set<String> turnTaken = heldFor.map(held -> Set.of(held.split(","))).orElse(Set.of());
         List<String> reserved = new ArrayList<>();
         Hold latest = new Hold("", "", now);
@@ -342,6 +369,14 @@ public class ProviderThrottles {
             Instant turn;
             if (throttle.rule.suspends()) {
                 turn = throttle.until;
+            } else if (throttle.rule.concurrency().isPresent()) {
+                if (slots != null && throttle.inFlight < atOnce(throttle.rule, stream)) {
+                    throttle.inFlight++;
+                    slots.add(throttle);
+                    turn = now;
+                } else {
+                    turn = earlier(now.plus(SLOT_RECHECK), throttle.until);
+                }
             } else if (turnTaken.contains(key)) {
                 turn = now;
             } else {
@@ -363,12 +398,26 @@ public class ProviderThrottles {
         return new Hold(latest.key(), latest.rule(), latest.until(), List.copyOf(taken));
     }
 
-    /** A suspension is stricter than any rate, a slower rate than a faster one. */
+    /**
+     * A suspension is stricter than anything else, a slower rate than a faster one, fewer at once than more; a rate
+     * and a concurrency do not compare, and the one in force stays.
+     */
     private static boolean stricter(Rule candidate, Rule current) {
         if (candidate.suspends() || current.suspends()) {
             return candidate.suspends() && !current.suspends();
         }
-        return candidate.rate().orElseThrow() < current.rate().orElseThrow();
+        if (candidate.rate().isPresent() && current.rate().isPresent()) {
+            return candidate.rate().get() < current.rate().get();
+        }
+        if (candidate.concurrency().isPresent() && current.concurrency().isPresent()) {
+            return candidate.concurrency().get() < current.concurrency().get();
+        }
+        return false;
+    }
+
+    /** This instance's share of a concurrency rule's messages at once, one at least. */
+    private int atOnce(Rule rule, MailStream stream) {
+        return Math.max(1, (int) Math.floor(rule.concurrency().orElseThrow() * share.applyAsDouble(stream)));
     }
 
     private static Instant later(Instant a, Instant b) {
@@ -381,7 +430,7 @@ public class ProviderThrottles {
 
     /** The time between two messages at this instance's share of the rule's rate. */
     private Duration interval(Rule rule, MailStream stream) {
-        if (rule.suspends()) {
+        if (rule.rate().isEmpty()) {
             return Duration.ZERO;
         }
         double perSecond = rule.rate().orElseThrow() * share.applyAsDouble(stream);

@@ -41,19 +41,21 @@ public final class ShapingRules {
     }
 
     /**
-     * One rule: a reply matching {@code reply} (4xx only) slows its scope to {@code rate} messages a second, or
-     * suspends it when the rate is empty, for {@code duration}.
+     * One rule: a reply matching {@code reply} (4xx only) slows its scope for {@code duration} to {@code rate} messages
+     * a second, or to {@code concurrency} messages being handed over at once, or suspends it when it sets neither.
      */
     public record Rule(String name, Pattern reply, Optional<String> provider, Optional<String> relay, Scope scope,
-            Optional<Double> rate, Duration duration) {
+            Optional<Double> rate, Optional<Integer> concurrency, Duration duration) {
 
         public boolean suspends() {
-            return rate.isEmpty();
+            return rate.isEmpty() && concurrency.isEmpty();
         }
 
-        /** What the rule does, as operators read it: {@code "1.0 msg/s for PT10M"}. */
+        /** What the rule does, as operators read it: {@code "1.0 msg/s for PT10M"}, {@code "2 at once for PT5M"}. */
         public String action() {
-            return (suspends() ? "suspended" : rate.get() + " msg/s") + " for " + duration;
+            String action = suspends() ? "suspended"
+                    : rate.map(r -> r + " msg/s").orElseGet(() -> concurrency.get() + " at once");
+            return action + " for " + duration;
         }
     }
 
@@ -91,7 +93,7 @@ public final class ShapingRules {
     }
 
     private record RuleForm(String name, String reply, String provider, String relay, String scope, Double rate,
-            Boolean suspend, @JsonProperty("for") String duration) {
+            Integer concurrency, Boolean suspend, @JsonProperty("for") String duration) {
     }
 
     /** Parses rules; every mistake is named with {@code origin} and the rule it is in. */
@@ -148,9 +150,15 @@ public final class ShapingRules {
             throw new IllegalArgumentException(where + "names provider '" + form.provider() + "', which is not one of "
                     + providers.keySet());
         }
-        boolean suspend = Boolean.TRUE.equals(form.suspend());
-        if (suspend == (form.rate() != null)) {
-            throw new IllegalArgumentException(where + "needs exactly one action: rate (messages a second) or suspend: true");
+        int actions = (Boolean.TRUE.equals(form.suspend()) ? 1 : 0) + (form.rate() != null ? 1 : 0)
+                + (form.concurrency() != null ? 1 : 0);
+        if (actions != 1) {
+            throw new IllegalArgumentException(where + "needs exactly one action: rate (messages a second), concurrency "
+                    + "(messages at once) or suspend: true");
+        }
+        if (form.concurrency() != null && form.concurrency() < 1) {
+            throw new IllegalArgumentException(where + "concurrency must be 1 or more messages at once; to stop a "
+                    + "provider's mail use suspend: true");
         }
         if (form.rate() != null && !(form.rate() >= LEAST_RATE)) {
             throw new IllegalArgumentException(where + "rate must be at least " + LEAST_RATE
@@ -175,7 +183,7 @@ public final class ShapingRules {
             throw new IllegalArgumentException(where + "for: must be more than 0 and at most 24h");
         }
         return new Rule(form.name(), reply, Optional.ofNullable(form.provider()), Optional.ofNullable(form.relay()), scope,
-                Optional.ofNullable(form.rate()), duration);
+                Optional.ofNullable(form.rate()), Optional.ofNullable(form.concurrency()), duration);
     }
 
     /**

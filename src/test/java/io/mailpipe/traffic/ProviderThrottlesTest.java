@@ -32,11 +32,15 @@ class ProviderThrottlesTest {
     private final ProviderThrottles throttles = throttles(1.0);
 
     private ProviderThrottles throttles(double share) {
-        return new ProviderThrottles(ShapingRules.parse(RULES, "test"), stream -> share, clock, registry, Optional.empty());
+        return throttles(RULES, share);
+    }
+
+    private ProviderThrottles throttles(String rules, double share) {
+        return new ProviderThrottles(ShapingRules.parse(rules, "test"), stream -> share, clock, registry, Optional.empty());
     }
 
     private Optional<ProviderThrottles.Hold> hold(ProviderThrottles on, String recipient) {
-        return on.hold(List.of(recipient), "default", MailStream.TRANSACTIONAL, Optional.empty());
+        return on.admit(List.of(recipient), "default", MailStream.TRANSACTIONAL, Optional.empty()).held();
     }
 
     @Test
@@ -63,8 +67,8 @@ class ProviderThrottlesTest {
         hold(throttles, "c@gmail.com");
         assertThat(hold(throttles, "d@gmail.com")).isPresent();
 
-        assertThat(throttles.hold(List.of("a@gmail.com"), "default", MailStream.TRANSACTIONAL,
-                Optional.of("provider:gmail"))).isEmpty();
+        assertThat(throttles.admit(List.of("a@gmail.com"), "default", MailStream.TRANSACTIONAL,
+                Optional.of("provider:gmail")).held()).isEmpty();
     }
 
     @Test
@@ -73,17 +77,17 @@ class ProviderThrottlesTest {
         throttles.learn(454, "454 Throttling failure", "ses", List.of("b@example.com"), MailStream.TRANSACTIONAL);
 
         ProviderThrottles.Hold both = throttles
-                .hold(List.of("c@gmail.com"), "ses", MailStream.TRANSACTIONAL, Optional.empty()).orElseThrow();
+                .admit(List.of("c@gmail.com"), "ses", MailStream.TRANSACTIONAL, Optional.empty()).held().orElseThrow();
         assertThat(both.key()).as("gmail's turn is the later").isEqualTo("provider:gmail");
         assertThat(both.heldFor().split(",")).containsExactlyInAnyOrder("provider:gmail", "relay:ses");
 
         // Meanwhile other mail through the relay takes its turns, two seconds of them.
         for (int i = 0; i < 20; i++) {
-            throttles.hold(List.of("n" + i + "@example.com"), "ses", MailStream.TRANSACTIONAL, Optional.empty());
+            throttles.admit(List.of("n" + i + "@example.com"), "ses", MailStream.TRANSACTIONAL, Optional.empty());
         }
 
         clock.advance(Duration.between(START, both.until()));
-        assertThat(throttles.hold(List.of("c@gmail.com"), "ses", MailStream.TRANSACTIONAL, Optional.of(both.heldFor())))
+        assertThat(throttles.admit(List.of("c@gmail.com"), "ses", MailStream.TRANSACTIONAL, Optional.of(both.heldFor())).held())
                 .as("its turns were taken when it was held").isEmpty();
     }
 
@@ -119,8 +123,7 @@ class ProviderThrottlesTest {
                   - {name: fast, provider: gmail, reply: 'fast', rate: 100, for: 1h}
                   - {name: stop, provider: gmail, reply: 'stop', suspend: true, for: 1m}
                 """;
-        ProviderThrottles on = new ProviderThrottles(ShapingRules.parse(rules, "test"), s -> 1.0, clock, registry,
-                Optional.empty());
+        ProviderThrottles on = throttles(rules, 1.0);
         on.learn(421, "421 slow", "default", List.of("a@gmail.com"), MailStream.BULK);
         assertThat(hold(on, "b@gmail.com").orElseThrow().until()).isEqualTo(START.plusSeconds(2));
 
@@ -142,8 +145,7 @@ class ProviderThrottlesTest {
     @Test
     void noTurnIsGivenBeyondTheThrottlesEnd() {
         String rules = "rules: [{name: crawl, reply: '^421', rate: 0.01, for: 5m}]";
-        ProviderThrottles on = new ProviderThrottles(ShapingRules.parse(rules, "test"), s -> 1.0, clock, registry,
-                Optional.empty());
+        ProviderThrottles on = throttles(rules, 1.0);
         on.learn(421, "421 slow down", "default", List.of("a@example.com"), MailStream.BULK);
 
         for (int i = 0; i < 10; i++) {
@@ -184,13 +186,80 @@ class ProviderThrottlesTest {
     }
 
     @Test
+    void aConcurrencyRuleLetsThatManyGoAtOnceAndTheNextWhenOneIsDone() {
+        String rules = """
+                providers:
+                  outlook: {domains: [outlook.com]}
+                rules:
+                  - {name: busy, provider: outlook, reply: '4\\.7\\.500', concurrency: 2, for: 5m}
+                """;
+        ProviderThrottles on = throttles(rules, 1.0);
+        Optional<ProviderThrottles.Learned> learned = on.learn(451, "451 4.7.500 Server busy", "default",
+                List.of("a@outlook.com"), MailStream.TRANSACTIONAL);
+        assertThat(learned.orElseThrow().hold().until()).as("the failed message looks again soon")
+                .isEqualTo(START.plus(ProviderThrottles.SLOT_RECHECK));
+
+        ProviderThrottles.Admission first = on.admit(List.of("b@outlook.com"), "default", MailStream.TRANSACTIONAL,
+                Optional.empty());
+        ProviderThrottles.Admission second = on.admit(List.of("c@outlook.com"), "default", MailStream.TRANSACTIONAL,
+                Optional.empty());
+        assertThat(first.held()).isEmpty();
+        assertThat(second.held()).isEmpty();
+        assertThat(hold(on, "d@outlook.com")).as("both slots taken").hasValueSatisfying(h -> {
+            assertThat(h.key()).isEqualTo("provider:outlook");
+            assertThat(h.until()).isEqualTo(START.plus(ProviderThrottles.SLOT_RECHECK));
+        });
+        assertThat(hold(on, "e@example.com")).as("another provider").isEmpty();
+
+        first.release().run();
+        assertThat(on.admit(List.of("d@outlook.com"), "default", MailStream.TRANSACTIONAL, Optional.empty()).held())
+                .as("a slot given back").isEmpty();
+        assertThat(on.throttles()).singleElement().satisfies(t -> assertThat(t.action()).isEqualTo("2 at once for PT5M"));
+    }
+
+    @Test
+    void eachInstanceTakesItsShareOfTheSlotsOneAtLeast() {
+        String rules = "rules: [{name: busy, reply: '^451', concurrency: 4, for: 5m}]";
+        ProviderThrottles half = throttles(rules, 0.5);
+        half.learn(451, "451 busy", "default", List.of("a@example.com"), MailStream.BULK);
+        assertThat(hold(half, "b@example.com")).isEmpty();
+        assertThat(hold(half, "c@example.com")).isEmpty();
+        assertThat(hold(half, "d@example.com")).as("two of the four here").isPresent();
+
+        ProviderThrottles tenth = throttles(rules, 0.1);
+        tenth.learn(451, "451 busy", "default", List.of("a@example.com"), MailStream.BULK);
+        assertThat(hold(tenth, "b@example.com")).isEmpty();
+        assertThat(hold(tenth, "c@example.com")).as("one at least").isPresent();
+    }
+
+    @Test
+    void aMessageHeldByAnotherThrottleGivesItsSlotBack() {
+        String rules = """
+                providers:
+                  outlook: {domains: [outlook.com]}
+                rules:
+                  - {name: busy, provider: outlook, reply: 'busy', concurrency: 1, for: 5m}
+                  - {name: relay-stop, scope: relay, reply: 'quota', suspend: true, for: 1m}
+                """;
+        ProviderThrottles on = throttles(rules, 1.0);
+        on.learn(451, "451 busy", "default", List.of("a@outlook.com"), MailStream.TRANSACTIONAL);
+        on.learn(454, "454 quota", "ses", List.of("x@example.com"), MailStream.TRANSACTIONAL);
+
+        assertThat(on.admit(List.of("b@outlook.com"), "ses", MailStream.TRANSACTIONAL, Optional.empty()).held())
+                .as("the relay is suspended").hasValueSatisfying(h -> assertThat(h.key()).isEqualTo("relay:ses"));
+        assertThat(on.admit(List.of("c@outlook.com"), "default", MailStream.TRANSACTIONAL, Optional.empty()).held())
+                .as("the one slot is still free").isEmpty();
+    }
+
+    @Test
     void aRelayThrottleHoldsWhatGoesThroughThatRelayOnly() {
         throttles.learn(454, "454 Throttling failure: Maximum sending rate exceeded.", "ses", List.of("a@example.com"),
                 MailStream.TRANSACTIONAL);
 
-        assertThat(throttles.hold(List.of("b@example.org"), "ses", MailStream.TRANSACTIONAL, Optional.empty()))
+        assertThat(throttles.admit(List.of("b@example.org"), "ses", MailStream.TRANSACTIONAL, Optional.empty()).held())
                 .hasValueSatisfying(h -> assertThat(h.key()).isEqualTo("relay:ses"));
-        assertThat(throttles.hold(List.of("b@example.org"), "default", MailStream.TRANSACTIONAL, Optional.empty())).isEmpty();
+        assertThat(throttles.admit(List.of("b@example.org"), "default", MailStream.TRANSACTIONAL, Optional.empty()).held())
+                .isEmpty();
     }
 
     @Test
@@ -205,8 +274,7 @@ class ProviderThrottlesTest {
     @Test
     void throttledDomainsAreBoundedTheSoonestToEndMakingRoom() {
         String rules = "rules: [{name: any, reply: '^421', suspend: true, for: 1h}]";
-        ProviderThrottles any = new ProviderThrottles(ShapingRules.parse(rules, "test"), s -> 1.0, clock, registry,
-                Optional.empty());
+        ProviderThrottles any = throttles(rules, 1.0);
         for (int i = 0; i <= ProviderThrottles.MOST_THROTTLED; i++) {
             any.learn(421, "421 busy", "default", List.of("a@d" + i + ".test"), MailStream.BULK);
             clock.advance(Duration.ofMillis(1));

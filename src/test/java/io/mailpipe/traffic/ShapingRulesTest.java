@@ -70,6 +70,8 @@ class ShapingRulesTest {
             rules: [{name: a, reply: '^421', rate: 1, for: soon}]                               | for: 'soon' is no duration
             rules: [{name: a, reply: '^421', rate: 1, for: 2d}]                                 | at most 24h
             rules: [{name: a, reply: '^421', rate: 0, for: 1m}]                                 | rate must be at least 0.001
+            rules: [{name: a, reply: '^421', concurrency: 0, for: 1m}]                          | concurrency must be 1 or more
+            rules: [{name: a, reply: '^421', concurrency: 2, rate: 1, for: 1m}]                 | needs exactly one action
             rules: [{name: a, reply: '^421', rate: 0.0001, for: 1m}]                            | to stop a provider's mail use suspend: true
             rules: [{name: a, reply: '^421', rate: 1}]                                          | has no duration
             rules: [{reply: '^421', rate: 1, for: 1m}]                                          | rule 1: has no name

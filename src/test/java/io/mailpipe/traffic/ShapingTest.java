@@ -121,6 +121,32 @@ class ShapingTest extends PipelineTestSupport {
     }
 
     @Test
+    void aConcurrencyRuleHandsOverOneMessageToThatProviderAtATimeWhileAnothersGoSideBySide() {
+        String first = address("first-", "narrow.test");
+        smtp.replyToRecipient(first, "451 4.7.500 [NARROW] Server busy, try again later");
+        send(first);
+        await().atMost(PATIENCE).until(() -> given().auth().oauth2("test-ops-token").get("/ops/streams").jsonPath()
+                .getList("throttles.throttled").contains("provider:narrowmail"));
+
+        String narrow = "narrow-" + UUID.randomUUID() + "-";
+        String wide = "wide-" + UUID.randomUUID() + "-";
+        smtp.slowData(narrow, Duration.ofMillis(300));
+        smtp.slowData(wide, Duration.ofMillis(300));
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            all.add(narrow + i + "@narrow.test");
+            all.add(wide + i + "@fast.test");
+        }
+        all.forEach(this::send);
+        await().atMost(PATIENCE).until(() -> all.stream().allMatch(r -> smtp.firstFor(r).isPresent()));
+
+        assertThat(smtp.mostAtOnceInSlowData(narrow)).as("narrow.test, one at once").isEqualTo(1);
+        assertThat(smtp.mostAtOnceInSlowData(wide)).as("fast.test, unthrottled").isGreaterThan(1);
+        assertThat(all).allSatisfy(r -> assertThat(smtp.receivedFor(r)).as(r).hasSize(1));
+        assertThat(smtp.receivedFor(first)).hasSize(1);
+    }
+
+    @Test
     void aThrottleAnotherInstanceWasToldOfHoldsHereToo() {
         String until = Instant.now().plus(Duration.ofSeconds(50)).toString();
         kafka.send(THROTTLES, "provider:sharedmail", "{\"rule\": \"sharedmail-suspend\", \"until\": \"" + until + "\"}");
