@@ -52,6 +52,8 @@ public class DeliveryStep {
 
     /** Set on an exchange that holds one of its stream's connections. */
     private static final String CONNECTION_HELD = "mailpipe-connection-held";
+    /** Exchange property: what gives back the shaping slots this exchange took (see ProviderThrottles.Admission). */
+    private static final String SHAPING_SLOTS = "mailpipe-shaping-slots";
 
     private final DeliveryLedger ledger;
     private final SuppressionList suppressions;
@@ -236,24 +238,33 @@ public class DeliveryStep {
         Optional<ProviderThrottles.Hold> hold = windows.closedUntil(event.stream(), Instant.now())
                 .map(opens -> new ProviderThrottles.Hold("window:" + event.stream().label(), "send-window "
                         + windows.of(event.stream()).orElseThrow(), opens))
-                .or(() -> admitted(exchange, throttles.admit(recipients,
-                        relays.firstOf(event.stream().label(), delivery.pinnedRelay()), event.stream(), delivery.heldFor())));
+                .or(() -> admit(exchange, recipients, relays.firstOf(event.stream().label(), delivery.pinnedRelay()),
+                        event.stream(), delivery.heldFor()));
         hold.ifPresent(h -> Outbox.of(exchange).queue(records.heldBack(exchange,
                 SmtpFailure.noReply(FailureClass.THROTTLE, SmtpCommand.CONNECT, h.reason(), recipients), h.until(),
                 h.heldFor())));
         return hold.isPresent();
     }
 
-    /** An admitted message gives the slots it took back once its exchange is done, however it ends. */
-    private static Optional<ProviderThrottles.Hold> admitted(Exchange exchange, ProviderThrottles.Admission admission) {
-        if (admission.held().isEmpty()) {
+    /**
+     * Admits a message past the throttles. The slots it takes go back once its exchange is done, however it ends; a
+     * second pass of this step (a redelivery) gives back those of the first before it asks again.
+     */
+    private Optional<ProviderThrottles.Hold> admit(Exchange exchange, List<String> recipients, String relay, MailStream stream,
+            Optional<String> heldFor) {
+        Runnable earlier = exchange.getProperty(SHAPING_SLOTS, Runnable.class);
+        if (earlier == null) {
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                 @Override
                 public void onDone(Exchange done) {
-                    admission.release().run();
+                    done.getProperty(SHAPING_SLOTS, Runnable.class).run();
                 }
             });
+        } else {
+            earlier.run();
         }
+        ProviderThrottles.Admission admission = throttles.admit(recipients, relay, stream, heldFor);
+        exchange.setProperty(SHAPING_SLOTS, admission.release());
         return admission.held();
     }
 

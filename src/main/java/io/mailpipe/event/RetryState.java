@@ -23,7 +23,8 @@ public record RetryState(int attempts, Instant firstFailedAt, boolean possibleDu
 
     /** Held back from {@code now} until {@code until}: a wait that is not the event's failure, so no attempt is spent. */
     public RetryState heldUntil(Instant now, Instant until) {
-        return new RetryState(attempts, firstFailedAt, possibleDuplicate, held.plus(Duration.between(now, until).abs()));
+        return new RetryState(attempts, firstFailedAt, possibleDuplicate,
+                held.plus(until.isAfter(now) ? Duration.between(now, until) : Duration.ZERO));
     }
 
     /**

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -214,6 +215,12 @@ public class ProviderThrottles {
             } else if (throttle.rule.equals(rule.get()) && until.isAfter(throttle.until)) {
                 throttle.until = until;
                 throttle.shared = until;
+            } else if (stricter(rule.get(), throttle.rule)) {
+                LOG.infof("Shaping rule %s: %s %s instead of %s, as another instance was told", ruleName, key,
+                        rule.get().action(), throttle.rule.name());
+                throttle.rule = rule.get();
+                throttle.until = later(until, throttle.until);
+                throttle.shared = until;
             }
         }
     }
@@ -283,7 +290,14 @@ public class ProviderThrottles {
     private Active throttle(String key, Rule rule, Instant now, MailStream stream) {
         Active throttle = active.get(key);
         Instant until = now.plus(rule.duration());
-        if (throttle == null) {
+        if (throttle != null && !throttle.until.isAfter(now)) {
+            // Over, and not yet swept: started again, its messages in flight keeping their slots.
+            LOG.infof("Shaping rule %s: %s %s after the reply of a relay", rule.name(), key, rule.action());
+            throttle.rule = rule;
+            throttle.until = until;
+            throttle.nextTurn = now.plus(interval(rule, stream));
+            throttle.shared = null;
+        } else if (throttle == null) {
             makeRoom();
             LOG.infof("Shaping rule %s: %s %s after the reply of a relay", rule.name(), key, rule.action());
             // The reply just received took this turn: the next one is an interval away.
@@ -354,9 +368,10 @@ public class ProviderThrottles {
      * message is held anyway), the message looks again a {@link #SLOT_RECHECK} later.
      */
     private Hold latestTurn(Set<String> keys, Optional<String> heldFor, Instant now, MailStream stream, List<Active> slots) {
-        Set<String> turnTaken = heldFor.map(held -> Set.of(held.split(","))).orElse(Set.of());
+        Set<String> turnTaken = heldFor.map(held -> Set.copyOf(Arrays.asList(held.split(",")))).orElse(Set.of());
         List<String> reserved = new ArrayList<>();
         Hold latest = new Hold("", "", now);
+        boolean latestIsTurn = false;
         for (String key : keys) {
             Active throttle = active.get(key);
             if (throttle == null) {
@@ -379,20 +394,27 @@ public class ProviderThrottles {
                 }
             } else if (turnTaken.contains(key)) {
                 turn = now;
+            } else if (!throttle.nextTurn.isBefore(throttle.until)) {
+                // Every turn before the throttle's end is given out: the message looks again at the end, and takes a
+                // turn then should the throttle have been extended meanwhile. No turn lies beyond the end.
+                turn = throttle.until;
             } else {
-                // Past the throttle's end the provider takes mail at full speed again: no turn lies beyond it.
-                turn = throttle.nextTurn.isAfter(now) ? earlier(throttle.nextTurn, throttle.until) : now;
+                turn = later(throttle.nextTurn, now);
                 throttle.nextTurn = turn.plus(interval(throttle.rule, stream));
                 reserved.add(key);
             }
             if (turn.isAfter(latest.until())) {
                 latest = new Hold(key, throttle.rule.name(), turn);
+                latestIsTurn = reserved.contains(key) || throttle.rule.rate().isEmpty();
             }
         }
         if (latest.key().isEmpty()) {
             return latest;
         }
-        Set<String> taken = new LinkedHashSet<>(List.of(latest.key()));
+        Set<String> taken = new LinkedHashSet<>();
+        if (latestIsTurn) {
+            taken.add(latest.key());
+        }
         taken.addAll(reserved);
         taken.addAll(turnTaken);
         return new Hold(latest.key(), latest.rule(), latest.until(), List.copyOf(taken));

@@ -186,6 +186,47 @@ class ProviderThrottlesTest {
     }
 
     @Test
+    void messagesGivenTheThrottlesEndComeBackToTurnsOfTheirOwnWhenItWasExtended() {
+        String rules = "rules: [{name: crawl, reply: '^421', rate: 0.01, for: 5m}]";
+        ProviderThrottles on = throttles(rules, 1.0);
+        on.learn(421, "421 slow down", "default", List.of("a@example.com"), MailStream.BULK);
+        hold(on, "b@example.com");
+        ProviderThrottles.Hold c = hold(on, "c@example.com").orElseThrow();
+        ProviderThrottles.Hold d = hold(on, "d@example.com").orElseThrow();
+        assertThat(List.of(c.until(), d.until())).as("every turn before the end is given out")
+                .containsOnly(START.plus(Duration.ofMinutes(5)));
+
+        clock.advance(Duration.ofMinutes(4));
+        on.learn(421, "421 slow down", "default", List.of("e@example.com"), MailStream.BULK);
+        clock.advance(Duration.ofMinutes(1));
+
+        Optional<ProviderThrottles.Hold> cAgain = on
+                .admit(List.of("c@example.com"), "default", MailStream.BULK, Optional.of(c.heldFor())).held();
+        Optional<ProviderThrottles.Hold> dAgain = on
+                .admit(List.of("d@example.com"), "default", MailStream.BULK, Optional.of(d.heldFor())).held();
+        // e's failure took the turn at +300 s: c and d each take one of the extended throttle's, 100 s apart.
+        assertThat(cAgain.orElseThrow().until()).isEqualTo(START.plusSeconds(400));
+        assertThat(dAgain.orElseThrow().until()).isEqualTo(START.plusSeconds(500));
+    }
+
+    @Test
+    void aReplyForAThrottleThatEndedUnsweptStartsItAgain() {
+        String rules = """
+                rules:
+                  - {name: stop, reply: 'stop', suspend: true, for: 1m}
+                  - {name: slow, reply: 'slow', rate: 1, for: 1m}
+                """;
+        ProviderThrottles on = throttles(rules, 1.0);
+        on.learn(421, "421 stop", "default", List.of("a@example.com"), MailStream.BULK);
+        clock.advance(Duration.ofMinutes(2));
+
+        Optional<ProviderThrottles.Learned> learned = on.learn(421, "421 slow", "default", List.of("b@example.com"),
+                MailStream.BULK);
+        assertThat(learned.orElseThrow().hold().key()).isEqualTo("provider:example.com");
+        assertThat(on.throttles()).singleElement().satisfies(t -> assertThat(t.rule()).isEqualTo("slow"));
+    }
+
+    @Test
     void aConcurrencyRuleLetsThatManyGoAtOnceAndTheNextWhenOneIsDone() {
         String rules = """
                 providers:
