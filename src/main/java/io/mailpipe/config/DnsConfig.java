@@ -18,7 +18,10 @@ public interface DnsConfig {
     @WithDefault("false")
     boolean strict();
 
-    /** Resolver for the checks, {@code host:port} ({@code MAILPIPE_DNS_SERVER}); unset, the system's. */
+    /**
+     * Resolver for the checks and for the MX questions of shaping, {@code host:port} ({@code MAILPIPE_DNS_SERVER});
+     * unset, the system's.
+     */
     Optional<String> server();
 
     /** How long one query may take before it counts as a timeout. */

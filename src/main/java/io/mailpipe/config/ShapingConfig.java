@@ -21,4 +21,19 @@ public interface ShapingConfig {
      */
     @WithDefault("7d")
     Duration maxHold();
+
+    /**
+     * Whether a recipient domain no provider lists is matched to a provider by its MX hosts (one DNS question per
+     * domain, through {@code mailpipe.dns.server}, kept for its TTL); off in {@code %dev} and {@code %test}, which ask
+     * no DNS.
+     */
+    @WithDefault("true")
+    boolean mxLookup();
+
+    /**
+     * How long a message waits for the MX hosts of a domain not yet known; past it the domain counts as a provider of
+     * its own until the answer comes.
+     */
+    @WithDefault("250ms")
+    Duration mxWait();
 }

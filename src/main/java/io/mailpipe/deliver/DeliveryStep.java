@@ -238,7 +238,7 @@ public class DeliveryStep {
         Optional<ProviderThrottles.Hold> hold = windows.closedUntil(event.stream(), Instant.now())
                 .map(opens -> new ProviderThrottles.Hold("window:" + event.stream().label(), "send-window "
                         + windows.of(event.stream()).orElseThrow(), opens))
-                .or(() -> admit(exchange, recipients, relays.firstOf(event.stream().label(), delivery.pinnedRelay()),
+                .or(() -> admit(exchange, recipients, relays.nextOf(event.stream().label(), delivery.pinnedRelay()),
                         event.stream(), delivery.heldFor()));
         hold.ifPresent(h -> Outbox.of(exchange).queue(records.heldBack(exchange,
                 SmtpFailure.noReply(FailureClass.THROTTLE, SmtpCommand.CONNECT, h.reason(), recipients), h.until(),
@@ -332,7 +332,7 @@ public class DeliveryStep {
         Delivery delivery = Delivery.of(exchange);
         EmailEvent event = delivery.validEvent();
         String relay = Optional.ofNullable(delivery.relayOf(failure.recipients().get(0)))
-                .orElseGet(() -> relays.firstOf(event.stream().label(), delivery.pinnedRelay()));
+                .orElseGet(() -> relays.nextOf(event.stream().label(), delivery.pinnedRelay()));
         Optional<ProviderThrottles.Learned> learned = throttles.learn(failure.code(), failure.reply(), relay,
                 failure.recipients(), event.stream());
         if (learned.isEmpty()) {

@@ -50,6 +50,8 @@ public final class FailureClassifier {
             530,534,535,538            *             *             *         auth
             454                        4.7.0         *             *         auth
             454                        *             auth          *         auth
+            # Amazon SES: "454 Throttling failure: Maximum sending rate exceeded." and "... Daily message quota exceeded."
+            454                        *             *             quota     throttle
             # The sender domain's authentication (RFC 7372's 5.7.20-27, Gmail's 4.7.2x-40 and 5.7.2x-40, Microsoft's
             # 5.7.515, Yahoo's 5.7.9), even in a 421; Gmail's 28 is about the rate of unwanted mail, not authentication
             4xx                        4.7.28        *             *         throttle

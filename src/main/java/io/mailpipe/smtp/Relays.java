@@ -67,9 +67,13 @@ public class Relays {
         return pinned.isEmpty() ? relays : pinned;
     }
 
-    /** The name of the relay a message of the stream goes to first. */
-    public String firstOf(String stream, Optional<String> only) {
-        return of(stream, only).get(0).name();
+    /**
+     * The name of the relay a message of the stream would be handed to now: the first that is not resting after a
+     * failure, or the first when every one rests.
+     */
+    public String nextOf(String stream, Optional<String> only) {
+        List<Relay> relays = of(stream, only);
+        return relays.stream().filter(relay -> !relay.health().resting()).findFirst().orElse(relays.get(0)).name();
     }
 
     Relay named(String name) {

@@ -15,11 +15,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 import jakarta.annotation.PreDestroy;
@@ -33,6 +35,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.mailpipe.config.MailpipeConfig;
+import io.mailpipe.dns.MxHosts;
+import io.mailpipe.dns.Resolvers;
 import io.mailpipe.event.MailStream;
 import io.mailpipe.store.GlobalTable;
 import io.mailpipe.store.StateStreams;
@@ -63,14 +67,29 @@ public class ProviderThrottles {
     static final Duration WAIT_IN_PLACE = Duration.ofMillis(50);
     /** Most providers and relays throttled at once; the one whose throttle ends soonest makes room for a new one. */
     static final int MOST_THROTTLED = 10_000;
-    /** How soon a message that found every slot of a concurrency throttle taken looks again. */
+    /**
+     * Soonest and latest a message that found every slot of a concurrency throttle taken looks again; between them, as
+     * soon as the messages waiting before it should have had their slots.
+     */
     static final Duration SLOT_RECHECK = Duration.ofSeconds(1);
+    static final Duration MOST_SLOT_WAIT = Duration.ofMinutes(1);
+    /** Most waiting messages a throttle counts when it works out when the next one's slot comes. */
+    static final int MOST_COUNTED_WAITING = 100_000;
+    /** Weight of the newest hand-over in a throttle's mean hand-over time. */
+    private static final double HAND_OVER_WEIGHT = 0.2;
     /** How often the shared throttles are read. */
     static final Duration FOLLOW = Duration.ofSeconds(1);
     private static final int PAGE = 1000;
     /** How far another instance's clock may be ahead of this one's. */
     private static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A slot of a concurrency throttle a message took, and when. */
+    private record Slot(Active throttle, Instant taken) {
+    }
+
+    /** The release of an admission that took no slot. */
+    private static final Runnable NO_SLOTS = () -> {
+    };
 
     /**
      * What holds a message back: the throttle's key ({@code provider:gmail}, {@code relay:ses}), its rule, until when,
@@ -120,12 +139,20 @@ public class ProviderThrottles {
         Instant nextTurn;
         /** Messages being handed over under a concurrency rule now. */
         int inFlight;
+        /** When each message that found every slot taken looks again, the soonest first; those still to come. */
+        final PriorityQueue<Instant> waiting = new PriorityQueue<>();
+        /** How long a message held a slot of this throttle lately (a moving mean), or null before the first. */
+        Duration handOver;
         long replies;
         /** The until last written to the shared table; null when never. */
         Instant shared;
 
         Active(String key, Rule rule, Instant until, Instant nextTurn) {
             this.key = key;
+            set(rule, until, nextTurn);
+        }
+
+        void set(Rule rule, Instant until, Instant nextTurn) {
             this.rule = rule;
             this.until = until;
             this.nextTurn = nextTurn;
@@ -133,6 +160,8 @@ public class ProviderThrottles {
     }
 
     private final ShapingRules rules;
+    /** A recipient domain's MX hosts, when known. */
+    private final Function<String, Optional<List<String>>> mxHosts;
     private final ToDoubleFunction<MailStream> share;
     private final Clock clock;
     private final MeterRegistry registry;
@@ -144,13 +173,15 @@ public class ProviderThrottles {
 
     @Inject
     public ProviderThrottles(MailpipeConfig config, StreamBudgets budgets, StateStreams state, MeterRegistry registry) {
-        this(ShapingRules.load(config.shaping().rulesFile()), budgets::share, Clock.systemUTC(), registry,
+        this(ShapingRules.load(config.shaping().rulesFile()).naming(relays(config)), mxHosts(config), budgets::share,
+                Clock.systemUTC(), registry,
                 Optional.of(state.table(config.topic().shapingThrottles())));
     }
 
-    ProviderThrottles(ShapingRules rules, ToDoubleFunction<MailStream> share, Clock clock, MeterRegistry registry,
-            Optional<GlobalTable> table) {
+    ProviderThrottles(ShapingRules rules, Function<String, Optional<List<String>>> mxHosts,
+            ToDoubleFunction<MailStream> share, Clock clock, MeterRegistry registry, Optional<GlobalTable> table) {
         this.rules = rules;
+        this.mxHosts = mxHosts;
         this.share = share;
         this.clock = clock;
         this.registry = registry;
@@ -165,6 +196,22 @@ public class ProviderThrottles {
         if (follower != null) {
             follower.scheduleWithFixedDelay(this::followShared, FOLLOW.toMillis(), FOLLOW.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** The relays configured: the one of {@code mailpipe.smtp}, named default, and each of {@code mailpipe.relays}. */
+    private static Set<String> relays(MailpipeConfig config) {
+        Set<String> relays = new LinkedHashSet<>(config.relays().keySet());
+        relays.add("default");
+        return relays;
+    }
+
+    private static Function<String, Optional<List<String>>> mxHosts(MailpipeConfig config) {
+        if (!config.shaping().mxLookup()) {
+            return domain -> Optional.empty();
+        }
+        MxHosts hosts = new MxHosts(Resolvers.of(config.dns().server(), config.dns().timeout()),
+                config.shaping().mxWait(), Clock.systemUTC());
+        return hosts::of;
     }
 
     @PreDestroy
@@ -249,14 +296,16 @@ public class ProviderThrottles {
      * is then a failure like any other, as it is for the recipients the hold does not name.
      */
     public Optional<Learned> learn(int code, String reply, String relay, List<String> recipients, MailStream stream) {
-        Instant now = clock.instant();
         Set<String> keys = new LinkedHashSet<>();
         Set<Active> learnedFrom = new LinkedHashSet<>();
         List<String> held = new ArrayList<>();
         List<Active> toShare = new ArrayList<>();
+        // Before the lock: a domain's provider may wait for its MX hosts.
+        Map<String, List<String>> byProvider = byProvider(recipients);
+        Instant now = clock.instant();
         Hold hold;
         synchronized (active) {
-            for (Map.Entry<String, List<String>> provider : byProvider(recipients).entrySet()) {
+            for (Map.Entry<String, List<String>> provider : byProvider.entrySet()) {
                 Optional<Rule> rule = rules.ruleFor(code, reply, relay, provider.getKey());
                 if (rule.isEmpty()) {
                     continue;
@@ -290,26 +339,23 @@ public class ProviderThrottles {
     private Active throttle(String key, Rule rule, Instant now, MailStream stream) {
         Active throttle = active.get(key);
         Instant until = now.plus(rule.duration());
-        if (throttle != null && !throttle.until.isAfter(now)) {
-            // Over, and not yet swept: started again, its messages in flight keeping their slots.
-            LOG.infof("Shaping rule %s: %s %s after the reply of a relay", rule.name(), key, rule.action());
-            throttle.rule = rule;
-            throttle.until = until;
-            throttle.nextTurn = now.plus(interval(rule, stream));
+        // The reply just received took this turn: the next one is an interval away.
+        Instant nextTurn = now.plus(interval(rule, stream));
+        if (throttle == null || !throttle.until.isAfter(now)) {
+            if (throttle == null) {
+                makeRoom();
+                throttle = new Active(key, rule, until, nextTurn);
+                active.put(key, throttle);
+            }
+            // New, or over and not yet swept: started again, its messages in flight keeping their slots.
+            throttle.set(rule, until, nextTurn);
             throttle.shared = null;
-        } else if (throttle == null) {
-            makeRoom();
             LOG.infof("Shaping rule %s: %s %s after the reply of a relay", rule.name(), key, rule.action());
-            // The reply just received took this turn: the next one is an interval away.
-            throttle = new Active(key, rule, until, now.plus(interval(rule, stream)));
-            active.put(key, throttle);
         } else if (!throttle.rule.equals(rule) && stricter(rule, throttle.rule)) {
             LOG.infof("Shaping rule %s: %s %s after the reply of a relay, instead of %s", rule.name(), key, rule.action(),
                     throttle.rule.name());
             // Changed in place: the messages in flight give their slots back to this same throttle.
-            throttle.rule = rule;
-            throttle.until = later(until, throttle.until);
-            throttle.nextTurn = later(throttle.nextTurn, now.plus(interval(rule, stream)));
+            throttle.set(rule, later(until, throttle.until), later(throttle.nextTurn, nextTurn));
         }
         // A reply of a milder rule while a stricter one holds extends the stricter one no further than its own end.
         throttle.until = later(throttle.until, throttle.rule.equals(rule) ? until : now);
@@ -326,22 +372,23 @@ public class ProviderThrottles {
      * none again.
      */
     public Admission admit(List<String> recipients, String relay, MailStream stream, Optional<String> heldFor) {
-        Instant now = clock.instant();
-        Set<String> keys = new LinkedHashSet<>();
-        keys.add("relay:" + relay);
-        providers(recipients).forEach(provider -> keys.add("provider:" + provider));
-        Hold hold;
-        List<Active> slots = new ArrayList<>();
         synchronized (active) {
             if (active.isEmpty()) {
-                return new Admission(Optional.empty(), () -> {
-                });
+                return new Admission(Optional.empty(), NO_SLOTS);
             }
+        }
+        Set<String> keys = new LinkedHashSet<>();
+        keys.add("relay:" + relay);
+        // Before the lock: a domain's provider may wait for its MX hosts.
+        providers(recipients).forEach(provider -> keys.add("provider:" + provider));
+        Instant now = clock.instant();
+        Hold hold;
+        List<Slot> slots = new ArrayList<>();
+        synchronized (active) {
             hold = latestTurn(keys, heldFor, now, stream, slots);
             if (Duration.between(now, hold.until()).compareTo(WAIT_IN_PLACE) > 0) {
-                release(slots);
-                return new Admission(Optional.of(hold), () -> {
-                });
+                release(slots, false);
+                return new Admission(Optional.of(hold), NO_SLOTS);
             }
         }
         Duration wait = Duration.between(now, hold.until());
@@ -350,24 +397,57 @@ public class ProviderThrottles {
         }
         return new Admission(Optional.empty(), () -> {
             synchronized (active) {
-                release(slots);
+                release(slots, true);
             }
         });
     }
 
-    /** The caller holds the lock. */
-    private static void release(List<Active> slots) {
-        slots.forEach(throttle -> throttle.inFlight = Math.max(0, throttle.inFlight - 1));
+    /**
+     * Gives slots back; those of a message that was handed over (or failed) tell how long a slot is held. The caller
+     * holds the lock.
+     */
+    private void release(List<Slot> slots, boolean handedOver) {
+        Instant now = clock.instant();
+        for (Slot slot : slots) {
+            Active throttle = slot.throttle();
+            throttle.inFlight = Math.max(0, throttle.inFlight - 1);
+            if (handedOver) {
+                Duration held = Duration.between(slot.taken(), now);
+                throttle.handOver = throttle.handOver == null ? held
+                        : Duration.ofNanos((long) ((1 - HAND_OVER_WEIGHT) * throttle.handOver.toNanos()
+                                + HAND_OVER_WEIGHT * held.toNanos()));
+            }
+        }
         slots.clear();
+    }
+
+    /**
+     * When a message that found every slot taken looks again: once the messages waiting before it should have had
+     * theirs, at the pace this throttle's slots came free lately, so a long queue is not asked every second; between
+     * {@link #SLOT_RECHECK} and {@link #MOST_SLOT_WAIT} from now, and no later than the throttle's end.
+     */
+    private Instant slotTurn(Active throttle, Instant now, MailStream stream) {
+        while (!throttle.waiting.isEmpty() && !throttle.waiting.peek().isAfter(now)) {
+            throttle.waiting.poll();
+        }
+        Duration pace = throttle.handOver == null ? SLOT_RECHECK : throttle.handOver;
+        Duration wait = pace.multipliedBy(throttle.waiting.size() + 1L).dividedBy(atOnce(throttle.rule, stream));
+        wait = wait.compareTo(SLOT_RECHECK) < 0 ? SLOT_RECHECK : wait.compareTo(MOST_SLOT_WAIT) > 0 ? MOST_SLOT_WAIT : wait;
+        Instant turn = earlier(now.plus(wait), throttle.until);
+        if (throttle.waiting.size() < MOST_COUNTED_WAITING) {
+            throttle.waiting.add(turn);
+        }
+        return turn;
     }
 
     /**
      * The latest of the turns these keys give a message (each rate-limited key reserving its next turn), now at least.
      * Keys named in {@code heldFor} gave the message its turn already and give it none again. A concurrency key with a
      * free slot gives it now and adds the slot to {@code slots}; without one, or when {@code slots} is null (the
-     * message is held anyway), the message looks again a {@link #SLOT_RECHECK} later.
+     * message is held anyway), the message waits for one ({@link #slotTurn}). A throttle that is over is swept once no
+     * message holds a slot of it, so that one learned again meanwhile still counts those.
      */
-    private Hold latestTurn(Set<String> keys, Optional<String> heldFor, Instant now, MailStream stream, List<Active> slots) {
+    private Hold latestTurn(Set<String> keys, Optional<String> heldFor, Instant now, MailStream stream, List<Slot> slots) {
         Set<String> turnTaken = heldFor.map(held -> Set.copyOf(Arrays.asList(held.split(",")))).orElse(Set.of());
         List<String> reserved = new ArrayList<>();
         Hold latest = new Hold("", "", now);
@@ -378,7 +458,9 @@ public class ProviderThrottles {
                 continue;
             }
             if (!throttle.until.isAfter(now)) {
-                active.remove(key);
+                if (throttle.inFlight == 0) {
+                    active.remove(key);
+                }
                 continue;
             }
             Instant turn;
@@ -387,10 +469,10 @@ public class ProviderThrottles {
             } else if (throttle.rule.concurrency().isPresent()) {
                 if (slots != null && throttle.inFlight < atOnce(throttle.rule, stream)) {
                     throttle.inFlight++;
-                    slots.add(throttle);
+                    slots.add(new Slot(throttle, now));
                     turn = now;
                 } else {
-                    turn = earlier(now.plus(SLOT_RECHECK), throttle.until);
+                    turn = slotTurn(throttle, now, stream);
                 }
             } else if (turnTaken.contains(key)) {
                 turn = now;
@@ -469,7 +551,7 @@ public class ProviderThrottles {
         for (String recipient : recipients) {
             int at = recipient.lastIndexOf('@');
             if (at >= 0) {
-                providers.computeIfAbsent(rules.providerOf(recipient.substring(at + 1).toLowerCase(Locale.ROOT)),
+                providers.computeIfAbsent(rules.providerOf(recipient.substring(at + 1).toLowerCase(Locale.ROOT), mxHosts),
                         p -> new ArrayList<>()).add(recipient);
             }
         }
@@ -480,8 +562,9 @@ public class ProviderThrottles {
     public List<Throttle> throttles() {
         Instant now = clock.instant();
         synchronized (active) {
-            active.values().removeIf(a -> !a.until.isAfter(now));
-            return active.values().stream().sorted(Comparator.comparing((Active a) -> a.until).reversed())
+            active.values().removeIf(a -> !a.until.isAfter(now) && a.inFlight == 0);
+            return active.values().stream().filter(a -> a.until.isAfter(now))
+                    .sorted(Comparator.comparing((Active a) -> a.until).reversed())
                     .map(a -> new Throttle(a.key, a.rule.name(), a.rule.action(), a.until, a.replies)).toList();
         }
     }

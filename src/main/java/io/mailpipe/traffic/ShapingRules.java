@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -23,7 +26,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.quarkus.runtime.configuration.DurationConverter;
 
 /**
- * The rules file: named providers (sets of recipient domains) and rules that say what a temporary reply means. A rule
+ * The rules file: named providers (sets of recipient domains and of MX host suffixes) and rules that say what a
+ * temporary reply means. A rule
  * matches a 4xx reply by a pattern, optionally only from one relay or for one provider's recipients, and slows that
  * provider (or that relay) to a rate, or suspends it, for a while. Read top to bottom: the first matching rule wins.
  */
@@ -60,10 +64,12 @@ public final class ShapingRules {
     }
 
     private final Map<String, List<String>> providers;
+    private final Map<String, List<String>> mxSuffixes;
     private final List<Rule> rules;
 
-    private ShapingRules(Map<String, List<String>> providers, List<Rule> rules) {
+    private ShapingRules(Map<String, List<String>> providers, Map<String, List<String>> mxSuffixes, List<Rule> rules) {
         this.providers = providers;
+        this.mxSuffixes = mxSuffixes;
         this.rules = rules;
     }
 
@@ -89,7 +95,7 @@ public final class ShapingRules {
     private record FileForm(Map<String, ProviderForm> providers, List<RuleForm> rules) {
     }
 
-    private record ProviderForm(List<String> domains) {
+    private record ProviderForm(List<String> domains, List<String> mx) {
     }
 
     private record RuleForm(String name, String reply, String provider, String relay, String scope, Double rate,
@@ -108,27 +114,44 @@ public final class ShapingRules {
             form = new FileForm(Map.of(), List.of());
         }
         Map<String, List<String>> providers = new LinkedHashMap<>();
+        Map<String, List<String>> mxSuffixes = new LinkedHashMap<>();
         Map<String, String> providerOfDomain = new LinkedHashMap<>();
+        Map<String, String> providerOfSuffix = new LinkedHashMap<>();
         (form.providers() == null ? Map.<String, ProviderForm>of() : form.providers()).forEach((name, provider) -> {
-            if (provider == null || provider.domains() == null || provider.domains().isEmpty()) {
-                throw new IllegalArgumentException("Shaping rules " + origin + ": provider '" + name + "' has no domains");
+            List<String> domains = names(provider == null ? null : provider.domains());
+            List<String> suffixes = names(provider == null ? null : provider.mx());
+            if (domains.isEmpty() && suffixes.isEmpty()) {
+                throw new IllegalArgumentException("Shaping rules " + origin + ": provider '" + name
+                        + "' has neither domains nor mx (host suffixes)");
             }
-            List<String> domains = provider.domains().stream().map(d -> d.strip().toLowerCase(Locale.ROOT)).toList();
-            for (String domain : domains) {
-                String other = providerOfDomain.putIfAbsent(domain, name);
-                if (other != null) {
-                    throw new IllegalArgumentException("Shaping rules " + origin + ": domain " + domain
-                            + " is in providers '" + other + "' and '" + name + "'");
-                }
-            }
+            onlyIn(name, domains, providerOfDomain, "domain", origin);
+            onlyIn(name, suffixes, providerOfSuffix, "MX host suffix", origin);
             providers.put(name, domains);
+            mxSuffixes.put(name, suffixes);
         });
         List<Rule> rules = new ArrayList<>();
         List<RuleForm> forms = form.rules() == null ? List.of() : form.rules();
         for (int i = 0; i < forms.size(); i++) {
             rules.add(rule(forms.get(i), i + 1, origin, providers));
         }
-        return new ShapingRules(Map.copyOf(providers), List.copyOf(rules));
+        return new ShapingRules(Map.copyOf(providers), Map.copyOf(mxSuffixes), List.copyOf(rules));
+    }
+
+    /** Domain names as matched: lower case, without a leading or final dot. */
+    private static List<String> names(List<String> names) {
+        return names == null ? List.of()
+                : names.stream().map(n -> n.strip().toLowerCase(Locale.ROOT).replaceAll("^\\.|\\.$", "")).toList();
+    }
+
+    private static void onlyIn(String provider, List<String> names, Map<String, String> owners, String what,
+            String origin) {
+        for (String name : names) {
+            String other = owners.putIfAbsent(name, provider);
+            if (other != null) {
+                throw new IllegalArgumentException("Shaping rules " + origin + ": " + what + " " + name
+                        + " is in providers '" + other + "' and '" + provider + "'");
+            }
+        }
     }
 
     private static Rule rule(RuleForm form, int number, String origin, Map<String, List<String>> providers) {
@@ -188,19 +211,47 @@ public final class ShapingRules {
 
     /**
      * The provider a recipient domain belongs to: the one listing it or a parent of it ({@code mail.gmail.com} is
-     * gmail's when gmail lists {@code gmail.com}); otherwise the domain itself, so a reply about an unlisted domain
-     * slows that domain only.
+     * gmail's when gmail lists {@code gmail.com}); else the one the domain's preferred MX host belongs to by its suffix
+     * ({@code acme.example} is gmail's when its MX is {@code aspmx.l.google.com} and gmail names {@code google.com}); otherwise the domain itself, so a reply about an unlisted domain slows that domain only.
+     * {@code mxHosts} answers a domain's MX hosts, or nothing when they are not known.
      */
-    public String providerOf(String domain) {
+    public String providerOf(String domain, Function<String, Optional<List<String>>> mxHosts) {
         String lower = domain.toLowerCase(Locale.ROOT);
-        for (String candidate = lower; candidate != null; candidate = parent(candidate)) {
-            for (Map.Entry<String, List<String>> provider : providers.entrySet()) {
-                if (provider.getValue().contains(candidate)) {
-                    return provider.getKey();
-                }
+        Optional<String> listed = owner(lower, providers);
+        if (listed.isPresent()) {
+            return listed.get();
+        }
+        if (namesMxHosts()) {
+            // The preferred host alone: mail goes there, and a backup of another provider's says nothing.
+            Optional<String> byHost = mxHosts.apply(lower).filter(hosts -> !hosts.isEmpty())
+                    .flatMap(hosts -> owner(hosts.get(0), mxSuffixes));
+            if (byHost.isPresent()) {
+                return byHost.get();
             }
         }
         return lower;
+    }
+
+    /** The provider a recipient domain belongs to by the domains listed alone, or the domain itself. */
+    public String providerOf(String domain) {
+        return providerOf(domain, d -> Optional.empty());
+    }
+
+    /** Whether any provider is known by its MX hosts, so that a domain no provider lists is worth an MX question. */
+    public boolean namesMxHosts() {
+        return mxSuffixes.values().stream().anyMatch(suffixes -> !suffixes.isEmpty());
+    }
+
+    /** The provider that names {@code name} or one of its parents. */
+    private static Optional<String> owner(String name, Map<String, List<String>> names) {
+        for (String candidate = name; candidate != null; candidate = parent(candidate)) {
+            for (Map.Entry<String, List<String>> provider : names.entrySet()) {
+                if (provider.getValue().contains(candidate)) {
+                    return Optional.of(provider.getKey());
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static String parent(String domain) {
@@ -221,11 +272,31 @@ public final class ShapingRules {
                 .findFirst();
     }
 
+    /**
+     * These rules, once every relay a rule names is one of {@code relays}; a rule naming another (a typo, a relay since
+     * removed) would never match, so it stops start-up instead.
+     */
+    public ShapingRules naming(Set<String> relays) {
+        for (Rule rule : rules) {
+            if (rule.relay().isPresent() && !relays.contains(rule.relay().get())) {
+                throw new IllegalStateException("Shaping rule '" + rule.name() + "' names relay '" + rule.relay().get()
+                        + "', which is neither default nor one of mailpipe.relays " + new TreeSet<>(relays));
+            }
+        }
+        return this;
+    }
+
     public List<Rule> rules() {
         return rules;
     }
 
+    /** Each provider's recipient domains. */
     public Map<String, List<String>> providers() {
         return providers;
+    }
+
+    /** Each provider's MX host suffixes. */
+    public Map<String, List<String>> mxSuffixes() {
+        return mxSuffixes;
     }
 }

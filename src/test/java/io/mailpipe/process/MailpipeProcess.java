@@ -49,6 +49,8 @@ public final class MailpipeProcess {
         env.put("MAILPIPE_SMTP_SECURITY", "none");
         // mailpipe.test has no DNS: the checks would only wait for the resolver's timeout.
         env.put("MAILPIPE_DNS_CHECKS", "false");
+        // Loopback only: no MX question leaves for the system's resolver.
+        env.put("MAILPIPE_SHAPING_MX_LOOKUP", "false");
         env.put("MAILPIPE_FROM", "Mailpipe " + name + " <" + name + "@mailpipe.test>");
         env.put("MAILPIPE_INBOX_DIR", "target/" + name + "-inbox");
         return new MailpipeProcess(env, Path.of("target", name + "-logs"));

@@ -61,6 +61,9 @@ class FailureClassifierTest {
             "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant"     | AUTH        | auth
             "538 5.7.11 encryption required"                                                                   | AUTH        | auth
             "454 4.7.0 temporary auth failure"                                                                 | AUTH        | auth
+            # Amazon SES's throttles: the relay's rate or quota, not the message; never retried in place
+            "454 Throttling failure: Maximum sending rate exceeded."                                          | END_OF_DATA | throttle
+            "454 Throttling failure: Daily message quota exceeded."                                           | MAIL        | throttle
             # The sender's address or domain, wherever it is refused (Postfix delays it to RCPT): never suppressed
             "550 5.1.8 <bars@nosuch.invalid>: Sender address rejected: Domain not found"                       | RCPT        | sender
             "550 5.1.0 <ghost@example.com>: Sender address rejected: User unknown in virtual mailbox table"    | RCPT        | sender

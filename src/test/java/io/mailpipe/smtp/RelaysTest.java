@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -38,6 +39,21 @@ class RelaysTest {
         assertThat(relays.of("transactional", Optional.of("backup")).stream().map(Relay::name)).containsExactly("backup");
         assertThat(relays.of("transactional", Optional.of("removed-since")).stream().map(Relay::name))
                 .containsExactly("default", "backup");
+    }
+
+    @Test
+    void theRelayAMessageWouldGoToNowIsTheFirstNotRestingOrTheFirstWhenAllRest() {
+        Relays relays = relays(Map.of("mailpipe.relays.backup.host", "backup.example",
+                "mailpipe.streams.transactional.relays", "default,backup"));
+        SmtpFailure refused = SmtpFailure.noReply(FailureClass.TRANSIENT, SmtpCommand.CONNECT, "Connection refused",
+                List.of("a@example.com"));
+
+        assertThat(relays.nextOf("transactional", Optional.empty())).isEqualTo("default");
+        relays.named("default").health().failed(refused);
+        assertThat(relays.nextOf("transactional", Optional.empty())).isEqualTo("backup");
+        assertThat(relays.nextOf("transactional", Optional.of("default"))).as("pinned").isEqualTo("default");
+        relays.named("backup").health().failed(refused);
+        assertThat(relays.nextOf("transactional", Optional.empty())).isEqualTo("default");
     }
 
     @Test

@@ -6,10 +6,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock in UTC that moves only when the test moves it. */
+/** A clock in UTC that moves only when the test moves it; read from any thread. */
 public final class HandClock extends Clock {
 
-    private Instant now;
+    private volatile Instant now;
 
     public HandClock(Instant start) {
         this.now = start;

@@ -16,21 +16,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
+import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
 
 /**
- * A DNS server on a loopback UDP port that answers TXT queries from a zone the test sets (dnsjava's wire format): a
- * name it has is answered with its records, one it has not with NXDOMAIN, a silenced one not at all.
+ * A DNS server on a loopback UDP port that answers TXT and MX queries from a zone the test sets (dnsjava's wire
+ * format): a name it has is answered with its records of the type asked (none when it has only the other type), one it
+ * has not with NXDOMAIN, a silenced one not at all.
  */
 public final class TestDnsServer implements AutoCloseable {
 
     private final DatagramSocket socket;
     private final Map<String, List<String>> zone = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> exchangers = new ConcurrentHashMap<>();
     private final Set<String> silent = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> queries = new ConcurrentHashMap<>();
     private final Thread thread;
@@ -57,6 +61,11 @@ public final class TestDnsServer implements AutoCloseable {
         zone.put(key(name), List.of(records));
     }
 
+    /** Sets the MX hosts of a name (replacing any), the preferred first; {@code "."} alone is a null MX (RFC 7505). */
+    public void mx(String name, String... hosts) {
+        exchangers.put(key(name), List.of(hosts));
+    }
+
     /** The records at a name, joined as a receiver reads them, as dkimpy's {@code dnsfunc} returns them. */
     public Map<String, String> records() {
         Map<String, String> records = new java.util.HashMap<>();
@@ -66,6 +75,7 @@ public final class TestDnsServer implements AutoCloseable {
 
     public void remove(String name) {
         zone.remove(key(name));
+        exchangers.remove(key(name));
     }
 
     /** Queries for this name get no answer: the resolver times out. */
@@ -114,13 +124,21 @@ public final class TestDnsServer implements AutoCloseable {
         response.getHeader().setFlag(Flags.QR);
         response.getHeader().setFlag(Flags.AA);
         response.addRecord(question, Section.QUESTION);
-        List<String> records = zone.get(key(question.getName().toString()));
-        if (records == null) {
+        String asked = key(question.getName().toString());
+        if (!zone.containsKey(asked) && !exchangers.containsKey(asked)) {
             response.getHeader().setRcode(Rcode.NXDOMAIN);
             return response;
         }
         Name name = question.getName();
-        for (String record : records) {
+        if (question.getType() == Type.MX) {
+            List<String> hosts = exchangers.getOrDefault(asked, List.of());
+            for (int i = 0; i < hosts.size(); i++) {
+                response.addRecord(new MXRecord(name, DClass.IN, ttl, 10 * (i + 1), Name.fromString(
+                        hosts.get(i).endsWith(".") ? hosts.get(i) : hosts.get(i) + ".")), Section.ANSWER);
+            }
+            return response;
+        }
+        for (String record : zone.getOrDefault(asked, List.of())) {
             List<String> strings = new ArrayList<>();
             for (int i = 0; i < record.length(); i += 255) {
                 strings.add(record.substring(i, Math.min(record.length(), i + 255)));

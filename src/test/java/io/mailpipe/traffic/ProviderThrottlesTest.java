@@ -36,7 +36,8 @@ class ProviderThrottlesTest {
     }
 
     private ProviderThrottles throttles(String rules, double share) {
-        return new ProviderThrottles(ShapingRules.parse(rules, "test"), stream -> share, clock, registry, Optional.empty());
+        return new ProviderThrottles(ShapingRules.parse(rules, "test"), domain -> Optional.empty(), stream -> share, clock,
+                registry, Optional.empty());
     }
 
     private Optional<ProviderThrottles.Hold> hold(ProviderThrottles on, String recipient) {
@@ -256,6 +257,52 @@ class ProviderThrottlesTest {
         assertThat(on.admit(List.of("d@outlook.com"), "default", MailStream.TRANSACTIONAL, Optional.empty()).held())
                 .as("a slot given back").isEmpty();
         assertThat(on.throttles()).singleElement().satisfies(t -> assertThat(t.action()).isEqualTo("2 at once for PT5M"));
+    }
+
+    @Test
+    void aQueueForTheSlotsLooksAgainAtThePaceSlotsCameFreeNotEverySecond() {
+        ProviderThrottles on = throttles("rules: [{name: busy, reply: '^451', concurrency: 2, for: 10m}]", 1.0);
+        on.learn(451, "451 busy", "default", List.of("a@example.com"), MailStream.BULK);
+        ProviderThrottles.Admission first = on.admit(List.of("b@example.com"), "default", MailStream.BULK, Optional.empty());
+        ProviderThrottles.Admission second = on.admit(List.of("c@example.com"), "default", MailStream.BULK, Optional.empty());
+        clock.advance(Duration.ofSeconds(4));
+        first.release().run();
+        second.release().run();
+        ProviderThrottles.Admission busy = on.admit(List.of("d@example.com"), "default", MailStream.BULK, Optional.empty());
+        ProviderThrottles.Admission busier = on.admit(List.of("e@example.com"), "default", MailStream.BULK,
+                Optional.empty());
+        assertThat(busy.held()).isEmpty();
+        assertThat(busier.held()).isEmpty();
+
+        // Slots were held 4 s each, two at once: the k-th message waiting looks again 2 s after the one before it.
+        Instant now = clock.instant();
+        for (int k = 1; k <= 40; k++) {
+            Instant expected = earlierOf(now.plus(Duration.ofSeconds(2L * k)), now.plus(ProviderThrottles.MOST_SLOT_WAIT));
+            assertThat(hold(on, "w" + k + "@example.com")).as("waiting message %d", k)
+                    .hasValueSatisfying(h -> assertThat(h.until()).isEqualTo(expected));
+        }
+        clock.advance(ProviderThrottles.MOST_SLOT_WAIT.plusSeconds(1));
+        assertThat(hold(on, "late@example.com")).as("the queue went by: soon again")
+                .hasValueSatisfying(h -> assertThat(h.until()).isEqualTo(clock.instant().plusSeconds(2)));
+    }
+
+    private static Instant earlierOf(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    @Test
+    void aThrottleLearnedAgainWhileAMessageStillHoldsItsSlotCountsThatSlot() {
+        ProviderThrottles on = throttles("rules: [{name: busy, reply: '^451', concurrency: 1, for: 1m}]", 1.0);
+        on.learn(451, "451 busy", "default", List.of("a@example.com"), MailStream.BULK);
+        ProviderThrottles.Admission slow = on.admit(List.of("b@example.com"), "default", MailStream.BULK, Optional.empty());
+        assertThat(slow.held()).isEmpty();
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(on.throttles()).as("over").isEmpty();
+
+        on.learn(451, "451 busy", "default", List.of("c@example.com"), MailStream.BULK);
+        assertThat(hold(on, "d@example.com")).as("the one slot is still b's").isPresent();
+        slow.release().run();
+        assertThat(hold(on, "d@example.com")).as("given back").isEmpty();
     }
 
     @Test

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,6 +64,44 @@ class ShapingRulesTest {
         assertThat(defaults.providerOf("notgmail.com")).isEqualTo("notgmail.com");
     }
 
+    @ParameterizedTest(name = "{0} by its MX host {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            acme.example     | aspmx.l.google.com                          | gmail
+            acme.example     | smtp.google.com                             | gmail
+            contoso.example  | contoso-example.mail.protection.outlook.com | microsoft
+            small.example    | mx-aol.mail.gm0.yahoodns.net                | yahoo
+            custom.example   | mx01.mail.icloud.com                        | apple
+            own.example      | mx.notgoogle.com                            | own.example
+            """)
+    void aDomainNoProviderListsBelongsToTheProviderOfItsPreferredMxHost(String domain, String host, String provider) {
+        assertThat(defaults.providerOf(domain, d -> Optional.of(List.of(host, "alt.mail.protection.outlook.com"))))
+                .isEqualTo(provider);
+    }
+
+    @Test
+    void aListedDomainOrRulesWithoutMxHostsAskNoMxQuestionAndUnknownHostsLeaveTheDomainItsOwn() {
+        Function<String, Optional<List<String>>> never = d -> {
+            throw new AssertionError("asked the MX hosts of " + d);
+        };
+        ShapingRules domainsOnly = ShapingRules.parse("providers: {a: {domains: [a.test]}}", "rules.yaml");
+
+        assertThat(defaults.providerOf("eu.yahoo.co.uk", never)).isEqualTo("yahoo");
+        assertThat(domainsOnly.namesMxHosts()).isFalse();
+        assertThat(domainsOnly.providerOf("b.test", never)).isEqualTo("b.test");
+        assertThat(defaults.providerOf("acme.example", d -> Optional.empty())).isEqualTo("acme.example");
+        assertThat(defaults.providerOf("acme.example", d -> Optional.of(List.of()))).isEqualTo("acme.example");
+    }
+
+    @Test
+    void aRuleNamingARelayThatIsNotConfiguredStopsStartUpSayingWhich() {
+        ShapingRules rules = ShapingRules.parse("rules: [{name: slow-ses, relay: sess, reply: '^454', rate: 1, for: 1m}]",
+                "rules.yaml");
+
+        assertThatThrownBy(() -> rules.naming(Set.of("default", "ses"))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("slow-ses").hasMessageContaining("'sess'").hasMessageContaining("[default, ses]");
+        assertThat(rules.naming(Set.of("default", "sess"))).isSameAs(rules);
+    }
+
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
             rules: [{name: a, reply: '^421', rate: 1, suspend: true, for: 1m}]                  | rule 1 'a': needs exactly one action
@@ -78,6 +119,9 @@ class ShapingRulesTest {
             rules: [{name: a, reply: '^421', rate: 1, for: 1m, scope: everything}]              | scope must be provider or relay
             rules: [{name: a, reply: '^421', rat: 1, for: 1m}]                                  | do not read
             providers: {a: {domains: [x.test]}, b: {domains: [x.test]}}                        | domain x.test is in providers 'a' and 'b'
+            providers: {a: {mx: [mx.test]}, b: {mx: [MX.test.]}}                                 | MX host suffix mx.test is in providers 'a' and 'b'
+            providers: {a: {domains: []}}                                                        | provider 'a' has neither domains nor mx
+            providers: {a: }                                                                     | provider 'a' has neither domains nor mx
             """)
     void aWrongRulesFileNamesTheRuleAndTheMistake(String yaml, String message) {
         assertThatThrownBy(() -> ShapingRules.parse(yaml, "rules.yaml")).isInstanceOf(IllegalArgumentException.class)

@@ -22,22 +22,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mailpipe.testing.Events;
 import io.mailpipe.testing.KafkaBrokerResource;
+import io.mailpipe.testing.MxDnsResource;
 import io.mailpipe.testing.PipelineRecords;
 import io.mailpipe.testing.PipelineTestSupport;
 import io.mailpipe.testing.SmtpServerResource;
+import io.mailpipe.testing.TestDnsServer;
 import io.mailpipe.testing.TestSmtpServer.Received;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * Shaping against a real SMTP server and broker, with the test rules of {@code src/test/resources/shaping-rules.yaml}
- * ({@code slow.test}: 2 messages a second for a minute after a {@code 421 4.7.28}; {@code suspended.test}: nothing
- * for 10 s after a {@code [TSS04]}): a throttle reply slows its provider only, and costs the message none of its retries.
+ * Shaping against a real SMTP server, broker and DNS server, with the test rules of
+ * {@code src/test/resources/shaping-rules.yaml} ({@code slow.test}: 2 messages a second for a minute after a
+ * {@code 421 4.7.28}; {@code suspended.test}: nothing for 10 s after a {@code [TSS04]}; the domains whose MX hosts are
+ * under {@code mx.mxmail.test}: nothing for 10 s after an {@code [MXBUSY]}): a throttle reply slows its provider only,
+ * and costs the message none of its retries.
  */
 @QuarkusTest
 @WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 @WithTestResource(value = SmtpServerResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+@WithTestResource(value = MxDnsResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class ShapingTest extends PipelineTestSupport {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -49,6 +54,7 @@ class ShapingTest extends PipelineTestSupport {
             + "due to unexpected volume or user complaints - 4.16.55.1";
 
     private PipelineRecords records;
+    private TestDnsServer dns;
 
     @BeforeEach
     void readRecords() {
@@ -69,8 +75,7 @@ class ShapingTest extends PipelineTestSupport {
         assertThat(PipelineRecords.header(held, "mailpipe-attempts")).as("no retry spent").isEqualTo("0");
         assertThat(PipelineRecords.header(held, "mailpipe-held-for")).isEqualTo("provider:slowmail");
         await().atMost(PATIENCE).until(() -> smtp.firstFor(first).isPresent());
-        assertThat(given().auth().oauth2("test-ops-token").get("/ops/streams").jsonPath()
-                .getString("throttles.find { it.throttled == 'provider:slowmail' }.rule")).isEqualTo("slowmail-unusual-rate");
+        assertThat(throttle("provider:slowmail", "rule")).isEqualTo("slowmail-unusual-rate");
         JsonNode shared = PipelineRecords.json(records.first(THROTTLES, "provider:slowmail").value());
         assertThat(shared.path("rule").asText()).as("written for the other instances").isEqualTo("slowmail-unusual-rate");
 
@@ -99,17 +104,33 @@ class ShapingTest extends PipelineTestSupport {
 
     @Test
     void suspensionHoldsTheProvidersMailUntilItEndsAndThenSendsItOnce() {
-        String first = address("first-", "suspended.test");
-        smtp.replyToRecipient(first, YAHOO_DEFERRED_REPLY);
+        suspendedByTheFirstReplyHoldsTheNextUntilItEnds(address("first-", "suspended.test"), YAHOO_DEFERRED_REPLY,
+                "provider:pausemail", address("next-", "suspended.test"));
+    }
+
+    @Test
+    void domainsAProviderHostsAreThrottledWithItByTheirMxHosts() {
+        dns.mx("hosted-a.test", "inbound.MX.mxmail.test");
+        dns.mx("hosted-b.test", "eu.mx.mxmail.test", "backup.other.test");
+
+        suspendedByTheFirstReplyHoldsTheNextUntilItEnds(address("first-", "hosted-a.test"),
+                "421 4.7.0 [MXBUSY] Try again later", "provider:mxmail", address("next-", "hosted-b.test"));
+    }
+
+    /**
+     * The reply to {@code first} suspends {@code throttled}: {@code next} waits on the schedule until the suspension
+     * ends while mail to another provider goes at once, and each is sent once.
+     */
+    private void suspendedByTheFirstReplyHoldsTheNextUntilItEnds(String first, String reply, String throttled, String next) {
+        smtp.replyToRecipient(first, reply);
         send(first);
-        String until = await().atMost(PATIENCE).until(() -> given().auth().oauth2("test-ops-token").get("/ops/streams")
-                .jsonPath().getString("throttles.find { it.throttled == 'provider:pausemail' }.until"), Objects::nonNull);
-        String next = address("next-", "suspended.test");
+        String until = await().atMost(PATIENCE).until(() -> throttle(throttled, "until"), Objects::nonNull);
         String other = address("other-", "fast.test");
         String nextId = send(next);
         send(other);
 
         ConsumerRecord<String, String> held = records.first("email.scheduled", nextId);
+        assertThat(PipelineRecords.header(held, "mailpipe-held-for")).isEqualTo(throttled);
         assertThat(PipelineRecords.header(held, "mailpipe-not-before")).as("held until the suspension ends").isEqualTo(until);
         await().atMost(PATIENCE).until(() -> smtp.firstFor(other).isPresent() && smtp.firstFor(next).isPresent()
                 && smtp.firstFor(first).isPresent());
@@ -125,8 +146,7 @@ class ShapingTest extends PipelineTestSupport {
         String first = address("first-", "narrow.test");
         smtp.replyToRecipient(first, "451 4.7.500 [NARROW] Server busy, try again later");
         send(first);
-        await().atMost(PATIENCE).until(() -> given().auth().oauth2("test-ops-token").get("/ops/streams").jsonPath()
-                .getList("throttles.throttled").contains("provider:narrowmail"));
+        await().atMost(PATIENCE).until(() -> throttle("provider:narrowmail", "rule") != null);
 
         String narrow = "narrow-" + UUID.randomUUID() + "-";
         String wide = "wide-" + UUID.randomUUID() + "-";
@@ -150,8 +170,7 @@ class ShapingTest extends PipelineTestSupport {
     void aThrottleAnotherInstanceWasToldOfHoldsHereToo() {
         String until = Instant.now().plus(Duration.ofSeconds(50)).toString();
         kafka.send(THROTTLES, "provider:sharedmail", "{\"rule\": \"sharedmail-suspend\", \"until\": \"" + until + "\"}");
-        await().atMost(PATIENCE).until(() -> given().auth().oauth2("test-ops-token").get("/ops/streams").jsonPath()
-                .getList("throttles.throttled").contains("provider:sharedmail"));
+        await().atMost(PATIENCE).until(() -> throttle("provider:sharedmail", "rule") != null);
         String recipient = address("shared-", "shared.test");
         String id = send(recipient);
 
@@ -159,6 +178,48 @@ class ShapingTest extends PipelineTestSupport {
         assertThat(held.path("outcome").asText()).isEqualTo("deferred");
         assertThat(held.path("reply").asText()).contains("sharedmail-suspend").contains(until);
         assertThat(smtp.firstFor(recipient)).isEmpty();
+    }
+
+    @Test
+    void anSesThrottlingReplyIsHeldByItsRuleAtOnceNotRetriedInPlace() {
+        String recipient = address("ses-", "ses.test");
+        String reply = "454 Throttling failure: Maximum sending rate exceeded.";
+        // Quick in-process retries would meet the second and third replies at once and end delivered.
+        smtp.replyToRecipient(recipient, reply, reply);
+        String id = send(recipient);
+
+        JsonNode first = records.outcome(id, recipient);
+        assertThat(first.path("outcome").asText()).isEqualTo("deferred");
+        assertThat(first.path("class").asText()).isEqualTo("throttle");
+        assertThat(PipelineRecords.header(records.first("email.scheduled", id), "mailpipe-held-for"))
+                .isEqualTo("provider:sesmail");
+        await().atMost(PATIENCE).until(() -> smtp.firstFor(recipient).isPresent());
+        assertThat(smtp.receivedFor(recipient)).hasSize(1);
+    }
+
+    @Test
+    void aStricterThrottleAnotherInstanceWasToldOfReplacesAMilderOneHere() {
+        String first = address("first-", "tight.test");
+        smtp.replyToRecipient(first, "421 4.7.0 [TIGHTSLOW] slow down");
+        send(first);
+        await().atMost(PATIENCE).until(() -> "tightmail-slow".equals(throttle("provider:tightmail", "rule")));
+
+        // Beyond the milder throttle's end (a minute): the stricter one runs until the later of the two.
+        String until = Instant.now().plus(Duration.ofSeconds(90)).toString();
+        kafka.send(THROTTLES, "provider:tightmail", "{\"rule\": \"tightmail-suspend\", \"until\": \"" + until + "\"}");
+        await().atMost(PATIENCE).until(() -> "tightmail-suspend".equals(throttle("provider:tightmail", "rule")));
+        String recipient = address("held-", "tight.test");
+        String id = send(recipient);
+
+        JsonNode held = records.outcome(id, recipient);
+        assertThat(held.path("outcome").asText()).isEqualTo("deferred");
+        assertThat(held.path("reply").asText()).contains("tightmail-suspend").contains(until);
+    }
+
+    /** A field of the throttle {@code GET /ops/streams} lists for {@code throttled}; null when none is listed. */
+    private static String throttle(String throttled, String field) {
+        return given().auth().oauth2("test-ops-token").get("/ops/streams").jsonPath()
+                .getString("throttles.find { it.throttled == '" + throttled + "' }." + field);
     }
 
     private final Map<String, String> ids = new ConcurrentHashMap<>();

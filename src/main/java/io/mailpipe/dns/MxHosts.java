@@ -1,0 +1,129 @@
+package io.mailpipe.dns;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * The MX hosts of mail domains, asked in the background and kept for their TTL. A caller waits at most {@code wait}
+ * for an answer not known yet and goes on without it (the answer is kept for the next caller), so a slow or absent
+ * resolver never holds mail up for longer than that.
+ */
+public final class MxHosts {
+
+    /** Most domains remembered; the one asked about least recently makes room. */
+    public static final int MOST_DOMAINS = 50_000;
+    /** Shortest and longest an answer is kept, whatever its TTL. */
+    static final Duration LEAST_TTL = Duration.ofMinutes(1);
+    static final Duration MOST_TTL = Duration.ofHours(24);
+    /** How long a failed question (timeout, SERVFAIL) is remembered before it is asked again. */
+    static final Duration FAILED_TTL = Duration.ofMinutes(1);
+
+    /** The hosts, preferred first (none for a domain without MX records), and until when they hold. */
+    private record Answer(List<String> hosts, Instant expires) {
+    }
+
+    private final Resolver resolver;
+    private final Duration wait;
+    private final Clock clock;
+    /** Guarded by itself; in the order last asked about. */
+    private final Map<String, CompletableFuture<Answer>> known = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<Answer>> eldest) {
+            return size() > MOST_DOMAINS;
+        }
+    };
+
+    public MxHosts(Resolver resolver, Duration wait, Clock clock) {
+        this.resolver = resolver;
+        this.wait = wait;
+        this.clock = clock;
+    }
+
+    /**
+     * The MX hosts of {@code domain} (lower case, without the final dot), the preferred first; empty while no answer is
+     * known within the wait or the question failed, and an empty list when the domain has no MX record.
+     */
+    public Optional<List<String>> of(String domain) {
+        String name = domain.toLowerCase(Locale.ROOT);
+        CompletableFuture<Answer> answer;
+        synchronized (known) {
+            answer = known.get(name);
+            if (answer == null || (answer.isDone() && !answer.join().expires().isAfter(clock.instant()))) {
+                answer = ask(name);
+                known.put(name, answer);
+            }
+        }
+        try {
+            Answer hosts = answer.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+            return hosts.hosts() == null ? Optional.empty() : Optional.of(hosts.hosts());
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("An MX question ends in an answer, never an exception", e);
+        }
+    }
+
+    /** Whether the last question about {@code domain} has ended, in an answer or a failure. */
+    boolean settled(String domain) {
+        synchronized (known) {
+            CompletableFuture<Answer> answer = known.get(domain.toLowerCase(Locale.ROOT));
+            return answer != null && answer.isDone();
+        }
+    }
+
+    private CompletableFuture<Answer> ask(String domain) {
+        Message query;
+        try {
+            query = Message.newQuery(Record.newRecord(Name.fromString(domain + "."), Type.MX, 1));
+        } catch (TextParseException e) {
+            return CompletableFuture.completedFuture(new Answer(List.of(), clock.instant().plus(MOST_TTL)));
+        }
+        return resolver.sendAsync(query).toCompletableFuture().handle((response, failure) -> {
+            Instant now = clock.instant();
+            if (failure != null) {
+                return new Answer(null, now.plus(FAILED_TTL));
+            }
+            List<MXRecord> records = response.getSection(Section.ANSWER).stream().filter(MXRecord.class::isInstance)
+                    .map(MXRecord.class::cast).sorted(Comparator.comparingInt(MXRecord::getPriority)).toList();
+            if (response.getRcode() == Rcode.NOERROR && !records.isEmpty()) {
+                Duration ttl = Duration.ofSeconds(records.stream().mapToLong(Record::getTTL).min().orElse(0));
+                // A null MX (RFC 7505, target ".") says the domain takes no mail: no host.
+                List<String> hosts = records.stream().map(r -> r.getTarget().toString(true).toLowerCase(Locale.ROOT))
+                        .filter(host -> !host.isEmpty() && !host.equals(".")).toList();
+                return new Answer(hosts, now.plus(clamp(ttl)));
+            }
+            if (response.getRcode() == Rcode.NOERROR || response.getRcode() == Rcode.NXDOMAIN) {
+                return new Answer(List.of(), now.plus(clamp(Resolvers.negativeTtl(response))));
+            }
+            return new Answer(null, now.plus(FAILED_TTL));
+        });
+    }
+
+    private static Duration clamp(Duration ttl) {
+        return ttl.compareTo(LEAST_TTL) < 0 ? LEAST_TTL : ttl.compareTo(MOST_TTL) > 0 ? MOST_TTL : ttl;
+    }
+}

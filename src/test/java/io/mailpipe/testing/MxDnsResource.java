@@ -1,0 +1,32 @@
+package io.mailpipe.testing;
+
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * A DNS server of the test's own, which the test gives MX records, and shaping asking it for the MX hosts of the
+ * domains no provider lists. The server is injected into test fields of its type.
+ */
+public class MxDnsResource implements QuarkusTestResourceLifecycleManager {
+
+    private TestDnsServer dns;
+
+    @Override
+    public Map<String, String> start() {
+        dns = new TestDnsServer();
+        return Map.of("mailpipe.shaping.mx-lookup", "true", "mailpipe.dns.server", dns.address());
+    }
+
+    @Override
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(dns, new TestInjector.MatchesType(TestDnsServer.class));
+    }
+
+    @Override
+    public void stop() {
+        if (dns != null) {
+            dns.close();
+        }
+    }
+}
