@@ -32,4 +32,32 @@ public interface ConsoleConfig {
     /** Most dead-letter entries one page of the console lists. */
     @WithDefault("50")
     int pageSize();
+
+    /** Signing in through an OpenID Connect provider ({@code quarkus.oidc.*}), beside the tokens or instead of them. */
+    Oidc oidc();
+
+    /** Single sign-on: who the provider says someone is, and which of their roles makes them an operator or a viewer. */
+    interface Oidc {
+
+        /**
+         * Whether the sign-in page offers the provider; needs {@code quarkus.oidc.auth-server-url},
+         * {@code quarkus.oidc.client-id} and {@link #clientSecret()}.
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        /**
+         * The console's client secret at the provider (a Secret), handed to Quarkus as
+         * {@code quarkus.oidc.credentials.secret}; it also signs the sessions of the roles that have no token.
+         */
+        Optional<String> clientSecret();
+
+        /** The provider's role (group) that signs someone in as an operator; it wins over the viewer's. */
+        @WithDefault("mailpipe-operator")
+        String operatorRole();
+
+        /** The provider's role (group) that signs someone in as a viewer. */
+        @WithDefault("mailpipe-viewer")
+        String viewerRole();
+    }
 }

@@ -19,7 +19,9 @@ import javax.crypto.spec.SecretKeySpec;
  * Signs sessions into their cookie instead of keeping them, so any replica behind a load balancer accepts a sign-in
  * made on another, and a restart signs nobody out. A cookie is {@code role.expiry.id.name.signature}, signed with a key
  * derived from that role's token: changing a token ends every session of its role, and a viewer's cookie cannot be
- * turned into an operator's. The CSRF token is another signature over the session id, so it needs no storage either.
+ * turned into an operator's. A role without a token, whose people sign in through the OpenID Connect provider, has its
+ * key derived from the provider's client secret instead. The CSRF token is another signature over the session id, so it
+ * needs no storage either.
  */
 public final class ConsoleSessions {
 
@@ -32,16 +34,47 @@ public final class ConsoleSessions {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    /** @param tokens each role's secret; a role without one cannot sign in */
-    public ConsoleSessions(Map<ConsoleRole, String> tokens, Duration timeout, Clock clock) {
+    /**
+     * @param tokens each role's secret; a role without one cannot sign in with a token
+     * @param singleSignOn the provider's client secret when people may sign in through it: then every role has a key
+     */
+    public ConsoleSessions(Map<ConsoleRole, String> tokens, Optional<String> singleSignOn, Duration timeout, Clock clock) {
         this.tokens = Map.copyOf(tokens);
         this.timeout = timeout;
         this.clock = clock;
         this.tokens.forEach((role, token) -> keys.put(role, sha256("mailpipe-console-session\0" + role.label() + "\0" + token)));
+        singleSignOn.ifPresent(secret -> {
+            for (ConsoleRole role : ConsoleRole.values()) {
+                keys.putIfAbsent(role, sha256("mailpipe-console-oidc-session\0" + role.label() + "\0" + secret));
+            }
+        });
+    }
+
+    public ConsoleSessions(Map<ConsoleRole, String> tokens, Duration timeout, Clock clock) {
+        this(tokens, Optional.empty(), timeout, clock);
     }
 
     public boolean enabled() {
+        return !keys.isEmpty();
+    }
+
+    /** Whether any role signs in with a token. */
+    public boolean withTokens() {
         return !tokens.isEmpty();
+    }
+
+    /**
+     * A session for someone the OpenID Connect provider vouched for, in the role its groups give them.
+     *
+     * @param name who signs in, as the provider names them; cleaned as a typed name is
+     */
+    public Optional<ConsoleSession> open(ConsoleRole role, String name) {
+        if (!keys.containsKey(role)) {
+            return Optional.empty();
+        }
+        byte[] id = new byte[16];
+        random.nextBytes(id);
+        return Optional.of(session(role, clock.instant().plus(timeout), BASE64.encodeToString(id), cleanName(name)));
     }
 
     /**
@@ -58,9 +91,7 @@ public final class ConsoleSessions {
             String expected = tokens.get(role);
             // Comparing digests of equal length keeps the time independent of where the tokens differ.
             if (expected != null && MessageDigest.isEqual(given, sha256(expected.strip()))) {
-                byte[] id = new byte[16];
-                random.nextBytes(id);
-                return Optional.of(session(role, clock.instant().plus(timeout), BASE64.encodeToString(id), cleanName(name)));
+                return open(role, name);
             }
         }
         return Optional.empty();

@@ -58,6 +58,15 @@ class ConsoleSecurityTest {
     }
 
     @Test
+    void singleSignOnWhileItIsOffSaysHowToTurnItOn() {
+        Response response = given().redirects().follow(false).get("/console/oidc");
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body().asString()).contains("MAILPIPE_CONSOLE_OIDC_ENABLED=true");
+        assertThat(given().get("/console/sign-in").body().asString()).doesNotContain("sign-in-oidc").contains("id=\"token\"");
+    }
+
+    @Test
     void signInSetsACookieThatScriptsAndOtherSitesCannotUse() {
         Response response = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
                 .formParam("token", DeadLetters.TOKEN).formParam("name", "ada").formParam("next", "/console/suppressions")

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,25 @@ class ConsoleSessionsTest {
         assertThat(sessions(Map.of(ConsoleRole.OPERATOR, "rotated"), NOW).read(cookie)).isEmpty();
         assertThat(sessions(Map.of(ConsoleRole.VIEWER, "viewer-secret"), NOW).read(cookie))
                 .as("a role without a token has no sessions").isEmpty();
+    }
+
+    @Test
+    void withSingleSignOnEveryRoleOpensSessionsThatEndWhenTheClientSecretChanges() {
+        ConsoleSessions viewerToken = new ConsoleSessions(Map.of(ConsoleRole.VIEWER, "viewer-secret"),
+                Optional.of("client-secret"), Duration.ofHours(8), Clock.fixed(NOW, ZoneOffset.UTC));
+        ConsoleSessions rotated = new ConsoleSessions(Map.of(ConsoleRole.VIEWER, "viewer-secret"),
+                Optional.of("new-client-secret"), Duration.ofHours(8), Clock.fixed(NOW, ZoneOffset.UTC));
+
+        String operator = viewerToken.cookie(viewerToken.open(ConsoleRole.OPERATOR, "ada").orElseThrow());
+        String viewer = viewerToken.cookie(viewerToken.open(ConsoleRole.VIEWER, "bob").orElseThrow());
+
+        assertThat(viewerToken.signIn("client-secret", "x")).as("the client secret is no token").isEmpty();
+        assertThat(viewerToken.read(operator)).hasValueSatisfying(s -> assertThat(s.role()).isEqualTo(ConsoleRole.OPERATOR));
+        assertThat(rotated.read(operator)).as("signed with the old client secret").isEmpty();
+        assertThat(rotated.read(viewer)).as("the viewer's key comes from its token").isPresent();
+        assertThat(sessions.open(ConsoleRole.OPERATOR, "ada")).isPresent();
+        assertThat(sessions(Map.of(ConsoleRole.VIEWER, "viewer-secret"), NOW).open(ConsoleRole.OPERATOR, "ada"))
+                .as("no token and no single sign-on").isEmpty();
     }
 
     @Test
