@@ -1,7 +1,9 @@
 package io.mailpipe.console;
 
 import java.time.Clock;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -9,11 +11,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.mailpipe.config.ConsoleConfig;
 import io.mailpipe.config.MailpipeConfig;
+import io.quarkus.runtime.Startup;
 
 /**
  * The console's sessions, made from the configured secrets: the ops token signs in an operator, the viewer's a viewer,
  * and with single sign-on the OpenID Connect provider's groups say which.
  */
+@Startup // single sign-on without its client secret stops start-up, not the first sign-in
 @ApplicationScoped
 public class ConsoleAccess {
 
@@ -56,9 +60,14 @@ public class ConsoleAccess {
                 + "; HttpOnly; Secure; SameSite=Strict";
     }
 
-    /** Quarkus' session of the code flow, so that signing in again goes back to the provider. */
-    static String clearProviderCookie() {
-        return "q_session=; Path=/; Max-Age=0; HttpOnly";
+    /**
+     * Deletes Quarkus' session of the code flow ({@code q_session}, or its chunks when the tokens were too large for one
+     * cookie), once the console's own session has taken over: left in place it would send every console page back to
+     * the provider when its ID token expires, and the next sign-in would not ask the provider.
+     */
+    static List<String> clearProviderCookies(Collection<String> cookies) {
+        return cookies.stream().filter(name -> name.equals("q_session") || name.startsWith("q_session_chunk_"))
+                .map(name -> name + "=; Path=/; Max-Age=0; HttpOnly").toList();
     }
 
     static String clearCookie() {

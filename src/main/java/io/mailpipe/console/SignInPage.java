@@ -80,7 +80,8 @@ public class SignInPage {
      */
     @GET
     @Path("oidc")
-    public Response singleSignOn(@QueryParam("next") String next, @Context HttpServerRequest request) {
+    public Response singleSignOn(@QueryParam("next") String next, @Context HttpServerRequest request,
+            @Context HttpHeaders headers) {
         if (!access.singleSignOn()) {
             throw new ConsoleRefusal(Status.NOT_FOUND, "Single sign-on is off: set MAILPIPE_CONSOLE_OIDC_ENABLED=true "
                     + "and the provider's QUARKUS_OIDC_AUTH_SERVER_URL, QUARKUS_OIDC_CLIENT_ID and "
@@ -98,8 +99,11 @@ public class SignInPage {
         }
         ConsoleSession session = access.sessions().open(role, identity.getPrincipal().getName()).orElseThrow();
         records.signedIn(session, address(request));
-        return Response.seeOther(URI.create(ConsoleGuard.safeNext(next)))
-                .header(HttpHeaders.SET_COOKIE, access.setCookie(session)).build();
+        Response.ResponseBuilder signedIn = Response.seeOther(URI.create(ConsoleGuard.safeNext(next)))
+                .header(HttpHeaders.SET_COOKIE, access.setCookie(session));
+        ConsoleAccess.clearProviderCookies(headers.getCookies().keySet())
+                .forEach(cookie -> signedIn.header(HttpHeaders.SET_COOKIE, cookie));
+        return signedIn.build();
     }
 
     private static String address(HttpServerRequest request) {
@@ -143,11 +147,7 @@ public class SignInPage {
                 LOG.warnf("Could not record the sign-out of %s: %s", session.by(), e.getMessage());
             }
         });
-        Response.ResponseBuilder out = Response.seeOther(URI.create("/console/sign-in"))
-                .header(HttpHeaders.SET_COOKIE, ConsoleAccess.clearCookie());
-        if (access.singleSignOn()) {
-            out.header(HttpHeaders.SET_COOKIE, ConsoleAccess.clearProviderCookie());
-        }
-        return out.build();
+        return Response.seeOther(URI.create("/console/sign-in")).header(HttpHeaders.SET_COOKIE, ConsoleAccess.clearCookie())
+                .build();
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +27,9 @@ import org.xbill.DNS.Type;
 
 /**
  * The MX hosts of mail domains, asked in the background and kept for their TTL. A caller waits at most {@code wait}
- * for an answer not known yet and goes on without it (the answer is kept for the next caller), so a slow or absent
- * resolver never holds mail up for longer than that.
+ * for the answers not known yet, all of them together, and goes on without them (they are kept for the next caller),
+ * so a slow or absent resolver never holds mail up for longer than that; a question unanswered after
+ * {@code giveUp} counts as failed.
  */
 public final class MxHosts {
 
@@ -45,6 +47,7 @@ public final class MxHosts {
 
     private final Resolver resolver;
     private final Duration wait;
+    private final Duration giveUp;
     private final Clock clock;
     /** Guarded by itself; in the order last asked about. */
     private final Map<String, CompletableFuture<Answer>> known = new LinkedHashMap<>(1024, 0.75f, true) {
@@ -54,9 +57,10 @@ public final class MxHosts {
         }
     };
 
-    public MxHosts(Resolver resolver, Duration wait, Clock clock) {
+    public MxHosts(Resolver resolver, Duration wait, Duration giveUp, Clock clock) {
         this.resolver = resolver;
         this.wait = wait;
+        this.giveUp = giveUp;
         this.clock = clock;
     }
 
@@ -65,26 +69,45 @@ public final class MxHosts {
      * known within the wait or the question failed, and an empty list when the domain has no MX record.
      */
     public Optional<List<String>> of(String domain) {
-        String name = domain.toLowerCase(Locale.ROOT);
-        CompletableFuture<Answer> answer;
+        return Optional.ofNullable(of(Set.of(domain)).get(domain.toLowerCase(Locale.ROOT)));
+    }
+
+    /**
+     * The MX hosts of those of {@code domains} whose answer is known within one wait (lower-case names as keys); a
+     * domain whose question failed or is still open is left out.
+     */
+    public Map<String, List<String>> of(Set<String> domains) {
+        Map<String, CompletableFuture<Answer>> asked = new LinkedHashMap<>();
         synchronized (known) {
-            answer = known.get(name);
-            if (answer == null || (answer.isDone() && !answer.join().expires().isAfter(clock.instant()))) {
-                answer = ask(name);
-                known.put(name, answer);
+            for (String domain : domains) {
+                String name = domain.toLowerCase(Locale.ROOT);
+                CompletableFuture<Answer> answer = known.get(name);
+                if (answer == null || (answer.isDone() && !answer.join().expires().isAfter(clock.instant()))) {
+                    answer = ask(name);
+                    known.put(name, answer);
+                }
+                asked.put(name, answer);
             }
         }
-        try {
-            Answer hosts = answer.get(wait.toNanos(), TimeUnit.NANOSECONDS);
-            return hosts.hosts() == null ? Optional.empty() : Optional.of(hosts.hosts());
-        } catch (TimeoutException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("An MX question ends in an answer, never an exception", e);
+        long deadline = System.nanoTime() + wait.toNanos();
+        Map<String, List<String>> hosts = new LinkedHashMap<>();
+        for (Map.Entry<String, CompletableFuture<Answer>> answer : asked.entrySet()) {
+            try {
+                List<String> found = answer.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                        .hosts();
+                if (found != null) {
+                    hosts.put(answer.getKey(), found);
+                }
+            } catch (TimeoutException e) {
+                // Still open: the next caller may have it.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return hosts;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("An MX question ends in an answer, never an exception", e);
+            }
         }
+        return hosts;
     }
 
     /** Whether the last question about {@code domain} has ended, in an answer or a failure. */
@@ -102,25 +125,35 @@ public final class MxHosts {
         } catch (TextParseException e) {
             return CompletableFuture.completedFuture(new Answer(List.of(), clock.instant().plus(MOST_TTL)));
         }
-        return resolver.sendAsync(query).toCompletableFuture().handle((response, failure) -> {
-            Instant now = clock.instant();
-            if (failure != null) {
-                return new Answer(null, now.plus(FAILED_TTL));
-            }
-            List<MXRecord> records = response.getSection(Section.ANSWER).stream().filter(MXRecord.class::isInstance)
-                    .map(MXRecord.class::cast).sorted(Comparator.comparingInt(MXRecord::getPriority)).toList();
-            if (response.getRcode() == Rcode.NOERROR && !records.isEmpty()) {
-                Duration ttl = Duration.ofSeconds(records.stream().mapToLong(Record::getTTL).min().orElse(0));
-                // A null MX (RFC 7505, target ".") says the domain takes no mail: no host.
-                List<String> hosts = records.stream().map(r -> r.getTarget().toString(true).toLowerCase(Locale.ROOT))
-                        .filter(host -> !host.isEmpty() && !host.equals(".")).toList();
-                return new Answer(hosts, now.plus(clamp(ttl)));
-            }
-            if (response.getRcode() == Rcode.NOERROR || response.getRcode() == Rcode.NXDOMAIN) {
-                return new Answer(List.of(), now.plus(clamp(Resolvers.negativeTtl(response))));
-            }
-            return new Answer(null, now.plus(FAILED_TTL));
-        });
+        return resolver.sendAsync(query).toCompletableFuture().orTimeout(giveUp.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((response, failure) -> {
+                    try {
+                        return failure != null ? failed() : answer(response);
+                    } catch (RuntimeException e) {
+                        return failed();
+                    }
+                });
+    }
+
+    private Answer failed() {
+        return new Answer(null, clock.instant().plus(FAILED_TTL));
+    }
+
+    private Answer answer(Message response) {
+        Instant now = clock.instant();
+        List<MXRecord> records = response.getSection(Section.ANSWER).stream().filter(MXRecord.class::isInstance)
+                .map(MXRecord.class::cast).sorted(Comparator.comparingInt(MXRecord::getPriority)).toList();
+        if (response.getRcode() == Rcode.NOERROR && !records.isEmpty()) {
+            Duration ttl = Duration.ofSeconds(records.stream().mapToLong(Record::getTTL).min().orElse(0));
+            // A null MX (RFC 7505, target ".") says the domain takes no mail: no host.
+            List<String> hosts = records.stream().map(r -> r.getTarget().toString(true).toLowerCase(Locale.ROOT))
+                    .filter(host -> !host.isEmpty() && !host.equals(".")).toList();
+            return new Answer(hosts, now.plus(clamp(ttl)));
+        }
+        if (response.getRcode() == Rcode.NOERROR || response.getRcode() == Rcode.NXDOMAIN) {
+            return new Answer(List.of(), now.plus(clamp(Resolvers.negativeTtl(response))));
+        }
+        return failed();
     }
 
     private static Duration clamp(Duration ttl) {

@@ -83,6 +83,7 @@ public class ProviderThrottles {
     /** How far another instance's clock may be ahead of this one's. */
     private static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PROVIDER = "provider:";
     /** A slot of a concurrency throttle a message took, and when. */
     private record Slot(Active throttle, Instant taken) {
     }
@@ -160,8 +161,8 @@ public class ProviderThrottles {
     }
 
     private final ShapingRules rules;
-    /** A recipient domain's MX hosts, when known. */
-    private final Function<String, Optional<List<String>>> mxHosts;
+    /** The MX hosts of those of some recipient domains that are known within one wait. */
+    private final Function<Set<String>, Map<String, List<String>>> mxHosts;
     private final ToDoubleFunction<MailStream> share;
     private final Clock clock;
     private final MeterRegistry registry;
@@ -178,7 +179,7 @@ public class ProviderThrottles {
                 Optional.of(state.table(config.topic().shapingThrottles())));
     }
 
-    ProviderThrottles(ShapingRules rules, Function<String, Optional<List<String>>> mxHosts,
+    ProviderThrottles(ShapingRules rules, Function<Set<String>, Map<String, List<String>>> mxHosts,
             ToDoubleFunction<MailStream> share, Clock clock, MeterRegistry registry, Optional<GlobalTable> table) {
         this.rules = rules;
         this.mxHosts = mxHosts;
@@ -205,12 +206,13 @@ public class ProviderThrottles {
         return relays;
     }
 
-    private static Function<String, Optional<List<String>>> mxHosts(MailpipeConfig config) {
+    private static Function<Set<String>, Map<String, List<String>>> mxHosts(MailpipeConfig config) {
         if (!config.shaping().mxLookup()) {
-            return domain -> Optional.empty();
+            return domains -> Map.of();
         }
+        // dnsjava tries a query again within its timeout; twice that and it has surely ended.
         MxHosts hosts = new MxHosts(Resolvers.of(config.dns().server(), config.dns().timeout()),
-                config.shaping().mxWait(), Clock.systemUTC());
+                config.shaping().mxWait(), config.dns().timeout().multipliedBy(2), Clock.systemUTC());
         return hosts::of;
     }
 
@@ -253,11 +255,15 @@ public class ProviderThrottles {
         }
         synchronized (active) {
             Active throttle = active.get(key);
-            if (throttle == null) {
-                makeRoom();
-                throttle = new Active(key, rule.get(), until, now);
+            if (throttle == null || !throttle.until.isAfter(now)) {
+                if (throttle == null) {
+                    makeRoom();
+                    throttle = new Active(key, rule.get(), until, now);
+                    active.put(key, throttle);
+                }
+                // New, or over and kept only for the slots its messages still hold.
+                throttle.set(rule.get(), until, now);
                 throttle.shared = until;
-                active.put(key, throttle);
                 LOG.infof("Shaping rule %s: %s %s, as another instance was told", ruleName, key, rule.get().action());
             } else if (throttle.rule.equals(rule.get()) && until.isAfter(throttle.until)) {
                 throttle.until = until;
@@ -296,6 +302,9 @@ public class ProviderThrottles {
      * is then a failure like any other, as it is for the recipients the hold does not name.
      */
     public Optional<Learned> learn(int code, String reply, String relay, List<String> recipients, MailStream stream) {
+        if (!rules.knows(code, reply, relay)) {
+            return Optional.empty();
+        }
         Set<String> keys = new LinkedHashSet<>();
         Set<Active> learnedFrom = new LinkedHashSet<>();
         List<String> held = new ArrayList<>();
@@ -311,7 +320,7 @@ public class ProviderThrottles {
                     continue;
                 }
                 boolean relayWide = rule.get().scope() == ShapingRules.Scope.RELAY;
-                String key = relayWide ? "relay:" + relay : "provider:" + provider.getKey();
+                String key = relayWide ? "relay:" + relay : PROVIDER + provider.getKey();
                 Active throttle = active.get(key);
                 if (!learnedFrom.contains(throttle)) {
                     // One reply counts once for a relay's rule, however many providers its recipients have.
@@ -372,15 +381,19 @@ public class ProviderThrottles {
      * none again.
      */
     public Admission admit(List<String> recipients, String relay, MailStream stream, Optional<String> heldFor) {
+        boolean providersThrottled;
         synchronized (active) {
             if (active.isEmpty()) {
                 return new Admission(Optional.empty(), NO_SLOTS);
             }
+            providersThrottled = active.keySet().stream().anyMatch(key -> key.startsWith(PROVIDER));
         }
         Set<String> keys = new LinkedHashSet<>();
         keys.add("relay:" + relay);
-        // Before the lock: a domain's provider may wait for its MX hosts.
-        providers(recipients).forEach(provider -> keys.add("provider:" + provider));
+        if (providersThrottled) {
+            // Before the lock: a domain's provider may wait for its MX hosts.
+            byProvider(recipients).keySet().forEach(provider -> keys.add(PROVIDER + provider));
+        }
         Instant now = clock.instant();
         Hold hold;
         List<Slot> slots = new ArrayList<>();
@@ -411,6 +424,9 @@ public class ProviderThrottles {
         for (Slot slot : slots) {
             Active throttle = slot.throttle();
             throttle.inFlight = Math.max(0, throttle.inFlight - 1);
+            if (throttle.inFlight == 0 && !throttle.until.isAfter(now) && active.get(throttle.key) == throttle) {
+                active.remove(throttle.key);
+            }
             if (handedOver) {
                 Duration held = Duration.between(slot.taken(), now);
                 throttle.handOver = throttle.handOver == null ? held
@@ -541,20 +557,26 @@ public class ProviderThrottles {
         return Duration.ofNanos((long) (TimeUnit.SECONDS.toNanos(1) / perSecond));
     }
 
-    private Set<String> providers(List<String> recipients) {
-        return byProvider(recipients).keySet();
-    }
-
-    /** The recipients by their provider (the domain itself when no provider lists it), in the order first named. */
+    /**
+     * The recipients by their provider (the domain itself when no provider lists it), in the order first named; the
+     * MX hosts of the domains no provider lists are asked all at once, within one wait.
+     */
     private Map<String, List<String>> byProvider(List<String> recipients) {
-        Map<String, List<String>> providers = new LinkedHashMap<>();
+        Map<String, String> domains = new LinkedHashMap<>();
         for (String recipient : recipients) {
             int at = recipient.lastIndexOf('@');
             if (at >= 0) {
-                providers.computeIfAbsent(rules.providerOf(recipient.substring(at + 1).toLowerCase(Locale.ROOT), mxHosts),
-                        p -> new ArrayList<>()).add(recipient);
+                domains.put(recipient, recipient.substring(at + 1).toLowerCase(Locale.ROOT));
             }
         }
+        Set<String> unlisted = new LinkedHashSet<>();
+        if (rules.namesMxHosts()) {
+            domains.values().stream().filter(d -> rules.listedProviderOf(d).isEmpty()).forEach(unlisted::add);
+        }
+        Map<String, List<String>> hosts = unlisted.isEmpty() ? Map.of() : mxHosts.apply(unlisted);
+        Map<String, List<String>> providers = new LinkedHashMap<>();
+        domains.forEach((recipient, domain) -> providers.computeIfAbsent(
+                rules.providerOf(domain, d -> Optional.ofNullable(hosts.get(d))), p -> new ArrayList<>()).add(recipient));
         return providers;
     }
 

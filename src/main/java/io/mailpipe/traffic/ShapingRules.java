@@ -18,6 +18,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -217,7 +218,7 @@ public final class ShapingRules {
      */
     public String providerOf(String domain, Function<String, Optional<List<String>>> mxHosts) {
         String lower = domain.toLowerCase(Locale.ROOT);
-        Optional<String> listed = owner(lower, providers);
+        Optional<String> listed = listedProviderOf(lower);
         if (listed.isPresent()) {
             return listed.get();
         }
@@ -230,6 +231,11 @@ public final class ShapingRules {
             }
         }
         return lower;
+    }
+
+    /** The provider that lists a recipient domain or one of its parents. */
+    public Optional<String> listedProviderOf(String domain) {
+        return owner(domain.toLowerCase(Locale.ROOT), providers);
     }
 
     /** The provider a recipient domain belongs to by the domains listed alone, or the domain itself. */
@@ -264,12 +270,20 @@ public final class ShapingRules {
      * gave about a recipient of {@code provider}; none for any other reply, so nothing permanent is ever held back.
      */
     public Optional<Rule> ruleFor(int code, String reply, String relay, String provider) {
+        return matching(code, reply, relay).filter(r -> r.provider().map(provider::equals).orElse(true)).findFirst();
+    }
+
+    /** Whether a rule knows this reply of this relay for the recipients of some provider. */
+    public boolean knows(int code, String reply, String relay) {
+        return matching(code, reply, relay).findAny().isPresent();
+    }
+
+    private Stream<Rule> matching(int code, String reply, String relay) {
         if (code < 400 || code > 499 || reply == null) {
-            return Optional.empty();
+            return Stream.empty();
         }
-        return rules.stream().filter(r -> r.provider().map(provider::equals).orElse(true))
-                .filter(r -> r.relay().map(relay::equals).orElse(true)).filter(r -> r.reply().matcher(reply).find())
-                .findFirst();
+        return rules.stream().filter(r -> r.relay().map(relay::equals).orElse(true))
+                .filter(r -> r.reply().matcher(reply).find());
     }
 
     /**

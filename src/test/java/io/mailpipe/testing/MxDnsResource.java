@@ -15,7 +15,9 @@ public class MxDnsResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         dns = new TestDnsServer();
-        return Map.of("mailpipe.shaping.mx-lookup", "true", "mailpipe.dns.server", dns.address());
+        // A busy test machine may take longer than the default 250 ms for a first answer; the tests need the answer.
+        return Map.of("mailpipe.shaping.mx-lookup", "true", "mailpipe.dns.server", dns.address(),
+                "mailpipe.shaping.mx-wait", "5s");
     }
 
     @Override

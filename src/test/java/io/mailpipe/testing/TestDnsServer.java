@@ -132,7 +132,8 @@ public final class TestDnsServer implements AutoCloseable {
         Name name = question.getName();
         if (question.getType() == Type.MX) {
             List<String> hosts = exchangers.getOrDefault(asked, List.of());
-            for (int i = 0; i < hosts.size(); i++) {
+            // The least preferred first: a resolver must sort by preference, as real answers come in any order.
+            for (int i = hosts.size() - 1; i >= 0; i--) {
                 response.addRecord(new MXRecord(name, DClass.IN, ttl, 10 * (i + 1), Name.fromString(
                         hosts.get(i).endsWith(".") ? hosts.get(i) : hosts.get(i) + ".")), Section.ANSWER);
             }

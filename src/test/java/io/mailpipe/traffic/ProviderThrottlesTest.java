@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +39,7 @@ class ProviderThrottlesTest {
     }
 
     private ProviderThrottles throttles(String rules, double share) {
-        return new ProviderThrottles(ShapingRules.parse(rules, "test"), domain -> Optional.empty(), stream -> share, clock,
+        return new ProviderThrottles(ShapingRules.parse(rules, "test"), domains -> Map.of(), stream -> share, clock,
                 registry, Optional.empty());
     }
 
@@ -303,6 +306,40 @@ class ProviderThrottlesTest {
         assertThat(hold(on, "d@example.com")).as("the one slot is still b's").isPresent();
         slow.release().run();
         assertThat(hold(on, "d@example.com")).as("given back").isEmpty();
+    }
+
+    @Test
+    void noMxQuestionIsAskedWhileNoProviderIsThrottledAndTheDomainsOfOneMessageAreAskedTogether() {
+        List<Set<String>> asked = new ArrayList<>();
+        ProviderThrottles on = new ProviderThrottles(ShapingRules.parse("""
+                providers:
+                  hosted: {mx: [mx.hosted.test]}
+                rules:
+                  - {name: busy, provider: hosted, reply: 'busy', concurrency: 1, for: 1m}
+                  - {name: relay-slow, scope: relay, reply: 'quota', rate: 100, for: 1m}
+                """, "test"), domains -> {
+            asked.add(domains);
+            return Map.of("a.test", List.of("in.mx.hosted.test"));
+        }, stream -> 1.0, clock, registry, Optional.empty());
+
+        on.learn(454, "454 quota", "ses", List.of("x@example.com"), MailStream.TRANSACTIONAL);
+        asked.clear();
+        on.admit(List.of("b@b.test"), "ses", MailStream.TRANSACTIONAL, Optional.empty());
+        assertThat(asked).as("only a relay is throttled").isEmpty();
+
+        ProviderThrottles.Learned learned = on.learn(451, "451 busy", "default",
+                List.of("a@a.test", "c@c.test", "d@c.test"), MailStream.TRANSACTIONAL).orElseThrow();
+        assertThat(learned.hold().key()).isEqualTo("provider:hosted");
+        assertThat(learned.recipients()).containsExactly("a@a.test");
+        assertThat(asked).containsExactly(Set.of("a.test", "c.test"));
+
+        ProviderThrottles.Admission slot = on.admit(List.of("e@a.test"), "default", MailStream.TRANSACTIONAL,
+                Optional.empty());
+        clock.advance(Duration.ofMinutes(2));
+        slot.release().run();
+        asked.clear();
+        on.admit(List.of("f@a.test"), "default", MailStream.TRANSACTIONAL, Optional.empty());
+        assertThat(asked).as("the throttle ended and its last slot came back").isEmpty();
     }
 
     @Test
