@@ -58,6 +58,11 @@ public class OutcomeRecords {
     private static final int MAX_MESSAGE_CHARS = 2000;
     /** Most bytes of a cut payload kept as its head. */
     private static final int MAX_HEAD_BYTES = 8192;
+    /**
+     * The length an instant is counted at when a payload is cut: the longest {@code Instant.toString}, to the
+     * nanosecond ({@code 2026-12-06T22:28:29.529123456Z}), whatever the digits the clock gave (20 to 30 characters).
+     */
+    private static final int INSTANT_CHARS = 30;
 
     private final ObjectMapper mapper;
     private final TopicConfig topics;
@@ -100,7 +105,7 @@ public class OutcomeRecords {
         String key = String.valueOf(source.getOrDefault("key", ""));
         Map<String, String> headers = Map.of(MailpipeConstants.FAILURE_CLASS, failureClass, MailpipeConstants.ERROR_CODE,
                 error.code());
-        String deadLetter = fitted(key, headers, payload,
+        String deadLetter = fitted(key, headers, payload, List.of(failedAt),
                 cut -> new InvalidDeadLetter(error, source, failedAt, cut == null ? text : null, cut == null ? base64 : null, cut)
                         .toJson(mapper));
         InvalidOutcome outcome = new InvalidOutcome(Delivery.of(exchange).event().map(EmailEvent::id).orElse(null),
@@ -236,14 +241,16 @@ public class OutcomeRecords {
     private ChannelRecord deadLetter(Exchange exchange, SmtpFailure failure, RetryState state, String topic, String failureClass,
             boolean retryRecordTooLarge) {
         EmailEvent event = event(exchange);
+        String firstFailedAt = state.firstFailedAt().toString();
+        String failedAt = Instant.now().toString();
         DeadLetter.Failure details = new DeadLetter.Failure(failureClass, failure.code(), failure.enhancedCode(),
-                failure.reply(), failure.command().label(), failure.recipients(), state.attempts(),
-                state.firstFailedAt().toString(), Instant.now().toString(), state.possibleDuplicate(), source(exchange),
-                retryRecordTooLarge);
+                failure.reply(), failure.command().label(), failure.recipients(), state.attempts(), firstFailedAt, failedAt,
+                state.possibleDuplicate(), source(exchange), retryRecordTooLarge);
         ObjectNode narrowed = narrowedEvent(exchange, failure.recipients());
         ObjectNode stub = mapper.createObjectNode().put("id", event.id()).put("template", event.template());
         Map<String, String> headers = DeadLetter.headers(event.id(), event.template(), failure, failureClass);
         String value = fitted(event.id(), headers, json(narrowed).getBytes(StandardCharsets.UTF_8),
+                List.of(firstFailedAt, failedAt),
                 cut -> new DeadLetter(cut == null ? narrowed : stub, details, cut).toJson(mapper));
         return new ChannelRecord(topic, event.id(), value, headers);
     }
@@ -338,9 +345,12 @@ public class OutcomeRecords {
      * The dead letter as JSON, unless it would not fit in one record: then its payload (or event) is cut to its first
      * bytes, with the original's size and SHA-256, flagged {@code payloadTruncated}. The failure itself is always kept.
      *
+     * @param times the instants the dead letter holds: the cut counts each as {@link #INSTANT_CHARS} long, so that how
+     *        much of the payload is kept does not depend on how many digits the clock gave them
      * @param envelope the dead letter holding its payload whole (given null) or the given cut
      */
-    private String fitted(String key, Map<String, String> headers, byte[] whole, Function<PayloadCut, ObjectNode> envelope) {
+    private String fitted(String key, Map<String, String> headers, byte[] whole, List<String> times,
+            Function<PayloadCut, ObjectNode> envelope) {
         String json = json(envelope.apply(null));
         int bytes = json.getBytes(StandardCharsets.UTF_8).length;
         int budget = limit.valueBudget(key, headers);
@@ -349,7 +359,7 @@ public class OutcomeRecords {
         }
         String sha256 = RecordLimit.sha256(whole);
         int withoutHead = json(envelope.apply(new PayloadCut(whole.length, sha256, null)))
-                .getBytes(StandardCharsets.UTF_8).length;
+                .getBytes(StandardCharsets.UTF_8).length + times.stream().mapToInt(t -> INSTANT_CHARS - t.length()).sum();
         // JSON escapes a control character in six bytes: a head of room / 6 bytes fits whatever it holds.
         int room = budget - withoutHead - 32;
         int head = Math.min(MAX_HEAD_BYTES, Math.min(whole.length, room / 6));
