@@ -308,9 +308,4 @@ public final class ShapingRules {
     public Map<String, List<String>> providers() {
         return providers;
     }
-
-    /** Each provider's MX host suffixes. */
-    public Map<String, List<String>> mxSuffixes() {
-        return mxSuffixes;
-    }
 }
